@@ -1,0 +1,397 @@
+//! Accounts: first-run admin, self-registration, login and logout.
+
+use crate::clock::to_db;
+use crate::documents::{self, DocumentUpload};
+use crate::domain::{
+    optional_text, Address, Email, FullName, NewPassword, Phone, Pincode, Role, Username,
+};
+use crate::error::{AppError, AppResult};
+use crate::session::SessionView;
+use crate::store::{self, users::NewUser};
+use crate::{password, throttle, App};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// The one message for an unknown account and a wrong password, so neither is revealed.
+pub const GENERIC_LOGIN_FAILURE: &str = "The username/email or password is incorrect.";
+
+/// What the UI needs at start-up.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AppStatus {
+    /// No admin exists yet: show the first-run screen.
+    pub needs_setup: bool,
+    /// The live session, if any.
+    pub session: Option<SessionView>,
+    /// The database holds no business data yet, so demo data can be loaded.
+    pub demo_available: bool,
+}
+
+/// The first-run form.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct NewAdmin {
+    pub full_name: String,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// The login form.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct LoginInput {
+    /// Username or email.
+    pub login: String,
+    pub password: String,
+}
+
+/// The customer registration form.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct CustomerRegistration {
+    pub full_name: String,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub phone: String,
+    pub address: String,
+    pub pincode: String,
+}
+
+/// The professional registration form.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct ProfessionalRegistration {
+    pub full_name: String,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+    pub phone: String,
+    pub pincode: String,
+    pub service_id: i64,
+    pub experience_years: u32,
+    pub description: String,
+    pub document: DocumentUpload,
+}
+
+/// The message a blocked user sees.
+pub fn blocked_message(reason: Option<&str>) -> String {
+    match reason.map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => format!("Your account has been blocked by an administrator. Reason: {r}"),
+        None => "Your account has been blocked by an administrator.".to_string(),
+    }
+}
+
+/// Start-up status: first run or not, the live session, whether demo data can be loaded.
+pub async fn status(app: &App) -> AppResult<AppStatus> {
+    let needs_setup = store::users::count_by_role(&app.pool, "admin").await? == 0;
+    Ok(AppStatus {
+        needs_setup,
+        session: app.peek_session(),
+        demo_available: crate::demo::is_available(app).await?,
+    })
+}
+
+/// Identity fields shared by every registration form.
+struct Identity {
+    full_name: FullName,
+    username: Username,
+    email: Email,
+    password: NewPassword,
+}
+
+impl Identity {
+    fn parse(full_name: &str, username: &str, email: &str, password: &str) -> AppResult<Self> {
+        Ok(Identity {
+            full_name: FullName::parse(full_name)?,
+            username: Username::parse(username)?,
+            email: Email::parse(email)?,
+            password: NewPassword::parse(password)?,
+        })
+    }
+
+    /// Friendly field errors for taken names (the UNIQUE constraints still guard races).
+    async fn ensure_free(&self, app: &App) -> AppResult<()> {
+        if store::users::username_taken(&app.pool, self.username.as_str()).await? {
+            return Err(AppError::validation(
+                "username",
+                "This username is already taken.",
+            ));
+        }
+        if store::users::email_taken(&app.pool, self.email.as_str()).await? {
+            return Err(AppError::validation(
+                "email",
+                "An account with this email already exists.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn unique_to_validation(e: sqlx::Error) -> AppError {
+    if store::is_unique_violation(&e) {
+        AppError::validation("username", "This username or email is already registered.")
+    } else {
+        e.into()
+    }
+}
+
+fn view_of(id: i64, identity: &Identity, role: Role) -> SessionView {
+    SessionView {
+        user_id: id,
+        username: identity.username.to_string(),
+        full_name: identity.full_name.to_string(),
+        email: identity.email.to_string(),
+        role,
+        idle_timeout_secs: 0,
+    }
+}
+
+async fn ensure_set_up(app: &App) -> AppResult<()> {
+    if store::users::count_by_role(&app.pool, "admin").await? == 0 {
+        return Err(AppError::Conflict(
+            "This app is not set up yet: the administrator account must be created first.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Creates the one-time administrator account (only while none exists) and signs it in.
+pub async fn create_first_admin(app: &App, input: NewAdmin) -> AppResult<SessionView> {
+    let identity = Identity::parse(
+        &input.full_name,
+        &input.username,
+        &input.email,
+        &input.password,
+    )?;
+    let hash = password::hash(identity.password.expose().to_string()).await?;
+    let now = to_db(app.clock.now());
+    let mut tx = app.pool.begin().await?;
+    let id = store::users::insert_first_admin(
+        &mut *tx,
+        &NewUser {
+            username: identity.username.as_str(),
+            email: identity.email.as_str(),
+            full_name: identity.full_name.as_str(),
+            password_hash: &hash,
+            role: "admin",
+            now: &now,
+        },
+    )
+    .await
+    .map_err(unique_to_validation)?
+    .ok_or_else(|| {
+        AppError::Conflict("An administrator account already exists. Please sign in.".into())
+    })?;
+    store::audit::append(
+        &mut *tx,
+        Some(id),
+        "admin.created",
+        "user",
+        Some(id),
+        "first-run setup",
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = id, "first administrator created");
+    Ok(app.start_session(view_of(id, &identity, Role::Admin)))
+}
+
+/// Registers a customer and signs them in.
+pub async fn register_customer(app: &App, input: CustomerRegistration) -> AppResult<SessionView> {
+    ensure_set_up(app).await?;
+    let identity = Identity::parse(
+        &input.full_name,
+        &input.username,
+        &input.email,
+        &input.password,
+    )?;
+    let phone = Phone::parse(&input.phone)?;
+    let address = Address::parse(&input.address)?;
+    let pincode = Pincode::parse(&input.pincode)?;
+    identity.ensure_free(app).await?;
+    let hash = password::hash(identity.password.expose().to_string()).await?;
+    let now = to_db(app.clock.now());
+    let mut tx = app.pool.begin().await?;
+    let id = store::users::insert(
+        &mut *tx,
+        &NewUser {
+            username: identity.username.as_str(),
+            email: identity.email.as_str(),
+            full_name: identity.full_name.as_str(),
+            password_hash: &hash,
+            role: "customer",
+            now: &now,
+        },
+    )
+    .await
+    .map_err(unique_to_validation)?;
+    store::customers::insert(
+        &mut *tx,
+        id,
+        phone.as_str(),
+        address.as_str(),
+        pincode.as_str(),
+    )
+    .await?;
+    store::audit::append(
+        &mut *tx,
+        Some(id),
+        "customer.registered",
+        "user",
+        Some(id),
+        "",
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    store::users::touch_last_login(&app.pool, id, &now).await?;
+    Ok(app.start_session(view_of(id, &identity, Role::Customer)))
+}
+
+/// Registers a professional, stores their document, and leaves them awaiting approval.
+pub async fn register_professional(app: &App, input: ProfessionalRegistration) -> AppResult<()> {
+    ensure_set_up(app).await?;
+    let identity = Identity::parse(
+        &input.full_name,
+        &input.username,
+        &input.email,
+        &input.password,
+    )?;
+    let phone = Phone::parse(&input.phone)?;
+    let pincode = Pincode::parse(&input.pincode)?;
+    if !store::services::is_active(&app.pool, input.service_id).await? {
+        return Err(AppError::validation(
+            "service_id",
+            "Choose one of the offered services.",
+        ));
+    }
+    if input.experience_years > 70 {
+        return Err(AppError::validation(
+            "experience_years",
+            "Years of experience must be between 0 and 70.",
+        ));
+    }
+    let description = optional_text("description", &input.description, "Description", 1000)?;
+    let document = documents::check(&input.document)?;
+    identity.ensure_free(app).await?;
+    let hash = password::hash(identity.password.expose().to_string()).await?;
+    documents::store(&app.documents_dir(), &document).await?;
+    let now = to_db(app.clock.now());
+    let mut tx = app.pool.begin().await?;
+    let id = store::users::insert(
+        &mut *tx,
+        &NewUser {
+            username: identity.username.as_str(),
+            email: identity.email.as_str(),
+            full_name: identity.full_name.as_str(),
+            password_hash: &hash,
+            role: "professional",
+            now: &now,
+        },
+    )
+    .await
+    .map_err(unique_to_validation)?;
+    store::professionals::insert(
+        &mut *tx,
+        &store::professionals::NewProfessional {
+            user_id: id,
+            service_id: input.service_id,
+            experience_years: i64::from(input.experience_years),
+            description: &description,
+            phone: phone.as_str(),
+            pincode: pincode.as_str(),
+            document_sha256: &document.sha256,
+            document_mime: document.mime,
+            document_name: &document.display_name,
+            document_size: i64::try_from(document.bytes.len()).map_err(AppError::internal)?,
+            now: &now,
+        },
+    )
+    .await?;
+    store::audit::append(
+        &mut *tx,
+        Some(id),
+        "professional.registered",
+        "user",
+        Some(id),
+        "",
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Signs in by username or email. Unknown account and wrong password give the same message
+/// after the same argon2 work; repeated failures are throttled; blocked users and professionals
+/// not (yet) approved are told why, but only once they proved they know the password.
+pub async fn login(app: &App, input: LoginInput) -> AppResult<SessionView> {
+    let key = input.login.trim().to_lowercase();
+    if key.is_empty() {
+        return Err(AppError::validation(
+            "login",
+            "Enter your username or email.",
+        ));
+    }
+    if input.password.is_empty() {
+        return Err(AppError::validation("password", "Enter your password."));
+    }
+    if key.chars().count() > 254 || input.password.chars().count() > NewPassword::MAX_LEN {
+        return Err(AppError::Unauthorized(GENERIC_LOGIN_FAILURE.into()));
+    }
+    throttle::check(&app.pool, &key, app.clock.now()).await?;
+    let user = store::users::find_by_login(&app.pool, &key).await?;
+    let verified = match &user {
+        Some(u) => password::verify(u.password_hash.clone(), input.password).await?,
+        None => password::verify_dummy(input.password).await?,
+    };
+    let user = match user {
+        Some(u) if verified => u,
+        _ => {
+            throttle::record_failure(&app.pool, &key, app.clock.now()).await?;
+            return Err(AppError::Unauthorized(GENERIC_LOGIN_FAILURE.into()));
+        }
+    };
+    throttle::clear(&app.pool, &key).await?;
+    if user.status != "active" {
+        return Err(AppError::AccountBlocked(blocked_message(
+            user.blocked_reason.as_deref(),
+        )));
+    }
+    let role = Role::parse(&user.role)?;
+    if role == Role::Professional {
+        let (status, note) = store::professionals::verification(&app.pool, user.id)
+            .await?
+            .ok_or_else(|| {
+                AppError::internal(format!("professional {} has no profile", user.id))
+            })?;
+        match status.as_str() {
+            "approved" => {}
+            "rejected" => {
+                let why = note.filter(|n| !n.trim().is_empty()).map(|n| format!(" Reason: {n}")).unwrap_or_default();
+                return Err(AppError::ApprovalRejected(format!(
+                    "Your application as a service professional was not approved.{why}"
+                )));
+            }
+            _ => {
+                return Err(AppError::ApprovalPending(
+                    "Your account is awaiting approval: an administrator is checking your documents. You can sign in once it is approved."
+                        .into(),
+                ))
+            }
+        }
+    }
+    let now = to_db(app.clock.now());
+    store::users::touch_last_login(&app.pool, user.id, &now).await?;
+    Ok(app.start_session(SessionView {
+        user_id: user.id,
+        username: user.username,
+        full_name: user.full_name,
+        email: user.email,
+        role,
+        idle_timeout_secs: 0,
+    }))
+}
+
+/// Ends the session.
+pub fn logout(app: &App) {
+    app.end_session();
+}

@@ -1,0 +1,402 @@
+//! A small, realistic demo data set: services, approved and pending professionals, customers
+//! and requests in every status, so a newcomer can explore every role at once.
+
+use crate::clock::to_db;
+use crate::documents::{self, DocumentUpload};
+use crate::domain::Role;
+use crate::error::{AppError, AppResult};
+use crate::session::Actor;
+use crate::store::{self, users::NewUser};
+use crate::{password, App};
+use base64::Engine;
+use chrono::Duration;
+use serde::Serialize;
+use specta::Type;
+
+/// The password of every demo account (shown in the UI and the README; demo data only).
+pub const DEMO_PASSWORD: &str = "demo-password-2026";
+
+/// One demo login.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DemoAccount {
+    pub username: String,
+    pub role: Role,
+    pub note: String,
+}
+
+/// What was created.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DemoSummary {
+    pub services: u32,
+    pub professionals: u32,
+    pub customers: u32,
+    pub requests: u32,
+    pub demo_password: String,
+    pub accounts: Vec<DemoAccount>,
+}
+
+/// A minimal but valid one-page PDF standing in for an uploaded certificate.
+const DEMO_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+const SERVICES: &[(&str, &str, i64, i64)] = &[
+    (
+        "Plumbing",
+        "Leaks, taps, blocked drains and fittings.",
+        49_900,
+        60,
+    ),
+    (
+        "Electrical repairs",
+        "Switches, wiring faults, fans and lights.",
+        59_900,
+        60,
+    ),
+    (
+        "Home deep cleaning",
+        "Kitchen, bathrooms and living areas, top to bottom.",
+        249_900,
+        240,
+    ),
+    (
+        "AC servicing",
+        "Filter cleaning, gas check and cooling tune-up.",
+        89_900,
+        90,
+    ),
+    (
+        "Carpentry",
+        "Furniture repair, doors, hinges and shelves.",
+        69_900,
+        90,
+    ),
+    (
+        "Pest control",
+        "Cockroach, ant and termite treatment.",
+        129_900,
+        120,
+    ),
+];
+
+// (username, full name, service index, pincode, years, verification)
+const PROFESSIONALS: &[(&str, &str, usize, &str, i64, &str)] = &[
+    ("ravi.k", "Ravi Kumar", 0, "560001", 8, "approved"),
+    ("meena.s", "Meena Sharma", 1, "560001", 5, "approved"),
+    ("arjun.n", "Arjun Nair", 2, "560034", 3, "approved"),
+    ("farah.a", "Farah Ali", 3, "560001", 6, "approved"),
+    ("kiran.r", "Kiran Rao", 4, "560034", 2, "pending"),
+    ("sanjay.p", "Sanjay Patil", 5, "560001", 10, "pending"),
+    ("deepa.m", "Deepa Menon", 0, "560034", 1, "rejected"),
+];
+
+// (username, full name, pincode, address)
+const CUSTOMERS: &[(&str, &str, &str, &str)] = &[
+    ("anita.d", "Anita Desai", "560001", "12 MG Road, Bengaluru"),
+    (
+        "rahul.v",
+        "Rahul Verma",
+        "560001",
+        "45 Residency Road, Bengaluru",
+    ),
+    (
+        "priya.s",
+        "Priya Singh",
+        "560034",
+        "7 Koramangala 5th Block, Bengaluru",
+    ),
+    (
+        "vikram.j",
+        "Vikram Joshi",
+        "560034",
+        "88 Koramangala 1st Block, Bengaluru",
+    ),
+    (
+        "neha.g",
+        "Neha Gupta",
+        "560001",
+        "3 Brigade Road, Bengaluru",
+    ),
+];
+
+// (customer index, service index, status, days ago created, rating)
+const REQUESTS: &[(usize, usize, &str, i64, Option<i64>)] = &[
+    (0, 0, "closed", 20, Some(5)),
+    (1, 1, "closed", 18, Some(4)),
+    (2, 2, "closed", 15, Some(5)),
+    (4, 3, "closed", 12, Some(3)),
+    (0, 1, "completed", 6, None),
+    (3, 2, "completed", 5, None),
+    (1, 0, "assigned", 3, None),
+    (4, 3, "assigned", 2, None),
+    (0, 3, "requested", 1, None),
+    (1, 0, "requested", 1, None),
+    (2, 2, "requested", 0, None),
+    (3, 4, "requested", 0, None),
+    (4, 1, "cancelled", 9, None),
+    (2, 5, "rejected", 11, None),
+];
+
+/// True when the database holds no business data (no services, no non-admin users).
+pub async fn is_available(app: &App) -> AppResult<bool> {
+    let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services")
+        .fetch_one(&app.pool)
+        .await?;
+    let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role <> 'admin'")
+        .fetch_one(&app.pool)
+        .await?;
+    Ok(services == 0 && people == 0)
+}
+
+/// Loads the demo data for a signed-in admin.
+pub async fn load_for_admin(app: &App, actor: &Actor) -> AppResult<DemoSummary> {
+    actor.require(Role::Admin)?;
+    seed(app, Some(actor.user_id)).await
+}
+
+/// Loads the demo data into an empty database (also used by the `--demo` start-up flag).
+pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
+    if !is_available(app).await? {
+        return Err(AppError::Conflict(
+            "Demo data can only be loaded into an empty database (no services or users yet)."
+                .into(),
+        ));
+    }
+    let hash = password::hash(DEMO_PASSWORD.to_string()).await?;
+    let document = documents::check(&DocumentUpload {
+        file_name: "certificate.pdf".into(),
+        content_base64: base64::engine::general_purpose::STANDARD.encode(DEMO_PDF),
+    })?;
+    documents::store(&app.documents_dir(), &document).await?;
+
+    let now = app.clock.now();
+    let stamp = to_db(now);
+    let mut accounts = Vec::new();
+    let mut tx = app.pool.begin().await?;
+
+    let mut service_ids = Vec::new();
+    for (name, description, price, minutes) in SERVICES {
+        service_ids.push(
+            store::services::insert(&mut *tx, name, description, *price, *minutes, &stamp).await?,
+        );
+    }
+
+    let mut pro_ids = Vec::new();
+    for (username, full_name, service, pincode, years, verification) in PROFESSIONALS {
+        let email = format!("{username}@demo.example.com");
+        let id = store::users::insert(
+            &mut *tx,
+            &NewUser {
+                username,
+                email: &email,
+                full_name,
+                password_hash: &hash,
+                role: "professional",
+                now: &stamp,
+            },
+        )
+        .await?;
+        let phone = format!("98450{:05}", id);
+        store::professionals::insert(
+            &mut *tx,
+            &store::professionals::NewProfessional {
+                user_id: id,
+                service_id: service_ids[*service],
+                experience_years: *years,
+                description: "Demo professional: punctual, tidy, brings own tools.",
+                phone: &phone,
+                pincode,
+                document_sha256: &document.sha256,
+                document_mime: document.mime,
+                document_name: "certificate.pdf",
+                document_size: i64::try_from(document.bytes.len()).map_err(AppError::internal)?,
+                now: &stamp,
+            },
+        )
+        .await?;
+        if *verification != "pending" {
+            let note =
+                (*verification == "rejected").then_some("The certificate could not be verified.");
+            store::professionals::set_verification(
+                &mut *tx,
+                id,
+                verification,
+                note,
+                admin_id,
+                &stamp,
+            )
+            .await?;
+        }
+        pro_ids.push((id, *service, *pincode));
+        accounts.push(DemoAccount {
+            username: username.to_string(),
+            role: Role::Professional,
+            note: format!("{} — {}, {}", SERVICES[*service].0, pincode, verification),
+        });
+    }
+
+    let mut customer_ids = Vec::new();
+    for (username, full_name, pincode, address) in CUSTOMERS {
+        let email = format!("{username}@demo.example.com");
+        let id = store::users::insert(
+            &mut *tx,
+            &NewUser {
+                username,
+                email: &email,
+                full_name,
+                password_hash: &hash,
+                role: "customer",
+                now: &stamp,
+            },
+        )
+        .await?;
+        let phone = format!("99000{:05}", id);
+        store::customers::insert(&mut *tx, id, &phone, address, pincode).await?;
+        customer_ids.push((id, *pincode, *address));
+        accounts.push(DemoAccount {
+            username: username.to_string(),
+            role: Role::Customer,
+            note: format!("Customer in {pincode}"),
+        });
+    }
+
+    for (customer, service, status, days_ago, rating) in REQUESTS {
+        let (customer_id, pincode, address) = customer_ids[*customer];
+        // An approved professional of that service, if the demo has one.
+        let pro = pro_ids
+            .iter()
+            .zip(PROFESSIONALS)
+            .find(|((_, s, _), p)| s == service && p.5 == "approved")
+            .map(|((id, _, _), _)| *id);
+        let created = now - Duration::days(*days_ago) - Duration::hours(3);
+        let t = |h: i64| to_db(created + Duration::hours(h));
+        let scheduled = to_db(
+            (created + Duration::days(2))
+                .date_naive()
+                .and_hms_opt(10, 0, 0)
+                .map(|d| d.and_utc())
+                .unwrap_or(created),
+        );
+        let needs_pro = matches!(*status, "assigned" | "completed" | "closed");
+        let professional_id = if needs_pro { pro } else { None };
+        if needs_pro && professional_id.is_none() {
+            continue;
+        }
+        let (assigned, completed, closed, cancelled) = (t(2), t(30), t(40), t(5));
+        let reached = |s: &str| -> bool {
+            let order = ["requested", "assigned", "completed", "closed"];
+            let (a, b) = (
+                order.iter().position(|x| *x == s),
+                order.iter().position(|x| x == status),
+            );
+            matches!((a, b), (Some(a), Some(b)) if a <= b)
+        };
+        let id = store::requests::insert(
+            &mut *tx,
+            &store::requests::NewRequest {
+                service_id: service_ids[*service],
+                customer_id,
+                professional_id,
+                status,
+                scheduled_for: &scheduled,
+                address,
+                pincode,
+                remarks: "Demo request — please call before arriving.",
+                created_at: &t(0),
+                assigned_at: reached("assigned").then_some(assigned.as_str()),
+                completed_at: reached("completed").then_some(completed.as_str()),
+                closed_at: reached("closed").then_some(closed.as_str()),
+                cancelled_at: (*status == "cancelled").then_some(cancelled.as_str()),
+            },
+        )
+        .await?;
+        store::requests::append_event(
+            &mut *tx,
+            id,
+            Some(customer_id),
+            None,
+            "requested",
+            None,
+            &t(0),
+        )
+        .await?;
+        let mut from = "requested";
+        for (step, at, actor) in [
+            ("assigned", &assigned, professional_id),
+            ("completed", &completed, professional_id),
+            ("closed", &closed, Some(customer_id)),
+        ] {
+            if reached(step) {
+                store::requests::append_event(&mut *tx, id, actor, Some(from), step, None, at)
+                    .await?;
+                from = step;
+            }
+        }
+        match *status {
+            "cancelled" => {
+                store::requests::append_event(
+                    &mut *tx,
+                    id,
+                    Some(customer_id),
+                    Some("requested"),
+                    "cancelled",
+                    Some("Plans changed"),
+                    &cancelled,
+                )
+                .await?;
+            }
+            "rejected" => {
+                store::requests::append_event(
+                    &mut *tx,
+                    id,
+                    None,
+                    Some("requested"),
+                    "rejected",
+                    Some("No professional available in this area"),
+                    &t(48),
+                )
+                .await?;
+            }
+            _ => {}
+        }
+        if let Some(r) = rating {
+            store::reviews::insert_customer_review(
+                &mut *tx,
+                id,
+                *r,
+                Some("Demo review: arrived on time and did a neat job."),
+                &closed,
+            )
+            .await?;
+            store::reviews::insert_customer_rating(
+                &mut *tx,
+                id,
+                5,
+                Some("Polite and clear about the problem."),
+                &completed,
+            )
+            .await?;
+        }
+    }
+    store::audit::append(
+        &mut *tx,
+        admin_id,
+        "demo.loaded",
+        "system",
+        None,
+        "",
+        &stamp,
+    )
+    .await?;
+    tx.commit().await?;
+
+    let requests: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM service_requests")
+        .fetch_one(&app.pool)
+        .await?;
+    Ok(DemoSummary {
+        services: SERVICES.len() as u32,
+        professionals: PROFESSIONALS.len() as u32,
+        customers: CUSTOMERS.len() as u32,
+        requests: u32::try_from(requests).unwrap_or(0),
+        demo_password: DEMO_PASSWORD.to_string(),
+        accounts,
+    })
+}

@@ -1,0 +1,389 @@
+//! Domain types parsed at the boundary: once a value has one of these types it is valid.
+
+use crate::error::{AppError, AppResult};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use std::fmt;
+
+/// Who a user is to the business.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Professional,
+    Customer,
+}
+
+impl Role {
+    /// The value stored in `users.role`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Professional => "professional",
+            Role::Customer => "customer",
+        }
+    }
+
+    /// Parses a stored role.
+    pub fn parse(s: &str) -> AppResult<Self> {
+        match s {
+            "admin" => Ok(Role::Admin),
+            "professional" => Ok(Role::Professional),
+            "customer" => Ok(Role::Customer),
+            other => Err(AppError::internal(format!(
+                "unknown role in database: {other}"
+            ))),
+        }
+    }
+}
+
+/// Whether an account may be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum UserStatus {
+    Active,
+    Blocked,
+}
+
+/// Where a professional's application stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl VerificationStatus {
+    /// Parses a stored verification status.
+    pub fn parse(s: &str) -> AppResult<Self> {
+        match s {
+            "pending" => Ok(Self::Pending),
+            "approved" => Ok(Self::Approved),
+            "rejected" => Ok(Self::Rejected),
+            other => Err(AppError::internal(format!(
+                "unknown verification status: {other}"
+            ))),
+        }
+    }
+}
+
+/// The states of a service request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    Requested,
+    Assigned,
+    Completed,
+    Closed,
+    Rejected,
+    Cancelled,
+}
+
+impl RequestStatus {
+    /// Every status, in lifecycle order.
+    pub const ALL: [RequestStatus; 6] = [
+        Self::Requested,
+        Self::Assigned,
+        Self::Completed,
+        Self::Closed,
+        Self::Rejected,
+        Self::Cancelled,
+    ];
+
+    /// The value stored in `service_requests.status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::Assigned => "assigned",
+            Self::Completed => "completed",
+            Self::Closed => "closed",
+            Self::Rejected => "rejected",
+            Self::Cancelled => "cancelled",
+        }
+    }
+}
+
+fn trimmed(
+    field: &'static str,
+    raw: &str,
+    label: &str,
+    min: usize,
+    max: usize,
+) -> AppResult<String> {
+    let s = raw.trim();
+    let n = s.chars().count();
+    if n < min {
+        return Err(AppError::validation(
+            field,
+            if min <= 1 {
+                format!("{label} is required.")
+            } else {
+                format!("{label} must be at least {min} characters.")
+            },
+        ));
+    }
+    if n > max {
+        return Err(AppError::validation(
+            field,
+            format!("{label} must be at most {max} characters."),
+        ));
+    }
+    if s.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(AppError::validation(
+            field,
+            format!("{label} contains characters that are not allowed."),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+macro_rules! string_newtype {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            /// The validated value.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+string_newtype!(
+    /// A syntactically valid e-mail address, lower-cased.
+    Email
+);
+string_newtype!(
+    /// A login name: 3-32 of `a-z 0-9 . _ -`, lower-cased.
+    Username
+);
+string_newtype!(
+    /// A person's display name.
+    FullName
+);
+string_newtype!(
+    /// A phone number: 10-15 digits, optional leading `+`.
+    Phone
+);
+string_newtype!(
+    /// A six-digit postal code (PIN code).
+    Pincode
+);
+string_newtype!(
+    /// A postal address.
+    Address
+);
+
+impl Email {
+    /// Validates and normalises an e-mail address.
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        let s = raw.trim().to_lowercase();
+        if s.is_empty() {
+            return Err(AppError::validation("email", "Email is required."));
+        }
+        if s.len() > 254 || !email_address::EmailAddress::is_valid(&s) || !s.contains('.') {
+            return Err(AppError::validation(
+                "email",
+                "Enter a valid email address, like name@example.com.",
+            ));
+        }
+        Ok(Email(s))
+    }
+}
+
+impl Username {
+    /// Validates and normalises a username.
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        let s = raw.trim().to_lowercase();
+        let n = s.chars().count();
+        if !(3..=32).contains(&n) {
+            return Err(AppError::validation(
+                "username",
+                "Username must be 3 to 32 characters.",
+            ));
+        }
+        if !s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        {
+            return Err(AppError::validation(
+                "username",
+                "Username may only use letters, digits, '.', '_' and '-'.",
+            ));
+        }
+        if s.contains('@') {
+            return Err(AppError::validation(
+                "username",
+                "Username cannot contain '@'.",
+            ));
+        }
+        Ok(Username(s))
+    }
+}
+
+impl FullName {
+    /// Validates a display name (1-100 characters).
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        trimmed("full_name", raw, "Full name", 1, 100).map(FullName)
+    }
+}
+
+impl Phone {
+    /// Validates a phone number; spaces and dashes are dropped.
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        let compact: String = raw
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '-' | '(' | ')'))
+            .collect();
+        let digits = compact.strip_prefix('+').unwrap_or(&compact);
+        if !(10..=15).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::validation(
+                "phone",
+                "Enter a phone number of 10 to 15 digits.",
+            ));
+        }
+        Ok(Phone(compact))
+    }
+}
+
+impl Pincode {
+    /// Validates a six-digit PIN code.
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        let s = raw.trim();
+        if s.len() != 6 || !s.chars().all(|c| c.is_ascii_digit()) {
+            return Err(AppError::validation(
+                "pincode",
+                "PIN code must be exactly 6 digits.",
+            ));
+        }
+        Ok(Pincode(s.to_string()))
+    }
+}
+
+impl Address {
+    /// Validates a postal address (5-300 characters).
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        trimmed("address", raw, "Address", 5, 300).map(Address)
+    }
+}
+
+/// A new password that meets the policy (12-128 characters, not only spaces).
+#[derive(Clone)]
+pub struct NewPassword(String);
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(***)")
+    }
+}
+
+impl NewPassword {
+    /// Minimum length, following NIST SP 800-63B's advice to favour length over composition.
+    pub const MIN_LEN: usize = 12;
+    /// Maximum length: argon2 takes any length, this only bounds the work per request.
+    pub const MAX_LEN: usize = 128;
+
+    /// Checks a password against the policy.
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        let n = raw.chars().count();
+        if n < Self::MIN_LEN {
+            return Err(AppError::validation(
+                "password",
+                format!("Password must be at least {} characters.", Self::MIN_LEN),
+            ));
+        }
+        if n > Self::MAX_LEN {
+            return Err(AppError::validation(
+                "password",
+                format!("Password must be at most {} characters.", Self::MAX_LEN),
+            ));
+        }
+        if raw.trim().is_empty() {
+            return Err(AppError::validation(
+                "password",
+                "Password cannot be only spaces.",
+            ));
+        }
+        Ok(NewPassword(raw.to_string()))
+    }
+
+    /// The plain text, for hashing only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Free text limited in length (descriptions, remarks); may be empty.
+pub fn optional_text(field: &'static str, raw: &str, label: &str, max: usize) -> AppResult<String> {
+    trimmed(field, raw, label, 0, max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_normalised_and_checked() {
+        assert_eq!(
+            Email::parse("  Ann@Example.COM ").map(|e| e.0).ok(),
+            Some("ann@example.com".into())
+        );
+        for bad in ["", "ann", "ann@", "@x.com", "a b@x.com", "ann@localhost"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn username_rules() {
+        assert_eq!(
+            Username::parse("Ravi.K").map(|u| u.0).ok(),
+            Some("ravi.k".into())
+        );
+        for bad in ["ab", "has space", "x@y", &"a".repeat(33), "ümlaut"] {
+            assert!(Username::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn phone_pincode_password() {
+        assert_eq!(
+            Phone::parse("+91 98765-43210").map(|p| p.0).ok(),
+            Some("+919876543210".into())
+        );
+        assert!(Phone::parse("12345").is_err());
+        assert!(Phone::parse("98765abcde").is_err());
+        assert!(Pincode::parse("560001").is_ok());
+        for bad in ["56001", "5600011", "56000a", ""] {
+            assert!(Pincode::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(NewPassword::parse("short").is_err());
+        assert!(NewPassword::parse(&" ".repeat(20)).is_err());
+        assert!(NewPassword::parse(&"x".repeat(129)).is_err());
+        assert!(NewPassword::parse("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn validation_errors_name_their_field() {
+        match Pincode::parse("1") {
+            Err(AppError::Validation { field, .. }) => assert_eq!(field, "pincode"),
+            other => panic!("unexpected {other:?}"),
+        }
+        match FullName::parse("bad\u{0007}name") {
+            Err(AppError::Validation { field, .. }) => assert_eq!(field, "full_name"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Household Services core: domain types, business rules and the SQL store.
+//!
+//! This crate has no Tauri dependency: every workflow is testable headless on a temporary
+//! database. The Tauri shell (`household-app`) only maps commands onto the functions here.
+
+pub mod accounts;
+pub mod app;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod documents;
+pub mod domain;
+pub mod error;
+pub mod home;
+pub mod password;
+pub mod session;
+pub mod settings;
+pub mod store;
+pub mod throttle;
+
+pub use app::{App, AppConfig};
+pub use error::{ApiError, AppError, AppResult, ErrorCode};
+pub use session::Actor;

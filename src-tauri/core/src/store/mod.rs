@@ -1,0 +1,17 @@
+//! All SQL of the app, one module per table family. Functions take any `SqliteExecutor`, so
+//! they run on the pool or inside a transaction. Placeholders are `$n` and timestamps are
+//! ISO-8601 text, to stay portable to PostgreSQL.
+
+pub mod audit;
+pub mod customers;
+pub mod professionals;
+pub mod requests;
+pub mod reviews;
+pub mod services;
+pub mod throttle;
+pub mod users;
+
+/// True when a database error is a UNIQUE constraint violation.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
+}

@@ -1,0 +1,98 @@
+//! `professionals` table.
+
+use sqlx::SqliteExecutor;
+
+/// Fields of a new professional profile.
+#[derive(Debug)]
+pub struct NewProfessional<'a> {
+    pub user_id: i64,
+    pub service_id: i64,
+    pub experience_years: i64,
+    pub description: &'a str,
+    pub phone: &'a str,
+    pub pincode: &'a str,
+    pub document_sha256: &'a str,
+    pub document_mime: &'a str,
+    pub document_name: &'a str,
+    pub document_size: i64,
+    pub now: &'a str,
+}
+
+/// Inserts a professional profile (status `pending`).
+pub async fn insert(ex: impl SqliteExecutor<'_>, p: &NewProfessional<'_>) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO professionals (user_id, service_id, experience_years, description, phone, pincode,
+             document_sha256, document_mime, document_name, document_size, document_uploaded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(p.user_id)
+    .bind(p.service_id)
+    .bind(p.experience_years)
+    .bind(p.description)
+    .bind(p.phone)
+    .bind(p.pincode)
+    .bind(p.document_sha256)
+    .bind(p.document_mime)
+    .bind(p.document_name)
+    .bind(p.document_size)
+    .bind(p.now)
+    .execute(ex)
+    .await
+    .map(|_| ())
+}
+
+/// A professional's verification status and the admin's note, if any.
+pub async fn verification(
+    ex: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Option<(String, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT verification_status, verification_note FROM professionals WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Sets the verification outcome (demo data now, the admin workflow later).
+pub async fn set_verification(
+    ex: impl SqliteExecutor<'_>,
+    user_id: i64,
+    status: &str,
+    note: Option<&str>,
+    admin_id: Option<i64>,
+    now: &str,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "UPDATE professionals SET verification_status = $1, verification_note = $2,
+                verified_by = $3, verified_at = $4
+         WHERE user_id = $5",
+    )
+    .bind(status)
+    .bind(note)
+    .bind(admin_id)
+    .bind(now)
+    .bind(user_id)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// Number of professionals in a verification status.
+pub async fn count_by_verification(ex: impl SqliteExecutor<'_>, status: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM professionals WHERE verification_status = $1")
+        .bind(status)
+        .fetch_one(ex)
+        .await
+}
+
+/// The service and pincode a professional works in.
+pub async fn service_area(
+    ex: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Option<(i64, String)>> {
+    sqlx::query_as("SELECT service_id, pincode FROM professionals WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_optional(ex)
+        .await
+}

@@ -1,0 +1,12 @@
+//! `#[tauri::command]`s grouped by role. Each is a thin mapping onto a core function: the
+//! acting user always comes from the Rust session, never from the webview.
+
+pub mod auth;
+pub mod home;
+pub mod settings;
+pub mod setup;
+
+use household_core::ApiError;
+
+/// What every command returns to the webview.
+pub type CmdResult<T> = Result<T, ApiError>;

@@ -1,0 +1,183 @@
+//! The Tauri 2 shell of Household Services: window, plugins, managed state, commands and the
+//! background tasks. All rules live in `household-core`.
+
+pub mod commands;
+pub mod prefs;
+
+use household_core::session::EndReason;
+use household_core::{App, AppConfig};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::time::Duration;
+use tauri::{Emitter, Manager};
+
+/// Environment variable naming the data folder (tests use temp folders).
+pub const DATA_DIR_ENV: &str = "HS_DATA_DIR";
+/// Environment variable overriding the idle timeout in seconds (tests, kiosks).
+pub const IDLE_ENV: &str = "HS_IDLE_TIMEOUT_SECS";
+/// Event sent to the UI when Rust ends the session on its own.
+pub const SESSION_ENDED_EVENT: &str = "session-ended";
+
+/// Command-line options.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// `--data-dir <path>`: where the database and documents live.
+    pub data_dir: Option<PathBuf>,
+    /// `--demo`: load the demo data set into an empty database at start-up.
+    pub demo: bool,
+}
+
+impl Options {
+    /// Parses the process arguments (unknown ones are ignored: WebDriver may add its own).
+    pub fn parse(args: impl IntoIterator<Item = String>) -> Self {
+        let mut opts = Options::default();
+        let mut it = args.into_iter();
+        while let Some(arg) = it.next() {
+            if arg == "--demo" {
+                opts.demo = true;
+            } else if arg == "--data-dir" {
+                opts.data_dir = it.next().map(PathBuf::from);
+            } else if let Some(v) = arg.strip_prefix("--data-dir=") {
+                opts.data_dir = Some(PathBuf::from(v));
+            }
+        }
+        opts
+    }
+}
+
+#[derive(Clone, Serialize)]
+struct SessionEnded {
+    reason: EndReason,
+}
+
+/// The command list and TypeScript export; shared by `run` and the bindings drift test.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        commands::setup::app_status,
+        commands::setup::create_first_admin,
+        commands::setup::load_demo_data,
+        commands::auth::login,
+        commands::auth::logout,
+        commands::auth::touch_session,
+        commands::auth::register_customer,
+        commands::auth::register_professional,
+        commands::auth::list_public_services,
+        commands::home::home_summary,
+        commands::settings::get_settings,
+        commands::settings::save_settings,
+    ])
+}
+
+/// Writes the generated TypeScript bindings to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    use specta_typescript::{BigIntExportBehavior, Typescript};
+    specta_builder()
+        .export(
+            Typescript::default()
+                .bigint(BigIntExportBehavior::Number)
+                .header("// @ts-nocheck\n/* eslint-disable */"),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
+fn resolve_data_dir(opts: &Options, handle: &tauri::AppHandle) -> Result<PathBuf, String> {
+    if let Some(dir) = &opts.data_dir {
+        return Ok(dir.clone());
+    }
+    if let Some(dir) = std::env::var_os(DATA_DIR_ENV).filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    handle
+        .path()
+        .app_data_dir()
+        .map_err(|e| format!("cannot resolve the app data folder: {e}"))
+}
+
+fn idle_override() -> Option<u32> {
+    std::env::var(IDLE_ENV)
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+        .filter(|s| *s > 0)
+}
+
+/// Ends idle sessions and tells the UI; runs for the life of the app.
+fn spawn_idle_watcher(handle: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let app = handle.state::<App>();
+            if let Some(reason) = app.expire_idle() {
+                tracing::info!("session ended after inactivity");
+                if let Err(e) = handle.emit(SESSION_ENDED_EVENT, SessionEnded { reason }) {
+                    tracing::warn!(error = %e, "could not tell the UI that the session ended");
+                }
+            }
+        }
+    });
+}
+
+/// Starts the desktop app.
+pub fn run() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let opts = Options::parse(std::env::args().skip(1));
+    let builder = specta_builder();
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let data_dir = resolve_data_dir(&opts, &handle)?;
+            std::fs::create_dir_all(&data_dir)?;
+            tracing::info!(data_dir = %data_dir.display(), "starting");
+            let prefs = prefs::Prefs::load(&handle, &data_dir);
+            let mut config = AppConfig::new(&data_dir);
+            config.idle_timeout_secs =
+                idle_override().unwrap_or(prefs.get().idle_timeout_minutes * 60);
+            let core = tauri::async_runtime::block_on(App::open(config))
+                .map_err(|e| format!("cannot open the database in {}: {e}", data_dir.display()))?;
+            if opts.demo {
+                match tauri::async_runtime::block_on(household_core::demo::seed(&core, None)) {
+                    Ok(s) => tracing::info!(requests = s.requests, "demo data loaded"),
+                    Err(e) => tracing::warn!(error = %e, "demo data not loaded"),
+                }
+            }
+            app.manage(core);
+            app.manage(prefs);
+            spawn_idle_watcher(handle);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the app stopped with an error");
+        std::process::exit(1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_parse() {
+        let o = Options::parse(["--demo", "--data-dir", "/tmp/x", "--unknown"].map(String::from));
+        assert_eq!(
+            o,
+            Options {
+                data_dir: Some("/tmp/x".into()),
+                demo: true
+            }
+        );
+        let o = Options::parse(["--data-dir=/d"].map(String::from));
+        assert_eq!(o.data_dir, Some(PathBuf::from("/d")));
+        assert_eq!(Options::parse(Vec::<String>::new()), Options::default());
+    }
+}

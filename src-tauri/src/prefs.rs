@@ -1,0 +1,78 @@
+//! Terminal preferences persisted with tauri-plugin-store (no secrets here: plain JSON).
+
+use household_core::settings::Settings;
+use household_core::{AppError, AppResult};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use tauri::{AppHandle, Runtime, Wry};
+use tauri_plugin_store::{Store, StoreExt};
+
+const KEY: &str = "settings";
+
+/// The preferences of this terminal, cached in memory and saved through the store plugin.
+pub struct Prefs {
+    current: Mutex<Settings>,
+    store: Option<Arc<Store<Wry>>>,
+}
+
+impl Prefs {
+    /// Loads `settings.json` from `dir`. An unreadable or corrupt file is moved aside and
+    /// defaults are used, with a warning in the log: never a crash.
+    pub fn load(app: &AppHandle<Wry>, dir: &Path) -> Self {
+        let path = dir.join("settings.json");
+        let store = open_store(app, &path);
+        let current = store
+            .as_ref()
+            .and_then(|s| s.get(KEY))
+            .and_then(|v| match serde_json::from_value::<Settings>(v) {
+                Ok(s) => Some(s.sanitized()),
+                Err(e) => {
+                    tracing::warn!(error = %e, "settings have an unexpected shape; using defaults");
+                    None
+                }
+            })
+            .unwrap_or_default();
+        Prefs {
+            current: Mutex::new(current),
+            store,
+        }
+    }
+
+    /// The current preferences.
+    pub fn get(&self) -> Settings {
+        *self.current.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stores new preferences (already authorised and validated by the core).
+    pub fn save(&self, new: Settings) -> AppResult<Settings> {
+        if let Some(store) = &self.store {
+            store.set(KEY, serde_json::to_value(new).map_err(AppError::internal)?);
+            store
+                .save()
+                .map_err(|e| AppError::internal(format!("saving settings: {e}")))?;
+        }
+        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = new;
+        Ok(new)
+    }
+}
+
+fn open_store<R: Runtime>(app: &AppHandle<R>, path: &PathBuf) -> Option<Arc<Store<R>>> {
+    match app.store(path) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let aside = path.with_extension("json.corrupt");
+            tracing::warn!(error = %e, file = %path.display(), moved_to = %aside.display(),
+                "settings file unreadable; using defaults");
+            if let Err(e) = std::fs::rename(path, &aside) {
+                tracing::warn!(error = %e, "could not move the unreadable settings file aside");
+            }
+            match app.store(path) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    tracing::warn!(error = %e, "settings will not be saved this session");
+                    None
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+// Keeps an active user's session alive: on activity, touch the session at most once
+// per interval while signed in. Expiry itself is decided on the Rust side.
+
+export interface ActivityTrackerOptions {
+  touch: () => Promise<unknown>;
+  isSignedIn: () => boolean;
+  minIntervalMs?: number;
+  now?: () => number;
+}
+
+export function createActivityTracker(options: ActivityTrackerOptions) {
+  const interval = options.minIntervalMs ?? 30_000;
+  const now = options.now ?? (() => Date.now());
+  let last = Number.NEGATIVE_INFINITY;
+  let inFlight = false;
+
+  return {
+    /** Call on every user activity event. Returns true when a touch was sent. */
+    onActivity(): boolean {
+      if (!options.isSignedIn() || inFlight) return false;
+      const t = now();
+      if (t - last < interval) return false;
+      last = t;
+      inFlight = true;
+      options
+        .touch()
+        .catch(() => undefined)
+        .finally(() => {
+          inFlight = false;
+        });
+      return true;
+    },
+    /** Something else just proved activity (e.g. a login): start a fresh interval. */
+    markActive(): void {
+      last = now();
+    },
+  };
+}
+
+export const ACTIVITY_EVENTS = ["pointerdown", "keydown", "wheel"] as const;
+
+export function installActivityListeners(onActivity: () => void, target: EventTarget = window) {
+  const handler = () => onActivity();
+  for (const name of ACTIVITY_EVENTS) {
+    target.addEventListener(name, handler, { capture: true, passive: true });
+  }
+  return () => {
+    for (const name of ACTIVITY_EVENTS) target.removeEventListener(name, handler, { capture: true });
+  };
+}

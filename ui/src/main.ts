@@ -1,0 +1,42 @@
+import "bootstrap/dist/css/bootstrap.min.css";
+import "bootstrap-icons/font/bootstrap-icons.min.css";
+import "./styles.css";
+// Registers Bootstrap's data API (dropdowns, navbar collapse).
+import "bootstrap";
+
+import { createApp } from "vue";
+import App from "./App.vue";
+import { commands } from "./bindings";
+import { call, setFailureHandler } from "./api";
+import { createActivityTracker, installActivityListeners } from "./activity";
+import { createAppRouter } from "./router";
+import { session, setUser } from "./session";
+import { handleFailure, listenForSessionEnd, loadSettings, loadStatus, useRouterForShell } from "./shell";
+import { applyTheme } from "./theme";
+
+async function start() {
+  applyTheme("system");
+  setFailureHandler(handleFailure);
+
+  const router = createAppRouter();
+  useRouterForShell(router);
+
+  await Promise.all([loadSettings(), loadStatus()]);
+  void listenForSessionEnd();
+
+  const tracker = createActivityTracker({
+    isSignedIn: () => session.user !== null,
+    touch: async () => {
+      const user = await call(commands.touchSession(), { toast: false });
+      if (session.user) setUser(user);
+    },
+  });
+  installActivityListeners(() => tracker.onActivity());
+
+  const app = createApp(App);
+  app.use(router);
+  await router.isReady();
+  app.mount("#app");
+}
+
+void start();

@@ -1,0 +1,77 @@
+import {
+  createRouter,
+  createWebHashHistory,
+  type RouteRecordRaw,
+  type Router,
+  type RouterHistory,
+} from "vue-router";
+import { decide, type RouteAccess } from "./guard";
+import { session } from "./session";
+import SetupPage from "./pages/SetupPage.vue";
+import LoginPage from "./pages/LoginPage.vue";
+import RegisterCustomerPage from "./pages/RegisterCustomerPage.vue";
+import RegisterProfessionalPage from "./pages/RegisterProfessionalPage.vue";
+import HomePage from "./pages/HomePage.vue";
+import SettingsPage from "./pages/SettingsPage.vue";
+
+declare module "vue-router" {
+  interface RouteMeta {
+    access?: RouteAccess;
+    /** "app": inside the navbar layout (signed-in pages). */
+    layout?: "app";
+    title?: string;
+  }
+}
+
+const Empty = { render: () => null };
+
+export const routes: RouteRecordRaw[] = [
+  { path: "/", component: Empty },
+  { path: "/setup", component: SetupPage, meta: { access: { kind: "setup" }, title: "Set up" } },
+  { path: "/login", component: LoginPage, meta: { access: { kind: "guest" }, title: "Sign in" } },
+  {
+    path: "/register/customer",
+    component: RegisterCustomerPage,
+    meta: { access: { kind: "guest" }, title: "Create a customer account" },
+  },
+  {
+    path: "/register/professional",
+    component: RegisterProfessionalPage,
+    meta: { access: { kind: "guest" }, title: "Join as a professional" },
+  },
+  {
+    path: "/admin",
+    component: HomePage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Admin dashboard" },
+  },
+  {
+    path: "/professional",
+    component: HomePage,
+    meta: { access: { role: "professional" }, layout: "app", title: "Professional home" },
+  },
+  {
+    path: "/customer",
+    component: HomePage,
+    meta: { access: { role: "customer" }, layout: "app", title: "Customer home" },
+  },
+  {
+    path: "/settings",
+    component: SettingsPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Settings" },
+  },
+  { path: "/:pathMatch(.*)*", redirect: "/" },
+];
+
+export function createAppRouter(history: RouterHistory = createWebHashHistory()): Router {
+  const router = createRouter({ history, routes });
+  router.beforeEach((to) => {
+    // Start-up failed: App.vue shows the error screen, routing is moot.
+    if (!session.ready) return true;
+    const verdict = decide(to.path, to.meta.access ?? {}, session);
+    return verdict === true || verdict === to.path ? true : verdict;
+  });
+  router.afterEach((to) => {
+    document.title = to.meta.title ? `${to.meta.title} · Household Services` : "Household Services";
+  });
+  return router;
+}

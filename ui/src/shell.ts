@@ -1,0 +1,99 @@
+// App-wide wiring: the global API failure handler, the end of a session (from an error,
+// the Rust `session-ended` event or a logout), start-up status and the theme setting.
+import { ref } from "vue";
+import type { Router } from "vue-router";
+import { listen } from "@tauri-apps/api/event";
+import { commands, type Settings, type Theme } from "./bindings";
+import { call, type ApiFailure, type CallOptions } from "./api";
+import { applyStatus, clearSession, session } from "./session";
+import { pushToast, type ToastKind } from "./toasts";
+import { applyTheme, currentTheme } from "./theme";
+
+let router: Router | null = null;
+
+export function useRouterForShell(r: Router): void {
+  router = r;
+}
+
+export const settings = ref<Settings | null>(null);
+
+/** Clears the client session, shows why and goes to the login screen. */
+export function endSession(message: string | null, kind: ToastKind = "warning"): void {
+  clearSession();
+  if (message) pushToast(kind, message);
+  void router?.push("/login");
+}
+
+export function handleFailure(failure: ApiFailure, options: Required<CallOptions>): void {
+  if (failure.code === "unauthorized" && session.user) {
+    endSession("Your session has ended", "warning");
+    return;
+  }
+  if (options.toast) pushToast("danger", failure.message);
+}
+
+export type SessionEndReason = "idle" | "logout" | "blocked";
+
+export function onSessionEnded(reason: SessionEndReason): void {
+  // Already signed out on this side (e.g. our own logout): nothing to announce.
+  if (!session.user) return;
+  switch (reason) {
+    case "idle":
+      endSession("Signed out after inactivity", "info");
+      break;
+    case "blocked":
+      endSession("Your account has been blocked by an administrator", "warning");
+      break;
+    default:
+      endSession("You have been signed out", "info");
+  }
+}
+
+export async function listenForSessionEnd(): Promise<void> {
+  try {
+    await listen<{ reason: SessionEndReason }>("session-ended", (event) => {
+      onSessionEnded(event.payload?.reason ?? "logout");
+    });
+  } catch {
+    // Not running inside Tauri (plain browser preview): no events to listen to.
+  }
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await call(commands.logout(), { toast: false });
+  } catch {
+    // Signed out on this side regardless; the Rust side is authoritative.
+  } finally {
+    endSession(null);
+  }
+}
+
+export async function loadStatus(): Promise<void> {
+  try {
+    applyStatus(await call(commands.appStatus(), { toast: false }));
+  } catch (err) {
+    session.startupError = err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Applies the stored theme (works before login too). */
+export async function loadSettings(): Promise<Settings | null> {
+  try {
+    settings.value = await call(commands.getSettings(), { toast: false });
+    applyTheme(settings.value.theme);
+  } catch {
+    applyTheme(currentTheme.value);
+  }
+  return settings.value;
+}
+
+/** Applies a theme at once and persists it through saveSettings. */
+export async function saveTheme(theme: Theme): Promise<void> {
+  applyTheme(theme);
+  const current = settings.value ?? (await loadSettings());
+  if (!current) return;
+  const saved = await call(commands.saveSettings({ ...current, theme }));
+  settings.value = saved;
+  applyTheme(saved.theme);
+}

@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Router } from "vue-router";
+import { createActivityTracker } from "../activity";
+import { base64FromDataUrl, documentProblem, MAX_DOCUMENT_BYTES, readFileAsBase64 } from "../files";
+import { formatDuration, passwordProblems } from "../forms";
+import { session } from "../session";
+import { onSessionEnded, useRouterForShell } from "../shell";
+import { applyTheme, resolveTheme } from "../theme";
+import { toasts } from "../toasts";
+import { resetSession, user } from "./helpers";
+
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+
+describe("files", () => {
+  it("accepts exactly 5 MiB and refuses one byte more", () => {
+    expect(documentProblem({ name: "a.pdf", size: MAX_DOCUMENT_BYTES })).toBeNull();
+    expect(documentProblem({ name: "a.pdf", size: MAX_DOCUMENT_BYTES + 1 })).toMatch(/5 MiB/);
+  });
+
+  it("refuses other file types and empty files", () => {
+    expect(documentProblem({ name: "notes.docx", size: 10 })).toMatch(/PDF, PNG or JPEG/);
+    expect(documentProblem({ name: "PHOTO.JPEG", size: 10 })).toBeNull();
+    expect(documentProblem({ name: "a.png", size: 0 })).toMatch(/empty/);
+  });
+
+  it("reads base64 without the data: prefix", async () => {
+    const bytes = new Uint8Array([0, 1, 2, 250, 255]);
+    const b64 = await readFileAsBase64(new Blob([bytes], { type: "image/png" }));
+    expect(b64).toBe(Buffer.from(bytes).toString("base64"));
+    expect(base64FromDataUrl("data:application/pdf;base64,QUJD")).toBe("QUJD");
+  });
+});
+
+describe("forms", () => {
+  it("checks password length and confirmation", () => {
+    expect(passwordProblems("abcdefghijkl", "abcdefghijkl", 12)).toEqual({});
+    expect(passwordProblems("short", "short", 12)).toHaveProperty("password");
+    expect(passwordProblems("abcdefghijkl", "abcdefghijkm", 12)).toEqual({
+      password_confirm: "The passwords do not match.",
+    });
+  });
+
+  it("formats waits", () => {
+    expect(formatDuration(45)).toBe("45 seconds");
+    expect(formatDuration(60)).toBe("1 minute");
+    expect(formatDuration(90)).toBe("1 minute 30 seconds");
+  });
+});
+
+describe("activity tracker", () => {
+  it("touches at most once per interval and only while signed in", async () => {
+    let now = 0;
+    let signedIn = false;
+    const touch = vi.fn().mockResolvedValue(undefined);
+    const tracker = createActivityTracker({ touch, isSignedIn: () => signedIn, now: () => now });
+
+    expect(tracker.onActivity()).toBe(false);
+    signedIn = true;
+    expect(tracker.onActivity()).toBe(true);
+    await Promise.resolve();
+    await Promise.resolve();
+    now = 29_999;
+    expect(tracker.onActivity()).toBe(false);
+    now = 30_000;
+    expect(tracker.onActivity()).toBe(true);
+    expect(touch).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("session-ended event", () => {
+  const push = vi.fn().mockResolvedValue(undefined);
+  beforeEach(() => {
+    resetSession({ user: user("admin") });
+    useRouterForShell({ push } as unknown as Router);
+    push.mockClear();
+  });
+
+  it("idle: clears the session, goes to login, shows an info toast", () => {
+    onSessionEnded("idle");
+    expect(session.user).toBeNull();
+    expect(push).toHaveBeenCalledWith("/login");
+    expect(toasts.map((t) => [t.kind, t.message])).toEqual([["info", "Signed out after inactivity"]]);
+  });
+
+  it("is ignored once already signed out (our own logout)", () => {
+    session.user = null;
+    onSessionEnded("logout");
+    expect(push).not.toHaveBeenCalled();
+    expect(toasts).toHaveLength(0);
+  });
+});
+
+describe("theme", () => {
+  let listeners: ((e: { matches: boolean }) => void)[] = [];
+  let dark = false;
+
+  beforeEach(() => {
+    listeners = [];
+    dark = false;
+    window.matchMedia = vi.fn().mockImplementation(() => ({
+      get matches() {
+        return dark;
+      },
+      addEventListener: (_: string, l: (e: { matches: boolean }) => void) => listeners.push(l),
+      removeEventListener: (_: string, l: (e: { matches: boolean }) => void) => {
+        listeners = listeners.filter((x) => x !== l);
+      },
+    })) as unknown as typeof window.matchMedia;
+  });
+  afterEach(() => applyTheme("light"));
+
+  it("resolves explicit and system themes", () => {
+    expect(resolveTheme("dark", false)).toBe("dark");
+    expect(resolveTheme("system", true)).toBe("dark");
+    expect(resolveTheme("system", false)).toBe("light");
+  });
+
+  it("follows the OS live in system mode, and stops when a fixed theme is chosen", () => {
+    applyTheme("system");
+    expect(document.documentElement.getAttribute("data-bs-theme")).toBe("light");
+    listeners.forEach((l) => l({ matches: true }));
+    expect(document.documentElement.getAttribute("data-bs-theme")).toBe("dark");
+    applyTheme("light");
+    expect(listeners).toHaveLength(0);
+    expect(document.documentElement.getAttribute("data-bs-theme")).toBe("light");
+  });
+});
