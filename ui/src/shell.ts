@@ -25,8 +25,10 @@ export function endSession(message: string | null, kind: ToastKind = "warning"):
 }
 
 export function handleFailure(failure: ApiFailure, options: Required<CallOptions>): void {
-  if (failure.code === "unauthorized" && session.user) {
-    endSession("Your session has ended", "warning");
+  // Rust ended the session (idle, logout elsewhere, or the account was blocked meanwhile):
+  // mirror it and say why, in Rust's words.
+  if ((failure.code === "unauthorized" || failure.code === "account_blocked") && session.user) {
+    endSession(failure.message || "Your session has ended", "warning");
     return;
   }
   if (options.toast) pushToast("danger", failure.message);

@@ -74,7 +74,15 @@ describe("global failure handling", () => {
     handleFailure(new ApiFailure(apiError("unauthorized", "No session")), { toast: false });
     expect(session.user).toBeNull();
     expect(push).toHaveBeenCalledWith("/login");
-    expect(toasts.map((t) => t.message)).toEqual(["Your session has ended"]);
+    expect(toasts.map((t) => t.message)).toEqual(["No session"]);
+  });
+
+  it("ends the session when Rust reports the account blocked mid-session", () => {
+    session.user = user("customer");
+    handleFailure(new ApiFailure(apiError("account_blocked", "Blocked: abuse")), { toast: true });
+    expect(session.user).toBeNull();
+    expect(push).toHaveBeenCalledWith("/login");
+    expect(toasts.map((t) => t.message)).toEqual(["Blocked: abuse"]);
   });
 
   it("toasts every other error with its message", () => {

@@ -1,0 +1,115 @@
+//! The schema migrates from empty and enforces its constraints.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
+
+mod common;
+use common::*;
+
+#[tokio::test]
+async fn migrates_from_empty_with_every_table_and_pragma() {
+    let t = spawn_app().await;
+    let tables: Vec<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name")
+            .fetch_all(&t.pool)
+            .await
+            .unwrap();
+    for expected in [
+        "audit_log",
+        "customers",
+        "export_jobs",
+        "login_throttle",
+        "professionals",
+        "request_events",
+        "request_rejections",
+        "reviews",
+        "service_requests",
+        "services",
+        "users",
+    ] {
+        assert!(
+            tables.iter().any(|n| n == expected),
+            "missing table {expected}: {tables:?}"
+        );
+    }
+    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+    assert_eq!(journal, "wal");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+    assert_eq!(fk, 1);
+    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+    assert!(busy >= 5000, "busy_timeout {busy}");
+    assert!(t.data_dir().join("household.sqlite3").exists());
+}
+
+#[tokio::test]
+async fn reopening_an_existing_database_is_a_no_op() {
+    let t = spawn_app().await;
+    let dir = t.data_dir().to_path_buf();
+    let mut config = household_core::AppConfig::new(&dir);
+    config.clock = t.clock.clone();
+    let again = household_core::App::open(config)
+        .await
+        .expect("second open");
+    let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
+        .fetch_one(&again.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        applied as usize,
+        household_core::db::MIGRATOR.iter().count()
+    );
+}
+
+#[tokio::test]
+async fn constraints_reject_bad_rows() {
+    let t = spawn_set_up_app().await;
+    let now = "2026-11-21T09:00:00Z";
+    let bad_role = sqlx::query("INSERT INTO users (username, email, full_name, password_hash, role, created_at, updated_at) VALUES ('abc','a@b.co','A','h','superuser',$1,$1)")
+        .bind(now).execute(&t.pool).await;
+    assert!(bad_role.is_err(), "unknown role accepted");
+    let orphan = sqlx::query("INSERT INTO customers (user_id, phone, address, pincode) VALUES (999, '9876543210', 'x', '560001')")
+        .execute(&t.pool).await;
+    assert!(orphan.is_err(), "foreign key not enforced");
+    let svc = a_service(&t).await;
+    let dup = household_core::store::services::insert(&t.pool, "PLUMBING", "", 1, 1, now).await;
+    assert!(
+        dup.is_err(),
+        "service names must be unique regardless of case"
+    );
+    let neg_price = sqlx::query("INSERT INTO services (name, name_key, base_price_minor, estimated_minutes, created_at, updated_at) VALUES ('X','x',-1,10,$1,$1)")
+        .bind(now).execute(&t.pool).await;
+    assert!(neg_price.is_err());
+    let c = registered_customer(&t, "cara").await;
+    // assigned without a professional is impossible
+    let r = sqlx::query("INSERT INTO service_requests (service_id, customer_id, status, scheduled_for, address, pincode, created_at, updated_at) VALUES ($1,$2,'assigned',$3,'addr','560001',$3,$3)")
+        .bind(svc).bind(c.user_id).bind(now).execute(&t.pool).await;
+    assert!(r.is_err());
+    let ok = sqlx::query_scalar::<_, i64>("INSERT INTO service_requests (service_id, customer_id, status, scheduled_for, address, pincode, created_at, updated_at) VALUES ($1,$2,'requested',$3,'addr','560001',$3,$3) RETURNING id")
+        .bind(svc).bind(c.user_id).bind(now).fetch_one(&t.pool).await.unwrap();
+    for bad in [0, 6] {
+        let rating = sqlx::query("INSERT INTO reviews (request_id, rating) VALUES ($1, $2)")
+            .bind(ok)
+            .bind(bad)
+            .execute(&t.pool)
+            .await;
+        assert!(rating.is_err(), "rating {bad} accepted");
+    }
+    sqlx::query("INSERT INTO reviews (request_id, rating) VALUES ($1, 5)")
+        .bind(ok)
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    let second = sqlx::query("INSERT INTO reviews (request_id, rating) VALUES ($1, 4)")
+        .bind(ok)
+        .execute(&t.pool)
+        .await;
+    assert!(second.is_err(), "two reviews for one request");
+}
