@@ -13,6 +13,22 @@ const COMMANDS: &[&str] = &[
     "home_summary",
     "get_settings",
     "save_settings",
+    "admin_list_services",
+    "admin_create_service",
+    "admin_update_service",
+    "admin_set_service_active",
+    "admin_delete_service",
+    "admin_list_people",
+    "admin_person_detail",
+    "admin_professional_document",
+    "admin_open_professional_document",
+    "admin_approve_professional",
+    "admin_reject_professional",
+    "admin_block_user",
+    "admin_unblock_user",
+    "admin_list_requests",
+    "admin_request_detail",
+    "admin_dashboard",
 ];
 
 fn main() {

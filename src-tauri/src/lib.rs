@@ -65,6 +65,22 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::home::home_summary,
         commands::settings::get_settings,
         commands::settings::save_settings,
+        commands::admin::admin_list_services,
+        commands::admin::admin_create_service,
+        commands::admin::admin_update_service,
+        commands::admin::admin_set_service_active,
+        commands::admin::admin_delete_service,
+        commands::admin::admin_list_people,
+        commands::admin::admin_person_detail,
+        commands::admin::admin_professional_document,
+        commands::admin::admin_open_professional_document,
+        commands::admin::admin_approve_professional,
+        commands::admin::admin_reject_professional,
+        commands::admin::admin_block_user,
+        commands::admin::admin_unblock_user,
+        commands::admin::admin_list_requests,
+        commands::admin::admin_request_detail,
+        commands::admin::admin_dashboard,
     ])
 }
 
@@ -132,6 +148,7 @@ pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_opener::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             let handle = app.handle().clone();

@@ -137,6 +137,182 @@ async saveSettings(input: Settings) : Promise<Result<Settings, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Every service with usage figures.
+ */
+async adminListServices() : Promise<Result<ServiceAdminRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_list_services") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Creates a service; returns its id.
+ */
+async adminCreateService(input: ServiceInput) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_create_service", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Edits a service.
+ */
+async adminUpdateService(id: number, input: ServiceInput) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_update_service", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deactivates (hides from customers) or reactivates a service.
+ */
+async adminSetServiceActive(id: number, active: boolean) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_set_service_active", { id, active }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Deletes a service that has no history.
+ */
+async adminDeleteService(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_delete_service", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The searchable, paginated people list.
+ */
+async adminListPeople(query: PeopleQuery) : Promise<Result<PeoplePage, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_list_people", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One person's profile, figures and audit trail.
+ */
+async adminPersonDetail(userId: number) : Promise<Result<PersonDetail, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_person_detail", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A professional's uploaded document, to view in the app.
+ */
+async adminProfessionalDocument(userId: number) : Promise<Result<DocumentView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_professional_document", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a professional's document with the OS viewer (path from the database only).
+ */
+async adminOpenProfessionalDocument(userId: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_open_professional_document", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Approves a pending professional.
+ */
+async adminApproveProfessional(userId: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_approve_professional", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Rejects a professional with a reason.
+ */
+async adminRejectProfessional(userId: number, reason: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_reject_professional", { userId, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Blocks a user with a reason.
+ */
+async adminBlockUser(userId: number, reason: string) : Promise<Result<BlockOutcome, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_block_user", { userId, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Lifts a block.
+ */
+async adminUnblockUser(userId: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_unblock_user", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The filtered, sorted, paginated request list.
+ */
+async adminListRequests(query: RequestQuery) : Promise<Result<RequestPage, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_list_requests", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One request with its history.
+ */
+async adminRequestDetail(id: number) : Promise<Result<RequestDetail, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_request_detail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The dashboard figures.
+ */
+async adminDashboard() : Promise<Result<Dashboard, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_dashboard") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -171,9 +347,29 @@ session: SessionView | null;
  */
 demo_available: boolean }
 /**
+ * An audit entry with the actor's name.
+ */
+export type AuditEntry = { id: number; action: string; actor_name: string | null; detail: string; created_at: string }
+/**
+ * Outcome of a block: how many of the professional's jobs went back to the pool.
+ */
+export type BlockOutcome = { released_requests: number[] }
+/**
  * The customer registration form.
  */
 export type CustomerRegistration = { full_name: string; username: string; email: string; password: string; phone: string; address: string; pincode: string }
+/**
+ * Everything on the dashboard.
+ */
+export type Dashboard = { 
+/**
+ * Every status, zero included.
+ */
+by_status: LabelCount[]; 
+/**
+ * The last 30 days (today included), zero days included, oldest first.
+ */
+per_day: LabelCount[]; top_services: ServiceStat[]; rating_avg: number | null; rating_count: number; pending_professionals: number }
 /**
  * One demo login.
  */
@@ -195,6 +391,10 @@ file_name: string;
  */
 content_base64: string }
 /**
+ * An uploaded document, for viewing in the app.
+ */
+export type DocumentView = { file_name: string; mime: string; content_base64: string }
+/**
  * Stable error codes, part of the UI contract.
  */
 export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal"
@@ -202,6 +402,10 @@ export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation
  * A role's home page figures.
  */
 export type HomeSummary = { role: Role; cards: SummaryCard[] }
+/**
+ * A label and a count.
+ */
+export type LabelCount = { label: string; count: number }
 /**
  * The login form.
  */
@@ -215,13 +419,109 @@ login: string; password: string }
  */
 export type NewAdmin = { full_name: string; username: string; email: string; password: string }
 /**
+ * Paging information returned with every list.
+ */
+export type PageInfo = { page: number; per_page: number; total: number }
+/**
+ * One page of people.
+ */
+export type PeoplePage = { items: PersonRow[]; page: PageInfo }
+/**
+ * Filters and paging of the people list.
+ */
+export type PeopleQuery = { role: Role | null; status: UserStatus | null; verification: VerificationStatus | null; service_id: number | null; pincode: string | null; search: string | null; page: number; per_page: number }
+/**
+ * Everything the admin sees about one person.
+ */
+export type PersonDetail = { person: PersonRow; professional: ProfessionalProfile | null; 
+/**
+ * Admin actions and account events about this person, newest first.
+ */
+audit: AuditEntry[] }
+/**
+ * One row of the people list, with the figures block decisions rest on.
+ */
+export type PersonRow = { id: number; username: string; full_name: string; email: string; role: string; status: string; blocked_reason: string | null; phone: string | null; pincode: string | null; created_at: string; 
+/**
+ * Professionals: their service and verification status.
+ */
+service_id: number | null; service_name: string | null; verification_status: string | null; 
+/**
+ * Professionals: average rating received and count; jobs completed (completed or closed).
+ */
+rating_avg: number | null; rating_count: number; completed_jobs: number; 
+/**
+ * Customers: requests made and the professionals' average rating of them.
+ */
+request_count: number; customer_rating_avg: number | null; customer_rating_count: number }
+/**
+ * A professional's profile details beyond the list row.
+ */
+export type ProfessionalProfile = { experience_years: number; description: string; verification_note: string | null; verified_at: string | null; document_name: string; document_mime: string; document_size: number; document_uploaded_at: string }
+/**
  * The professional registration form.
  */
 export type ProfessionalRegistration = { full_name: string; username: string; email: string; password: string; phone: string; pincode: string; service_id: number; experience_years: number; description: string; document: DocumentUpload }
 /**
+ * A request with its full status history.
+ */
+export type RequestDetail = { request: RequestRecord; history: RequestEvent[] }
+/**
+ * One entry of a request's history.
+ */
+export type RequestEvent = { id: number; actor_id: number | null; actor_name: string | null; from_status: string | null; to_status: string; note: string | null; created_at: string }
+/**
+ * One page of requests.
+ */
+export type RequestPage = { items: RequestRow[]; page: PageInfo }
+/**
+ * Filters, sort and paging of the admin request list.
+ */
+export type RequestQuery = { status: RequestStatus | null; service_id: number | null; professional_id: number | null; customer_id: number | null; 
+/**
+ * `YYYY-MM-DD`, inclusive, on the creation date.
+ */
+created_from: string | null; created_to: string | null; sort: RequestSort; descending: boolean; page: number; per_page: number }
+/**
+ * A request's full record for the detail page.
+ */
+export type RequestRecord = { id: number; status: string; service_id: number; service_name: string; base_price_minor: number; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; scheduled_for: string; address: string; pincode: string; remarks: string; completion_note: string | null; created_at: string; assigned_at: string | null; completed_at: string | null; closed_at: string | null; cancelled_at: string | null; rating: number | null; comment: string | null; customer_rating: number | null; customer_comment: string | null }
+/**
+ * One row of a request list.
+ */
+export type RequestRow = { id: number; status: string; service_id: number; service_name: string; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; scheduled_for: string; pincode: string; created_at: string; rating: number | null }
+/**
+ * Sort columns the UI may ask for (mapped to SQL through an allow-list).
+ */
+export type RequestSort = "created_at" | "scheduled_for" | "status"
+/**
+ * The states of a service request.
+ */
+export type RequestStatus = "requested" | "assigned" | "completed" | "closed" | "rejected" | "cancelled"
+/**
  * Who a user is to the business.
  */
 export type Role = "admin" | "professional" | "customer"
+/**
+ * A service as the admin catalogue shows it.
+ */
+export type ServiceAdminRow = { id: number; name: string; description: string; base_price_minor: number; estimated_minutes: number; is_active: boolean; 
+/**
+ * Requests ever made for it: a service with history is deactivated, never deleted.
+ */
+request_count: number; professional_count: number; rating_avg: number | null; rating_count: number }
+/**
+ * The service form.
+ */
+export type ServiceInput = { name: string; description: string; 
+/**
+ * Base price in minor units (paise/cents).
+ */
+base_price_minor: number; estimated_minutes: number }
+/**
+ * A service's demand and rating.
+ */
+export type ServiceStat = { service_id: number; name: string; requests: number; rating_avg: number | null; rating_count: number }
 /**
  * A bookable service as customers and registering professionals see it.
  */
@@ -254,6 +554,14 @@ key: string; label: string; value: number; hint: string }
  * Colour theme of the UI.
  */
 export type Theme = "light" | "dark" | "system"
+/**
+ * Whether an account may be used.
+ */
+export type UserStatus = "active" | "blocked"
+/**
+ * Where a professional's application stands.
+ */
+export type VerificationStatus = "pending" | "approved" | "rejected"
 
 /** tauri-specta globals **/
 

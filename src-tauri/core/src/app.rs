@@ -70,6 +70,12 @@ impl App {
         self.data_dir.join("documents")
     }
 
+    /// A transaction that takes the write lock up front (`BEGIN IMMEDIATE`), for workflows
+    /// that read then write: no SQLITE_BUSY upgrade failures under concurrency.
+    pub async fn write_tx(&self) -> AppResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     /// The current idle timeout in seconds.
     pub fn idle_timeout_secs(&self) -> u32 {
         self.idle_timeout_secs.load(Ordering::Relaxed)

@@ -4,6 +4,7 @@
 //! database. The Tauri shell (`household-app`) only maps commands onto the functions here.
 
 pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod clock;
 pub mod db;

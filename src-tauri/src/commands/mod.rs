@@ -1,6 +1,7 @@
 //! `#[tauri::command]`s grouped by role. Each is a thin mapping onto a core function: the
 //! acting user always comes from the Rust session, never from the webview.
 
+pub mod admin;
 pub mod auth;
 pub mod home;
 pub mod settings;

@@ -41,3 +41,30 @@ pub async fn actions_for(
     .fetch_all(ex)
     .await
 }
+
+/// An audit entry with the actor's name.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub action: String,
+    pub actor_name: Option<String>,
+    pub detail: String,
+    pub created_at: String,
+}
+
+/// The entries about one target, newest first.
+pub async fn entries_for(
+    ex: impl SqliteExecutor<'_>,
+    target_type: &str,
+    target_id: i64,
+) -> sqlx::Result<Vec<AuditEntry>> {
+    sqlx::query_as(
+        "SELECT a.id, a.action, u.full_name AS actor_name, a.detail, a.created_at
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id
+         WHERE a.target_type = $1 AND a.target_id = $2 ORDER BY a.id DESC LIMIT 50",
+    )
+    .bind(target_type)
+    .bind(target_id)
+    .fetch_all(ex)
+    .await
+}

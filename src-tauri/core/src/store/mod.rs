@@ -4,6 +4,8 @@
 
 pub mod audit;
 pub mod customers;
+pub mod dashboard;
+pub mod people;
 pub mod professionals;
 pub mod requests;
 pub mod reviews;

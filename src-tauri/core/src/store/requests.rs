@@ -126,3 +126,218 @@ pub async fn count_open_for_area(
     .fetch_one(ex)
     .await
 }
+
+/// Filters of the admin request list.
+#[derive(Debug, Clone, Default)]
+pub struct RequestFilter<'a> {
+    pub status: Option<&'a str>,
+    pub service_id: Option<i64>,
+    pub professional_id: Option<i64>,
+    pub customer_id: Option<i64>,
+    /// Inclusive, `YYYY-MM-DD`, on the creation date.
+    pub created_from: Option<&'a str>,
+    pub created_to: Option<&'a str>,
+}
+
+/// Columns the admin list may sort by (an allow-list: the name never comes from the UI).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestSortColumn {
+    CreatedAt,
+    ScheduledFor,
+    Status,
+}
+
+impl RequestSortColumn {
+    fn sql(self) -> &'static str {
+        match self {
+            Self::CreatedAt => "r.created_at",
+            Self::ScheduledFor => "r.scheduled_for",
+            Self::Status => "r.status",
+        }
+    }
+}
+
+/// One row of a request list.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+pub struct RequestRow {
+    pub id: i64,
+    pub status: String,
+    pub service_id: i64,
+    pub service_name: String,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub professional_id: Option<i64>,
+    pub professional_name: Option<String>,
+    pub scheduled_for: String,
+    pub pincode: String,
+    pub created_at: String,
+    pub rating: Option<i64>,
+}
+
+const ROW_SELECT: &str =
+    "SELECT r.id, r.status, r.service_id, s.name AS service_name, r.customer_id,
+        cu.full_name AS customer_name, r.professional_id, pu.full_name AS professional_name,
+        r.scheduled_for, r.pincode, r.created_at, v.rating
+    FROM service_requests r
+    JOIN services s ON s.id = r.service_id
+    JOIN users cu ON cu.id = r.customer_id
+    LEFT JOIN users pu ON pu.id = r.professional_id
+    LEFT JOIN reviews v ON v.request_id = r.id";
+
+fn push_request_filters<'a>(q: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>, f: &RequestFilter<'a>) {
+    q.push(" WHERE 1 = 1");
+    if let Some(s) = f.status {
+        q.push(" AND r.status = ").push_bind(s);
+    }
+    if let Some(id) = f.service_id {
+        q.push(" AND r.service_id = ").push_bind(id);
+    }
+    if let Some(id) = f.professional_id {
+        q.push(" AND r.professional_id = ").push_bind(id);
+    }
+    if let Some(id) = f.customer_id {
+        q.push(" AND r.customer_id = ").push_bind(id);
+    }
+    if let Some(d) = f.created_from {
+        q.push(" AND r.created_at >= ")
+            .push_bind(format!("{d}T00:00:00Z"));
+    }
+    if let Some(d) = f.created_to {
+        q.push(" AND r.created_at <= ")
+            .push_bind(format!("{d}T23:59:59Z"));
+    }
+}
+
+/// One page of requests matching the filter and the total count. Sorting is by an
+/// allow-listed column with the id as tie-breaker, so pages are stable.
+pub async fn list(
+    pool: &sqlx::SqlitePool,
+    f: &RequestFilter<'_>,
+    sort: RequestSortColumn,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<RequestRow>, i64)> {
+    let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM service_requests r");
+    push_request_filters(&mut count, f);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let dir = if descending { "DESC" } else { "ASC" };
+    let mut q = sqlx::QueryBuilder::new(ROW_SELECT);
+    push_request_filters(&mut q, f);
+    q.push(format_args!(
+        " ORDER BY {} {dir}, r.id {dir} LIMIT ",
+        sort.sql()
+    ))
+    .push_bind(limit)
+    .push(" OFFSET ")
+    .push_bind(offset);
+    let rows = q.build_query_as().fetch_all(pool).await?;
+    Ok((rows, total))
+}
+
+/// A request's full record for the detail page.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+pub struct RequestRecord {
+    pub id: i64,
+    pub status: String,
+    pub service_id: i64,
+    pub service_name: String,
+    pub base_price_minor: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub professional_id: Option<i64>,
+    pub professional_name: Option<String>,
+    pub scheduled_for: String,
+    pub address: String,
+    pub pincode: String,
+    pub remarks: String,
+    pub completion_note: Option<String>,
+    pub created_at: String,
+    pub assigned_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub cancelled_at: Option<String>,
+    pub rating: Option<i64>,
+    pub comment: Option<String>,
+    pub customer_rating: Option<i64>,
+    pub customer_comment: Option<String>,
+}
+
+/// One request with names and its review.
+pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<RequestRecord>> {
+    sqlx::query_as(
+        "SELECT r.id, r.status, r.service_id, s.name AS service_name, s.base_price_minor, r.customer_id,
+                cu.full_name AS customer_name, r.professional_id, pu.full_name AS professional_name,
+                r.scheduled_for, r.address, r.pincode, r.remarks, r.completion_note, r.created_at,
+                r.assigned_at, r.completed_at, r.closed_at, r.cancelled_at,
+                v.rating, v.comment, v.customer_rating, v.customer_comment
+         FROM service_requests r
+         JOIN services s ON s.id = r.service_id
+         JOIN users cu ON cu.id = r.customer_id
+         LEFT JOIN users pu ON pu.id = r.professional_id
+         LEFT JOIN reviews v ON v.request_id = r.id
+         WHERE r.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// One entry of a request's history.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+pub struct RequestEvent {
+    pub id: i64,
+    pub actor_id: Option<i64>,
+    pub actor_name: Option<String>,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub note: Option<String>,
+    pub created_at: String,
+}
+
+/// A request's history, oldest first.
+pub async fn history(
+    ex: impl SqliteExecutor<'_>,
+    request_id: i64,
+) -> sqlx::Result<Vec<RequestEvent>> {
+    sqlx::query_as(
+        "SELECT e.id, e.actor_id, u.full_name AS actor_name, e.from_status, e.to_status, e.note, e.created_at
+         FROM request_events e LEFT JOIN users u ON u.id = e.actor_id
+         WHERE e.request_id = $1 ORDER BY e.id",
+    )
+    .bind(request_id)
+    .fetch_all(ex)
+    .await
+}
+
+/// Ids of a professional's assigned, unfinished requests.
+pub async fn assigned_to(
+    ex: impl SqliteExecutor<'_>,
+    professional_id: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT id FROM service_requests WHERE professional_id = $1 AND status = 'assigned' ORDER BY id")
+        .bind(professional_id)
+        .fetch_all(ex)
+        .await
+}
+
+/// Guarded release of an assigned request back to the open pool (`assigned -> requested`);
+/// returns whether it happened.
+pub async fn release(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    professional_id: i64,
+    now: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE service_requests SET status = 'requested', professional_id = NULL, assigned_at = NULL,
+                updated_at = $1
+         WHERE id = $2 AND status = 'assigned' AND professional_id = $3",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(professional_id)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}

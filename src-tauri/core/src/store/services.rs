@@ -61,3 +61,113 @@ pub async fn count_active(ex: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
         .fetch_one(ex)
         .await
 }
+
+/// A service as the admin catalogue shows it.
+#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq)]
+pub struct ServiceAdminRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub base_price_minor: i64,
+    pub estimated_minutes: i64,
+    pub is_active: bool,
+    /// Requests ever made for it: a service with history is deactivated, never deleted.
+    pub request_count: i64,
+    pub professional_count: i64,
+    pub rating_avg: Option<f64>,
+    pub rating_count: i64,
+}
+
+/// Every service with its usage, by name.
+pub async fn list_all(ex: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<ServiceAdminRow>> {
+    sqlx::query_as(
+        "SELECT s.id, s.name, s.description, s.base_price_minor, s.estimated_minutes,
+                s.is_active = 1 AS is_active,
+                (SELECT COUNT(*) FROM service_requests r WHERE r.service_id = s.id) AS request_count,
+                (SELECT COUNT(*) FROM professionals p WHERE p.service_id = s.id) AS professional_count,
+                (SELECT AVG(v.rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
+                  WHERE r.service_id = s.id) AS rating_avg,
+                (SELECT COUNT(v.rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
+                  WHERE r.service_id = s.id) AS rating_count
+         FROM services s ORDER BY s.name_key",
+    )
+    .fetch_all(ex)
+    .await
+}
+
+/// One service's name and active flag.
+pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<(String, bool)>> {
+    sqlx::query_as("SELECT name, is_active = 1 FROM services WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// Whether another service already uses this name (case-insensitive).
+pub async fn name_taken(
+    ex: impl SqliteExecutor<'_>,
+    name: &str,
+    except_id: Option<i64>,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM services WHERE name_key = $1 AND id <> $2)")
+        .bind(name.to_lowercase())
+        .bind(except_id.unwrap_or(-1))
+        .fetch_one(ex)
+        .await
+}
+
+/// Updates a service's editable fields.
+pub async fn update(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    name: &str,
+    description: &str,
+    base_price_minor: i64,
+    estimated_minutes: i64,
+    now: &str,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "UPDATE services SET name = $1, name_key = $2, description = $3, base_price_minor = $4,
+                estimated_minutes = $5, updated_at = $6
+         WHERE id = $7",
+    )
+    .bind(name)
+    .bind(name.to_lowercase())
+    .bind(description)
+    .bind(base_price_minor)
+    .bind(estimated_minutes)
+    .bind(now)
+    .bind(id)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// Activates or deactivates a service.
+pub async fn set_active(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    active: bool,
+    now: &str,
+) -> sqlx::Result<u64> {
+    sqlx::query("UPDATE services SET is_active = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(active))
+        .bind(now)
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+}
+
+/// Deletes a service only if nothing refers to it; returns rows deleted.
+pub async fn delete_unused(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<u64> {
+    sqlx::query(
+        "DELETE FROM services WHERE id = $1
+           AND NOT EXISTS (SELECT 1 FROM service_requests WHERE service_id = $1)
+           AND NOT EXISTS (SELECT 1 FROM professionals WHERE service_id = $1)",
+    )
+    .bind(id)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected())
+}

@@ -1,0 +1,67 @@
+//! Aggregate queries for the admin dashboard (the UI never loads rows to count them).
+
+use serde::Serialize;
+use specta::Type;
+use sqlx::SqliteExecutor;
+
+/// A label and a count.
+#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq, Eq)]
+pub struct LabelCount {
+    pub label: String,
+    pub count: i64,
+}
+
+/// A service's demand and rating.
+#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq)]
+pub struct ServiceStat {
+    pub service_id: i64,
+    pub name: String,
+    pub requests: i64,
+    pub rating_avg: Option<f64>,
+    pub rating_count: i64,
+}
+
+/// Requests per status.
+pub async fn by_status(ex: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<LabelCount>> {
+    sqlx::query_as("SELECT status AS label, COUNT(*) AS count FROM service_requests GROUP BY status ORDER BY status")
+        .fetch_all(ex)
+        .await
+}
+
+/// Requests created per day since `from` (`YYYY-MM-DD`), days without requests omitted.
+pub async fn per_day(ex: impl SqliteExecutor<'_>, from: &str) -> sqlx::Result<Vec<LabelCount>> {
+    sqlx::query_as(
+        "SELECT substr(created_at, 1, 10) AS label, COUNT(*) AS count FROM service_requests
+         WHERE created_at >= $1 GROUP BY substr(created_at, 1, 10) ORDER BY label",
+    )
+    .bind(format!("{from}T00:00:00Z"))
+    .fetch_all(ex)
+    .await
+}
+
+/// The most requested services with their ratings.
+pub async fn top_services(
+    ex: impl SqliteExecutor<'_>,
+    limit: i64,
+) -> sqlx::Result<Vec<ServiceStat>> {
+    sqlx::query_as(
+        "SELECT s.id AS service_id, s.name, COUNT(r.id) AS requests, AVG(v.rating) AS rating_avg,
+                COUNT(v.rating) AS rating_count
+         FROM services s
+         LEFT JOIN service_requests r ON r.service_id = s.id
+         LEFT JOIN reviews v ON v.request_id = r.id
+         GROUP BY s.id, s.name
+         ORDER BY requests DESC, s.name
+         LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
+/// Average of all customer ratings of jobs and their count.
+pub async fn overall_rating(ex: impl SqliteExecutor<'_>) -> sqlx::Result<(Option<f64>, i64)> {
+    sqlx::query_as("SELECT AVG(rating), COUNT(rating) FROM reviews")
+        .fetch_one(ex)
+        .await
+}

@@ -1,0 +1,174 @@
+//! Admin views over users, customers and professionals (list with filters, details).
+
+use serde::Serialize;
+use specta::Type;
+use sqlx::{QueryBuilder, Sqlite, SqliteExecutor};
+
+/// Filters of the admin's people list; every field optional.
+#[derive(Debug, Clone, Default)]
+pub struct PeopleFilter<'a> {
+    pub role: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub verification: Option<&'a str>,
+    pub service_id: Option<i64>,
+    pub pincode: Option<&'a str>,
+    /// Substring of name, username, email or phone.
+    pub search: Option<&'a str>,
+}
+
+/// One row of the people list, with the figures block decisions rest on.
+#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq)]
+pub struct PersonRow {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub email: String,
+    pub role: String,
+    pub status: String,
+    pub blocked_reason: Option<String>,
+    pub phone: Option<String>,
+    pub pincode: Option<String>,
+    pub created_at: String,
+    /// Professionals: their service and verification status.
+    pub service_id: Option<i64>,
+    pub service_name: Option<String>,
+    pub verification_status: Option<String>,
+    /// Professionals: average rating received and count; jobs completed (completed or closed).
+    pub rating_avg: Option<f64>,
+    pub rating_count: i64,
+    pub completed_jobs: i64,
+    /// Customers: requests made and the professionals' average rating of them.
+    pub request_count: i64,
+    pub customer_rating_avg: Option<f64>,
+    pub customer_rating_count: i64,
+}
+
+const SELECT: &str = "SELECT u.id, u.username, u.full_name, u.email, u.role, u.status, u.blocked_reason,
+        COALESCE(p.phone, c.phone) AS phone, COALESCE(p.pincode, c.pincode) AS pincode, u.created_at,
+        p.service_id, s.name AS service_name, p.verification_status,
+        (SELECT AVG(v.rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
+          WHERE r.professional_id = u.id) AS rating_avg,
+        (SELECT COUNT(v.rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
+          WHERE r.professional_id = u.id) AS rating_count,
+        (SELECT COUNT(*) FROM service_requests r WHERE r.professional_id = u.id
+          AND r.status IN ('completed', 'closed')) AS completed_jobs,
+        (SELECT COUNT(*) FROM service_requests r WHERE r.customer_id = u.id) AS request_count,
+        (SELECT AVG(v.customer_rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
+          WHERE r.customer_id = u.id) AS customer_rating_avg,
+        (SELECT COUNT(v.customer_rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
+          WHERE r.customer_id = u.id) AS customer_rating_count
+    FROM users u
+    LEFT JOIN professionals p ON p.user_id = u.id
+    LEFT JOIN customers c ON c.user_id = u.id
+    LEFT JOIN services s ON s.id = p.service_id";
+
+fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &PeopleFilter<'a>) {
+    q.push(" WHERE 1 = 1");
+    if let Some(role) = f.role {
+        q.push(" AND u.role = ").push_bind(role);
+    }
+    if let Some(status) = f.status {
+        q.push(" AND u.status = ").push_bind(status);
+    }
+    if let Some(v) = f.verification {
+        q.push(" AND p.verification_status = ").push_bind(v);
+    }
+    if let Some(s) = f.service_id {
+        q.push(" AND p.service_id = ").push_bind(s);
+    }
+    if let Some(pin) = f.pincode {
+        q.push(" AND COALESCE(p.pincode, c.pincode) = ")
+            .push_bind(pin);
+    }
+    if let Some(search) = f.search {
+        let like = format!(
+            "%{}%",
+            search
+                .to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        q.push(" AND (lower(u.full_name) LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR u.username LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR u.email LIKE ")
+            .push_bind(like.clone())
+            .push(" ESCAPE '\\' OR COALESCE(p.phone, c.phone, '') LIKE ")
+            .push_bind(like)
+            .push(" ESCAPE '\\')");
+    }
+}
+
+/// One page of people matching the filter, newest first, and the total count.
+pub async fn list(
+    pool: &sqlx::SqlitePool,
+    f: &PeopleFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<PersonRow>, i64)> {
+    let mut count = QueryBuilder::<Sqlite>::new(
+        "SELECT COUNT(*) FROM users u LEFT JOIN professionals p ON p.user_id = u.id
+         LEFT JOIN customers c ON c.user_id = u.id",
+    );
+    push_filters(&mut count, f);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let mut q = QueryBuilder::<Sqlite>::new(SELECT);
+    push_filters(&mut q, f);
+    q.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT ")
+        .push_bind(limit)
+        .push(" OFFSET ")
+        .push_bind(offset);
+    let rows = q.build_query_as().fetch_all(pool).await?;
+    Ok((rows, total))
+}
+
+/// One person by id, with the same figures as the list.
+pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<PersonRow>> {
+    sqlx::query_as(&format!("{SELECT} WHERE u.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// A professional's profile details beyond the list row.
+#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq)]
+pub struct ProfessionalProfile {
+    pub experience_years: i64,
+    pub description: String,
+    pub verification_note: Option<String>,
+    pub verified_at: Option<String>,
+    pub document_name: String,
+    pub document_mime: String,
+    pub document_size: i64,
+    pub document_uploaded_at: String,
+    #[serde(skip)]
+    #[specta(skip)]
+    pub document_sha256: String,
+}
+
+/// A professional's profile, if the user is one.
+pub async fn professional_profile(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+) -> sqlx::Result<Option<ProfessionalProfile>> {
+    sqlx::query_as(
+        "SELECT experience_years, description, verification_note, verified_at, document_name,
+                document_mime, document_size, document_uploaded_at, document_sha256
+         FROM professionals WHERE user_id = $1",
+    )
+    .bind(id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Active admins other than `except`.
+pub async fn other_active_admins(ex: impl SqliteExecutor<'_>, except: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND status = 'active' AND id <> $1",
+    )
+    .bind(except)
+    .fetch_one(ex)
+    .await
+}
