@@ -313,6 +313,226 @@ async adminDashboard() : Promise<Result<Dashboard, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The customer's profile.
+ */
+async customerProfile() : Promise<Result<CustomerProfile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_profile") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Updates phone, address and pincode.
+ */
+async customerUpdateProfile(input: CustomerProfileInput) : Promise<Result<CustomerProfile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_update_profile", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Searches services (by area when a pincode is given).
+ */
+async customerSearchServices(query: ServiceSearch) : Promise<Result<ServiceSearchRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_search_services", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Books a service; returns the new request's id.
+ */
+async customerBook(input: BookingInput) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_book", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Edits an open request.
+ */
+async customerEditRequest(id: number, input: RequestEdit) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_edit_request", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Cancels a request that is not yet completed.
+ */
+async customerCancelRequest(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_cancel_request", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Closes a completed request, optionally with a review.
+ */
+async customerCloseRequest(id: number, review: ReviewInput | null) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_close_request", { id, review }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Reviews a closed request (once).
+ */
+async customerReviewRequest(id: number, review: ReviewInput) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_review_request", { id, review }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The customer's requests.
+ */
+async customerMyRequests(query: MyRequestsQuery) : Promise<Result<MyRequestsPage, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_my_requests", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One of the customer's requests with its timeline.
+ */
+async customerRequestDetail(id: number) : Promise<Result<RequestDetail, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_request_detail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The professional's profile.
+ */
+async professionalProfile() : Promise<Result<ProfessionalOwnProfile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_profile") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Updates phone, area, experience and description.
+ */
+async professionalUpdateProfile(input: ProfessionalProfileInput) : Promise<Result<ProfessionalOwnProfile, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_update_profile", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Open requests in the professional's service and area.
+ */
+async professionalFeed(query: FeedQuery) : Promise<Result<FeedPage, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_feed", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Accepts an open request (race-safe).
+ */
+async professionalAccept(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_accept", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Declines an open request (hidden from this professional's feed).
+ */
+async professionalDecline(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_decline", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks an assigned job completed.
+ */
+async professionalComplete(id: number, note: string | null) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_complete", { id, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Rates the customer of a completed job (once).
+ */
+async professionalRateCustomer(id: number, review: ReviewInput) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_rate_customer", { id, review }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The professional's jobs.
+ */
+async professionalJobs(query: JobsQuery) : Promise<Result<JobsPage, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_jobs", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes the signed-in user's password (current password required).
+ */
+async changePassword(input: PasswordChange) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("change_password", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Rejects an open request that nobody can serve.
+ */
+async adminRejectRequest(id: number, reason: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_reject_request", { id, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -354,6 +574,30 @@ export type AuditEntry = { id: number; action: string; actor_name: string | null
  * Outcome of a block: how many of the professional's jobs went back to the pool.
  */
 export type BlockOutcome = { released_requests: number[] }
+/**
+ * The booking form.
+ */
+export type BookingInput = { service_id: number; 
+/**
+ * RFC 3339 instant of the visit (the UI sends the local slot with its offset).
+ */
+scheduled_for: string; 
+/**
+ * Defaults to the profile's address when empty.
+ */
+address: string | null; 
+/**
+ * Defaults to the profile's pincode when empty.
+ */
+pincode: string | null; remarks: string }
+/**
+ * A customer's profile.
+ */
+export type CustomerProfile = { full_name: string; username: string; email: string; phone: string; address: string; pincode: string; rating_avg: number | null; rating_count: number }
+/**
+ * The editable part of a customer's profile.
+ */
+export type CustomerProfileInput = { phone: string; address: string; pincode: string }
 /**
  * The customer registration form.
  */
@@ -399,9 +643,38 @@ export type DocumentView = { file_name: string; mime: string; content_base64: st
  */
 export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal"
 /**
+ * An open request as a professional's feed shows it: no customer contact details.
+ */
+export type FeedItem = { id: number; service_name: string; scheduled_for: string; pincode: string; remarks: string; created_at: string }
+/**
+ * A page of the feed.
+ */
+export type FeedPage = { items: FeedItem[]; page: PageInfo; has_more: boolean }
+/**
+ * Paging of the feed.
+ */
+export type FeedQuery = { page: number; per_page: number }
+/**
  * A role's home page figures.
  */
 export type HomeSummary = { role: Role; cards: SummaryCard[] }
+/**
+ * A job as its professional sees it; the customer's contact only while the job is theirs
+ * and not yet closed.
+ */
+export type JobItem = { id: number; status: string; service_name: string; scheduled_for: string; pincode: string; remarks: string; customer_name: string; customer_phone: string | null; address: string | null; completion_note: string | null; rating: number | null; customer_rating: number | null }
+/**
+ * A page of jobs.
+ */
+export type JobsPage = { items: JobItem[]; page: PageInfo; has_more: boolean }
+/**
+ * Which jobs to list.
+ */
+export type JobsQuery = { 
+/**
+ * `assigned`, `completed`, `closed` or `cancelled`; all of theirs when `None`.
+ */
+status: RequestStatus | null; page: number; per_page: number }
 /**
  * A label and a count.
  */
@@ -415,6 +688,14 @@ export type LoginInput = {
  */
 login: string; password: string }
 /**
+ * A page of the customer's requests.
+ */
+export type MyRequestsPage = { items: RequestRow[]; page: PageInfo; has_more: boolean }
+/**
+ * Paging for "my requests".
+ */
+export type MyRequestsQuery = { scope: RequestScope; page: number; per_page: number }
+/**
  * The first-run form.
  */
 export type NewAdmin = { full_name: string; username: string; email: string; password: string }
@@ -422,6 +703,10 @@ export type NewAdmin = { full_name: string; username: string; email: string; pas
  * Paging information returned with every list.
  */
 export type PageInfo = { page: number; per_page: number; total: number }
+/**
+ * The change-password form.
+ */
+export type PasswordChange = { current_password: string; new_password: string }
 /**
  * One page of people.
  */
@@ -455,9 +740,17 @@ rating_avg: number | null; rating_count: number; completed_jobs: number;
  */
 request_count: number; customer_rating_avg: number | null; customer_rating_count: number }
 /**
+ * A professional's own profile.
+ */
+export type ProfessionalOwnProfile = { full_name: string; username: string; email: string; service_id: number; service_name: string; phone: string; pincode: string; experience_years: number; description: string; verification_status: string; rating_avg: number | null; rating_count: number }
+/**
  * A professional's profile details beyond the list row.
  */
 export type ProfessionalProfile = { experience_years: number; description: string; verification_note: string | null; verified_at: string | null; document_name: string; document_mime: string; document_size: number; document_uploaded_at: string }
+/**
+ * The editable part of a professional's profile.
+ */
+export type ProfessionalProfileInput = { phone: string; pincode: string; experience_years: number; description: string }
 /**
  * The professional registration form.
  */
@@ -466,6 +759,10 @@ export type ProfessionalRegistration = { full_name: string; username: string; em
  * A request with its full status history.
  */
 export type RequestDetail = { request: RequestRecord; history: RequestEvent[] }
+/**
+ * Changes to an open request.
+ */
+export type RequestEdit = { scheduled_for: string; address: string; remarks: string }
 /**
  * One entry of a request's history.
  */
@@ -491,6 +788,10 @@ export type RequestRecord = { id: number; status: string; service_id: number; se
  */
 export type RequestRow = { id: number; status: string; service_id: number; service_name: string; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; scheduled_for: string; pincode: string; created_at: string; rating: number | null }
 /**
+ * Which requests to list.
+ */
+export type RequestScope = "current" | "past" | "all"
+/**
  * Sort columns the UI may ask for (mapped to SQL through an allow-list).
  */
 export type RequestSort = "created_at" | "scheduled_for" | "status"
@@ -498,6 +799,10 @@ export type RequestSort = "created_at" | "scheduled_for" | "status"
  * The states of a service request.
  */
 export type RequestStatus = "requested" | "assigned" | "completed" | "closed" | "rejected" | "cancelled"
+/**
+ * A review (stars and optional comment).
+ */
+export type ReviewInput = { rating: number; comment: string | null }
 /**
  * Who a user is to the business.
  */
@@ -518,6 +823,26 @@ export type ServiceInput = { name: string; description: string;
  * Base price in minor units (paise/cents).
  */
 base_price_minor: number; estimated_minutes: number }
+/**
+ * The search form.
+ */
+export type ServiceSearch = { text: string | null; 
+/**
+ * Only services bookable in this pincode; `None` for all active services.
+ */
+pincode: string | null; sort: ServiceSort }
+/**
+ * A service in the customer's search results.
+ */
+export type ServiceSearchRow = { id: number; name: string; description: string; base_price_minor: number; estimated_minutes: number; rating_avg: number | null; rating_count: number; 
+/**
+ * Approved, unblocked professionals serving the searched pincode (0 without a pincode).
+ */
+professionals_available: number }
+/**
+ * Search sort orders offered to customers.
+ */
+export type ServiceSort = "name" | "price_asc" | "price_desc" | "rating"
 /**
  * A service's demand and rating.
  */

@@ -13,6 +13,11 @@ import RegisterCustomerPage from "./pages/RegisterCustomerPage.vue";
 import RegisterProfessionalPage from "./pages/RegisterProfessionalPage.vue";
 import HomePage from "./pages/HomePage.vue";
 import SettingsPage from "./pages/SettingsPage.vue";
+import ServicesPage from "./pages/admin/ServicesPage.vue";
+import PeoplePage from "./pages/admin/PeoplePage.vue";
+import PersonDetailPage from "./pages/admin/PersonDetailPage.vue";
+import RequestsPage from "./pages/admin/RequestsPage.vue";
+import RequestDetailPage from "./pages/admin/RequestDetailPage.vue";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -43,6 +48,31 @@ export const routes: RouteRecordRaw[] = [
     path: "/admin",
     component: HomePage,
     meta: { access: { role: "admin" }, layout: "app", title: "Admin dashboard" },
+  },
+  {
+    path: "/admin/services",
+    component: ServicesPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Services" },
+  },
+  {
+    path: "/admin/people",
+    component: PeoplePage,
+    meta: { access: { role: "admin" }, layout: "app", title: "People" },
+  },
+  {
+    path: "/admin/people/:id(\\d+)",
+    component: PersonDetailPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Person" },
+  },
+  {
+    path: "/admin/requests",
+    component: RequestsPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Requests" },
+  },
+  {
+    path: "/admin/requests/:id(\\d+)",
+    component: RequestDetailPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Request" },
   },
   {
     path: "/professional",

@@ -395,3 +395,44 @@ pub async fn login(app: &App, input: LoginInput) -> AppResult<SessionView> {
 pub fn logout(app: &App) {
     app.end_session();
 }
+
+/// The change-password form.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes the signed-in user's password; the current one is required.
+pub async fn change_password(
+    app: &App,
+    actor: &crate::Actor,
+    input: PasswordChange,
+) -> AppResult<()> {
+    let new = NewPassword::parse(&input.new_password)?;
+    let user = store::users::find_by_id(&app.pool, actor.user_id)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))?;
+    if !password::verify(user.password_hash, input.current_password).await? {
+        return Err(AppError::validation(
+            "current_password",
+            "The current password is not correct.",
+        ));
+    }
+    let hash = password::hash(new.expose().to_string()).await?;
+    let now = to_db(app.clock.now());
+    let mut tx = app.pool.begin().await?;
+    store::users::set_password_hash(&mut *tx, actor.user_id, &hash, &now).await?;
+    store::audit::append(
+        &mut *tx,
+        Some(actor.user_id),
+        "password.changed",
+        "user",
+        Some(actor.user_id),
+        "",
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

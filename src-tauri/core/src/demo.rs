@@ -358,7 +358,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
             _ => {}
         }
         if let Some(r) = rating {
-            store::reviews::insert_customer_review(
+            store::reviews::set_job_review(
                 &mut *tx,
                 id,
                 *r,
@@ -366,7 +366,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 &closed,
             )
             .await?;
-            store::reviews::insert_customer_rating(
+            store::reviews::set_customer_rating(
                 &mut *tx,
                 id,
                 5,
@@ -374,6 +374,10 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 &completed,
             )
             .await?;
+            if let Some(pro) = professional_id {
+                store::reviews::add_job_rating(&mut tx, service_ids[*service], pro, *r).await?;
+            }
+            store::reviews::add_customer_rating(&mut *tx, customer_id, 5).await?;
         }
     }
     store::audit::append(

@@ -387,3 +387,32 @@ mod tests {
         }
     }
 }
+
+/// A star rating, 1 to 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rating(u8);
+
+impl Rating {
+    /// Validates a rating.
+    pub fn parse(raw: u8) -> AppResult<Self> {
+        if (1..=5).contains(&raw) {
+            Ok(Rating(raw))
+        } else {
+            Err(AppError::validation(
+                "rating",
+                "Choose a rating from 1 to 5 stars.",
+            ))
+        }
+    }
+
+    /// The number of stars.
+    pub fn get(self) -> i64 {
+        i64::from(self.0)
+    }
+}
+
+/// An optional review comment: trimmed, at most 1000 characters, `None` when empty.
+pub fn review_comment(raw: Option<&str>) -> AppResult<Option<String>> {
+    let c = optional_text("comment", raw.unwrap_or(""), "Comment", 1000)?;
+    Ok((!c.is_empty()).then_some(c))
+}

@@ -166,3 +166,11 @@ pub async fn admin_dashboard(app: State<'_, App>) -> CmdResult<Dashboard> {
     let actor = app.actor().await?;
     Ok(dashboard::get(&app, &actor).await?)
 }
+
+/// Rejects an open request that nobody can serve.
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_reject_request(app: State<'_, App>, id: i64, reason: String) -> CmdResult<()> {
+    let actor = app.actor().await?;
+    Ok(requests::reject(&app, &actor, id, &reason).await?)
+}

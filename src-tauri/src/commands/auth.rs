@@ -57,3 +57,14 @@ pub async fn list_public_services(app: State<'_, App>) -> CmdResult<Vec<ServiceS
         .await
         .map_err(household_core::AppError::from)?)
 }
+
+/// Changes the signed-in user's password (current password required).
+#[tauri::command]
+#[specta::specta]
+pub async fn change_password(
+    app: State<'_, App>,
+    input: accounts::PasswordChange,
+) -> CmdResult<()> {
+    let actor = app.actor().await?;
+    Ok(accounts::change_password(&app, &actor, input).await?)
+}

@@ -3,7 +3,9 @@
 
 pub mod admin;
 pub mod auth;
+pub mod customer;
 pub mod home;
+pub mod professional;
 pub mod settings;
 pub mod setup;
 

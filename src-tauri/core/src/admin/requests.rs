@@ -106,3 +106,23 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<RequestDetai
     let history = store::requests::history(&app.pool, id).await?;
     Ok(RequestDetail { request, history })
 }
+
+/// Rejects an open request nobody can serve, with a reason for the customer.
+pub async fn reject(app: &App, actor: &Actor, id: i64, why: &str) -> AppResult<()> {
+    actor.require(Role::Admin)?;
+    let why = super::reason(why)?;
+    let mut tx = app.write_tx().await?;
+    let (state, status) = crate::requests_common::load(&mut tx, id).await?;
+    crate::requests_common::apply(
+        app,
+        &mut tx,
+        actor,
+        &state,
+        status,
+        crate::lifecycle::Action::Reject,
+        Some(&why),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -19,3 +19,50 @@ pub async fn insert(
         .await
         .map(|_| ())
 }
+
+/// A customer's profile.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq)]
+pub struct CustomerProfile {
+    pub full_name: String,
+    pub username: String,
+    pub email: String,
+    pub phone: String,
+    pub address: String,
+    pub pincode: String,
+    pub rating_avg: Option<f64>,
+    pub rating_count: i64,
+}
+
+/// Reads a customer's profile.
+pub async fn profile(
+    ex: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Option<CustomerProfile>> {
+    sqlx::query_as(
+        "SELECT u.full_name, u.username, u.email, c.phone, c.address, c.pincode,
+                CASE WHEN c.rating_count > 0 THEN CAST(c.rating_sum AS REAL) / c.rating_count END AS rating_avg,
+                c.rating_count
+         FROM customers c JOIN users u ON u.id = c.user_id WHERE c.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Updates a customer's contact details.
+pub async fn update(
+    ex: impl SqliteExecutor<'_>,
+    user_id: i64,
+    phone: &str,
+    address: &str,
+    pincode: &str,
+) -> sqlx::Result<u64> {
+    sqlx::query("UPDATE customers SET phone = $1, address = $2, pincode = $3 WHERE user_id = $4")
+        .bind(phone)
+        .bind(address)
+        .bind(pincode)
+        .bind(user_id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+}

@@ -45,12 +45,11 @@ pub async fn top_services(
     limit: i64,
 ) -> sqlx::Result<Vec<ServiceStat>> {
     sqlx::query_as(
-        "SELECT s.id AS service_id, s.name, COUNT(r.id) AS requests, AVG(v.rating) AS rating_avg,
-                COUNT(v.rating) AS rating_count
+        "SELECT s.id AS service_id, s.name,
+                (SELECT COUNT(*) FROM service_requests r WHERE r.service_id = s.id) AS requests,
+                CASE WHEN s.rating_count > 0 THEN CAST(s.rating_sum AS REAL) / s.rating_count END AS rating_avg,
+                s.rating_count
          FROM services s
-         LEFT JOIN service_requests r ON r.service_id = s.id
-         LEFT JOIN reviews v ON v.request_id = r.id
-         GROUP BY s.id, s.name
          ORDER BY requests DESC, s.name
          LIMIT $1",
     )

@@ -46,17 +46,13 @@ pub struct PersonRow {
 const SELECT: &str = "SELECT u.id, u.username, u.full_name, u.email, u.role, u.status, u.blocked_reason,
         COALESCE(p.phone, c.phone) AS phone, COALESCE(p.pincode, c.pincode) AS pincode, u.created_at,
         p.service_id, s.name AS service_name, p.verification_status,
-        (SELECT AVG(v.rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
-          WHERE r.professional_id = u.id) AS rating_avg,
-        (SELECT COUNT(v.rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
-          WHERE r.professional_id = u.id) AS rating_count,
+        CASE WHEN p.rating_count > 0 THEN CAST(p.rating_sum AS REAL) / p.rating_count END AS rating_avg,
+        COALESCE(p.rating_count, 0) AS rating_count,
         (SELECT COUNT(*) FROM service_requests r WHERE r.professional_id = u.id
           AND r.status IN ('completed', 'closed')) AS completed_jobs,
         (SELECT COUNT(*) FROM service_requests r WHERE r.customer_id = u.id) AS request_count,
-        (SELECT AVG(v.customer_rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
-          WHERE r.customer_id = u.id) AS customer_rating_avg,
-        (SELECT COUNT(v.customer_rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
-          WHERE r.customer_id = u.id) AS customer_rating_count
+        CASE WHEN c.rating_count > 0 THEN CAST(c.rating_sum AS REAL) / c.rating_count END AS customer_rating_avg,
+        COALESCE(c.rating_count, 0) AS customer_rating_count
     FROM users u
     LEFT JOIN professionals p ON p.user_id = u.id
     LEFT JOIN customers c ON c.user_id = u.id

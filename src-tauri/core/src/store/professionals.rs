@@ -96,3 +96,58 @@ pub async fn service_area(
         .fetch_optional(ex)
         .await
 }
+
+/// A professional's own profile.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq)]
+pub struct ProfessionalOwnProfile {
+    pub full_name: String,
+    pub username: String,
+    pub email: String,
+    pub service_id: i64,
+    pub service_name: String,
+    pub phone: String,
+    pub pincode: String,
+    pub experience_years: i64,
+    pub description: String,
+    pub verification_status: String,
+    pub rating_avg: Option<f64>,
+    pub rating_count: i64,
+}
+
+/// Reads a professional's own profile.
+pub async fn own_profile(
+    ex: impl SqliteExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Option<ProfessionalOwnProfile>> {
+    sqlx::query_as(
+        "SELECT u.full_name, u.username, u.email, p.service_id, s.name AS service_name, p.phone, p.pincode,
+                p.experience_years, p.description, p.verification_status,
+                CASE WHEN p.rating_count > 0 THEN CAST(p.rating_sum AS REAL) / p.rating_count END AS rating_avg,
+                p.rating_count
+         FROM professionals p JOIN users u ON u.id = p.user_id JOIN services s ON s.id = p.service_id
+         WHERE p.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(ex)
+    .await
+}
+
+/// Updates a professional's editable profile fields.
+pub async fn update_profile(
+    ex: impl SqliteExecutor<'_>,
+    user_id: i64,
+    phone: &str,
+    pincode: &str,
+    experience_years: i64,
+    description: &str,
+) -> sqlx::Result<u64> {
+    sqlx::query("UPDATE professionals SET phone = $1, pincode = $2, experience_years = $3, description = $4 WHERE user_id = $5")
+        .bind(phone)
+        .bind(pincode)
+        .bind(experience_years)
+        .bind(description)
+        .bind(user_id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+}

@@ -341,3 +341,239 @@ pub async fn release(
     .await
     .map(|r| r.rows_affected() == 1)
 }
+
+/// A guarded status change: applies only if the request is still in `from` (and, when given,
+/// still belongs to that customer / professional). Returns whether it applied.
+#[derive(Debug)]
+pub struct Transition<'a> {
+    pub id: i64,
+    pub from: &'a str,
+    pub to: &'a str,
+    /// Required owner on the customer side.
+    pub customer_id: Option<i64>,
+    /// Required current professional.
+    pub professional_id: Option<i64>,
+    /// Sets the professional (accept).
+    pub assign_to: Option<i64>,
+    pub completion_note: Option<&'a str>,
+    pub now: &'a str,
+}
+
+/// Applies a [`Transition`] as one UPDATE.
+pub async fn transition(ex: impl SqliteExecutor<'_>, t: &Transition<'_>) -> sqlx::Result<bool> {
+    // The timestamp column comes from this allow-list, never from input.
+    let stamp = match t.to {
+        "assigned" => Some("assigned_at"),
+        "completed" => Some("completed_at"),
+        "closed" => Some("closed_at"),
+        "cancelled" => Some("cancelled_at"),
+        _ => None,
+    };
+    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE service_requests SET status = ");
+    q.push_bind(t.to).push(", updated_at = ").push_bind(t.now);
+    if let Some(col) = stamp {
+        q.push(format_args!(", {col} = ")).push_bind(t.now);
+    }
+    if let Some(p) = t.assign_to {
+        q.push(", professional_id = ").push_bind(p);
+    }
+    if let Some(note) = t.completion_note {
+        q.push(", completion_note = ").push_bind(note);
+    }
+    q.push(" WHERE id = ")
+        .push_bind(t.id)
+        .push(" AND status = ")
+        .push_bind(t.from);
+    if let Some(c) = t.customer_id {
+        q.push(" AND customer_id = ").push_bind(c);
+    }
+    if let Some(p) = t.professional_id {
+        q.push(" AND professional_id = ").push_bind(p);
+    }
+    Ok(q.build().execute(ex).await?.rows_affected() == 1)
+}
+
+/// The fields the lifecycle checks before a transition.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RequestState {
+    pub id: i64,
+    pub status: String,
+    pub service_id: i64,
+    pub customer_id: i64,
+    pub professional_id: Option<i64>,
+    pub pincode: String,
+}
+
+/// A request's current state.
+pub async fn state(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<RequestState>> {
+    sqlx::query_as("SELECT id, status, service_id, customer_id, professional_id, pincode FROM service_requests WHERE id = $1")
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// Records that a professional declined an open request (hidden from their feed).
+pub async fn decline(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    professional_id: i64,
+    now: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "INSERT INTO request_rejections (request_id, professional_id, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (request_id, professional_id) DO NOTHING",
+    )
+    .bind(id)
+    .bind(professional_id)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// Whether a professional declined a request.
+pub async fn declined_by(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    professional_id: i64,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM request_rejections WHERE request_id = $1 AND professional_id = $2)")
+        .bind(id)
+        .bind(professional_id)
+        .fetch_one(ex)
+        .await
+}
+
+/// Edits an open request (customer, while `requested`); returns whether it applied.
+pub async fn edit_open(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    customer_id: i64,
+    scheduled_for: &str,
+    address: &str,
+    remarks: &str,
+    now: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query(
+        "UPDATE service_requests SET scheduled_for = $1, address = $2, remarks = $3, updated_at = $4
+         WHERE id = $5 AND customer_id = $6 AND status = 'requested'",
+    )
+    .bind(scheduled_for)
+    .bind(address)
+    .bind(remarks)
+    .bind(now)
+    .bind(id)
+    .bind(customer_id)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected() == 1)
+}
+
+/// A customer's requests, newest first, current (`requested`/`assigned`/`completed`) or past.
+pub async fn list_for_customer(
+    ex: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    past: Option<bool>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<RequestRow>> {
+    let scope = match past {
+        Some(true) => " AND r.status IN ('closed', 'cancelled', 'rejected')",
+        Some(false) => " AND r.status IN ('requested', 'assigned', 'completed')",
+        None => "",
+    };
+    sqlx::query_as(&format!(
+        "{ROW_SELECT} WHERE r.customer_id = $1{scope} ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(customer_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await
+}
+
+/// An open request as a professional's feed shows it: no customer contact details.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+pub struct FeedItem {
+    pub id: i64,
+    pub service_name: String,
+    pub scheduled_for: String,
+    pub pincode: String,
+    pub remarks: String,
+    pub created_at: String,
+}
+
+/// Open requests for a service in a pincode, not declined by this professional, oldest first.
+pub async fn feed(
+    ex: impl SqliteExecutor<'_>,
+    professional_id: i64,
+    service_id: i64,
+    pincode: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<FeedItem>> {
+    sqlx::query_as(
+        "SELECT r.id, s.name AS service_name, r.scheduled_for, r.pincode, r.remarks, r.created_at
+         FROM service_requests r JOIN services s ON s.id = r.service_id
+         WHERE r.service_id = $1 AND r.status = 'requested' AND r.pincode = $2
+           AND NOT EXISTS (SELECT 1 FROM request_rejections x WHERE x.request_id = r.id AND x.professional_id = $3)
+         ORDER BY r.created_at, r.id
+         LIMIT $4 OFFSET $5",
+    )
+    .bind(service_id)
+    .bind(pincode)
+    .bind(professional_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await
+}
+
+/// A job as its professional sees it; the customer's contact only while the job is theirs
+/// and not yet closed.
+#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+pub struct JobItem {
+    pub id: i64,
+    pub status: String,
+    pub service_name: String,
+    pub scheduled_for: String,
+    pub pincode: String,
+    pub remarks: String,
+    pub customer_name: String,
+    pub customer_phone: Option<String>,
+    pub address: Option<String>,
+    pub completion_note: Option<String>,
+    pub rating: Option<i64>,
+    pub customer_rating: Option<i64>,
+}
+
+/// A professional's jobs in a status (or all of theirs), newest first.
+pub async fn jobs_for_professional(
+    ex: impl SqliteExecutor<'_>,
+    professional_id: i64,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<JobItem>> {
+    sqlx::query_as(
+        "SELECT r.id, r.status, s.name AS service_name, r.scheduled_for, r.pincode, r.remarks,
+                cu.full_name AS customer_name,
+                CASE WHEN r.status IN ('assigned', 'completed') THEN c.phone END AS customer_phone,
+                CASE WHEN r.status IN ('assigned', 'completed') THEN r.address END AS address,
+                r.completion_note, v.rating, v.customer_rating
+         FROM service_requests r
+         JOIN services s ON s.id = r.service_id
+         JOIN users cu ON cu.id = r.customer_id
+         JOIN customers c ON c.user_id = r.customer_id
+         LEFT JOIN reviews v ON v.request_id = r.id
+         WHERE r.professional_id = $1 AND ($2 IS NULL OR r.status = $2)
+         ORDER BY r.created_at DESC, r.id DESC
+         LIMIT $3 OFFSET $4",
+    )
+    .bind(professional_id)
+    .bind(status)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(ex)
+    .await
+}

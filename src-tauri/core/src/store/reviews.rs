@@ -1,15 +1,15 @@
-//! `reviews` table.
+//! `reviews` table and the rating roll-ups on services, professionals and customers.
 
-use sqlx::SqliteExecutor;
+use sqlx::{SqliteConnection, SqliteExecutor};
 
-/// Writes the customer's review of a request (demo data now; closing workflow later).
-pub async fn insert_customer_review(
+/// Writes the customer's review of a job unless one exists; returns whether it was written.
+pub async fn set_job_review(
     ex: impl SqliteExecutor<'_>,
     request_id: i64,
     rating: i64,
     comment: Option<&str>,
     at: &str,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<bool> {
     sqlx::query(
         "INSERT INTO reviews (request_id, rating, comment, reviewed_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (request_id) DO UPDATE SET rating = excluded.rating, comment = excluded.comment,
@@ -22,17 +22,17 @@ pub async fn insert_customer_review(
     .bind(at)
     .execute(ex)
     .await
-    .map(|_| ())
+    .map(|r| r.rows_affected() == 1)
 }
 
-/// Writes the professional's rating of the customer on a request.
-pub async fn insert_customer_rating(
+/// Writes the professional's rating of the customer unless one exists; returns whether it was.
+pub async fn set_customer_rating(
     ex: impl SqliteExecutor<'_>,
     request_id: i64,
     rating: i64,
     comment: Option<&str>,
     at: &str,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<bool> {
     sqlx::query(
         "INSERT INTO reviews (request_id, customer_rating, customer_comment, customer_rated_at)
          VALUES ($1, $2, $3, $4)
@@ -46,20 +46,54 @@ pub async fn insert_customer_rating(
     .bind(at)
     .execute(ex)
     .await
-    .map(|_| ())
+    .map(|r| r.rows_affected() == 1)
 }
 
-/// A professional's average rating and review count.
+/// Adds a job rating to the service's and the professional's roll-ups (same transaction).
+pub async fn add_job_rating(
+    conn: &mut SqliteConnection,
+    service_id: i64,
+    professional_id: i64,
+    rating: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE services SET rating_sum = rating_sum + $1, rating_count = rating_count + 1 WHERE id = $2")
+        .bind(rating)
+        .bind(service_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE professionals SET rating_sum = rating_sum + $1, rating_count = rating_count + 1 WHERE user_id = $2")
+        .bind(rating)
+        .bind(professional_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Adds a customer rating to the customer's roll-up (same transaction).
+pub async fn add_customer_rating(
+    ex: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    rating: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE customers SET rating_sum = rating_sum + $1, rating_count = rating_count + 1 WHERE user_id = $2")
+        .bind(rating)
+        .bind(customer_id)
+        .execute(ex)
+        .await
+        .map(|_| ())
+}
+
+/// A professional's average rating and review count (from the roll-up).
 pub async fn professional_rating(
     ex: impl SqliteExecutor<'_>,
     professional_id: i64,
 ) -> sqlx::Result<(Option<f64>, i64)> {
     sqlx::query_as(
-        "SELECT AVG(v.rating), COUNT(v.rating) FROM reviews v
-         JOIN service_requests r ON r.id = v.request_id
-         WHERE r.professional_id = $1",
+        "SELECT CASE WHEN rating_count > 0 THEN CAST(rating_sum AS REAL) / rating_count END, rating_count
+         FROM professionals WHERE user_id = $1",
     )
     .bind(professional_id)
-    .fetch_one(ex)
+    .fetch_optional(ex)
     .await
+    .map(|r| r.unwrap_or((None, 0)))
 }

@@ -85,10 +85,8 @@ pub async fn list_all(ex: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<ServiceAd
                 s.is_active = 1 AS is_active,
                 (SELECT COUNT(*) FROM service_requests r WHERE r.service_id = s.id) AS request_count,
                 (SELECT COUNT(*) FROM professionals p WHERE p.service_id = s.id) AS professional_count,
-                (SELECT AVG(v.rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
-                  WHERE r.service_id = s.id) AS rating_avg,
-                (SELECT COUNT(v.rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id
-                  WHERE r.service_id = s.id) AS rating_count
+                CASE WHEN s.rating_count > 0 THEN CAST(s.rating_sum AS REAL) / s.rating_count END AS rating_avg,
+                s.rating_count
          FROM services s ORDER BY s.name_key",
     )
     .fetch_all(ex)
@@ -170,4 +168,90 @@ pub async fn delete_unused(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result
     .execute(ex)
     .await
     .map(|r| r.rows_affected())
+}
+
+/// How service search results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchOrder {
+    PriceAsc,
+    PriceDesc,
+    Rating,
+    Name,
+}
+
+/// A service in the customer's search results.
+#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq)]
+pub struct ServiceSearchRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub base_price_minor: i64,
+    pub estimated_minutes: i64,
+    pub rating_avg: Option<f64>,
+    pub rating_count: i64,
+    /// Approved, unblocked professionals serving the searched pincode (0 without a pincode).
+    pub professionals_available: i64,
+}
+
+/// Active services matching a substring of name or description; with a pincode, only those
+/// bookable there (at least one approved, unblocked professional serving it).
+pub async fn search(
+    ex: impl SqliteExecutor<'_>,
+    text: Option<&str>,
+    pincode: Option<&str>,
+    order: SearchOrder,
+) -> sqlx::Result<Vec<ServiceSearchRow>> {
+    let order_sql = match order {
+        SearchOrder::PriceAsc => "s.base_price_minor ASC, s.name_key",
+        SearchOrder::PriceDesc => "s.base_price_minor DESC, s.name_key",
+        SearchOrder::Rating => {
+            "rating_avg IS NULL, rating_avg DESC, s.rating_count DESC, s.name_key"
+        }
+        SearchOrder::Name => "s.name_key",
+    };
+    let like = text.map(|t| {
+        format!(
+            "%{}%",
+            t.to_lowercase()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )
+    });
+    sqlx::query_as(&format!(
+        "SELECT * FROM (
+           SELECT s.id, s.name, s.description, s.base_price_minor, s.estimated_minutes,
+                  CASE WHEN s.rating_count > 0 THEN CAST(s.rating_sum AS REAL) / s.rating_count END AS rating_avg,
+                  s.rating_count, s.name_key,
+                  (SELECT COUNT(*) FROM professionals p JOIN users u ON u.id = p.user_id
+                    WHERE p.service_id = s.id AND p.pincode = $2 AND p.verification_status = 'approved'
+                      AND u.status = 'active') AS professionals_available
+           FROM services s
+           WHERE s.is_active = 1
+             AND ($1 IS NULL OR lower(s.name) LIKE $1 ESCAPE '\\' OR lower(s.description) LIKE $1 ESCAPE '\\')
+         ) s
+         WHERE $2 IS NULL OR s.professionals_available > 0
+         ORDER BY {order_sql}"
+    ))
+    .bind(like)
+    .bind(pincode)
+    .fetch_all(ex)
+    .await
+}
+
+/// Whether an approved, unblocked professional serves this service in this pincode.
+pub async fn bookable_in(
+    ex: impl SqliteExecutor<'_>,
+    service_id: i64,
+    pincode: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM professionals p JOIN users u ON u.id = p.user_id
+                        WHERE p.service_id = $1 AND p.pincode = $2 AND p.verification_status = 'approved'
+                          AND u.status = 'active')",
+    )
+    .bind(service_id)
+    .bind(pincode)
+    .fetch_one(ex)
+    .await
 }

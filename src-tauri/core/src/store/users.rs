@@ -153,3 +153,19 @@ pub async fn set_status(
     .await
     .map(|r| r.rows_affected())
 }
+
+/// Replaces a user's password hash.
+pub async fn set_password_hash(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    hash: &str,
+    now: &str,
+) -> sqlx::Result<u64> {
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+}

@@ -1,0 +1,440 @@
+//! Customer workflows: profile, service search, booking, editing/cancelling, closing with a
+//! review. Every function checks the customer role and ownership of the request.
+
+use crate::admin::requests::RequestDetail;
+use crate::admin::{limit_offset, PageInfo};
+use crate::clock::to_db;
+use crate::domain::{
+    optional_text, review_comment, Address, Phone, Pincode, Rating, RequestStatus, Role,
+};
+use crate::error::{AppError, AppResult};
+use crate::lifecycle::Action;
+use crate::requests_common::{apply, load};
+use crate::session::Actor;
+use crate::store::{
+    self,
+    customers::CustomerProfile,
+    requests::RequestRow,
+    services::{SearchOrder, ServiceSearchRow},
+};
+use crate::App;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// How far ahead a booking may be made.
+pub const MAX_DAYS_AHEAD: i64 = 90;
+
+/// The editable part of a customer's profile.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct CustomerProfileInput {
+    pub phone: String,
+    pub address: String,
+    pub pincode: String,
+}
+
+/// Search sort orders offered to customers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceSort {
+    #[default]
+    Name,
+    PriceAsc,
+    PriceDesc,
+    Rating,
+}
+
+/// The search form.
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+pub struct ServiceSearch {
+    pub text: Option<String>,
+    /// Only services bookable in this pincode; `None` for all active services.
+    pub pincode: Option<String>,
+    pub sort: ServiceSort,
+}
+
+/// The booking form.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct BookingInput {
+    pub service_id: i64,
+    /// RFC 3339 instant of the visit (the UI sends the local slot with its offset).
+    pub scheduled_for: String,
+    /// Defaults to the profile's address when empty.
+    pub address: Option<String>,
+    /// Defaults to the profile's pincode when empty.
+    pub pincode: Option<String>,
+    pub remarks: String,
+}
+
+/// Changes to an open request.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct RequestEdit {
+    pub scheduled_for: String,
+    pub address: String,
+    pub remarks: String,
+}
+
+/// Which requests to list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestScope {
+    #[default]
+    Current,
+    Past,
+    All,
+}
+
+/// Paging for "my requests".
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+pub struct MyRequestsQuery {
+    pub scope: RequestScope,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A page of the customer's requests.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct MyRequestsPage {
+    pub items: Vec<RequestRow>,
+    pub page: PageInfo,
+    pub has_more: bool,
+}
+
+/// A review (stars and optional comment).
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct ReviewInput {
+    pub rating: u8,
+    pub comment: Option<String>,
+}
+
+fn scheduled(app: &App, raw: &str) -> AppResult<DateTime<Utc>> {
+    let at = DateTime::parse_from_rfc3339(raw.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| AppError::validation("scheduled_for", "Choose a date and a time slot."))?;
+    let now = app.clock.now();
+    if at <= now {
+        return Err(AppError::validation(
+            "scheduled_for",
+            "That time is in the past: choose a later slot.",
+        ));
+    }
+    if at > now + Duration::days(MAX_DAYS_AHEAD) {
+        return Err(AppError::validation(
+            "scheduled_for",
+            format!("Bookings can be made up to {MAX_DAYS_AHEAD} days ahead."),
+        ));
+    }
+    Ok(at)
+}
+
+/// The customer's own profile.
+pub async fn profile(app: &App, actor: &Actor) -> AppResult<CustomerProfile> {
+    actor.require(Role::Customer)?;
+    store::customers::profile(&app.pool, actor.user_id)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("customer {} has no profile", actor.user_id)))
+}
+
+/// Updates phone, address and pincode.
+pub async fn update_profile(
+    app: &App,
+    actor: &Actor,
+    input: CustomerProfileInput,
+) -> AppResult<CustomerProfile> {
+    actor.require(Role::Customer)?;
+    let phone = Phone::parse(&input.phone)?;
+    let address = Address::parse(&input.address)?;
+    let pincode = Pincode::parse(&input.pincode)?;
+    store::customers::update(
+        &app.pool,
+        actor.user_id,
+        phone.as_str(),
+        address.as_str(),
+        pincode.as_str(),
+    )
+    .await?;
+    profile(app, actor).await
+}
+
+/// Searches active services; with a pincode only those bookable there.
+pub async fn search(
+    app: &App,
+    actor: &Actor,
+    q: ServiceSearch,
+) -> AppResult<Vec<ServiceSearchRow>> {
+    actor.require(Role::Customer)?;
+    let text = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    if text.is_some_and(|t| t.chars().count() > 100) {
+        return Err(AppError::validation(
+            "text",
+            "The search text must be at most 100 characters.",
+        ));
+    }
+    let pincode = match q
+        .pincode
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => Some(Pincode::parse(p)?),
+        None => None,
+    };
+    let order = match q.sort {
+        ServiceSort::Name => SearchOrder::Name,
+        ServiceSort::PriceAsc => SearchOrder::PriceAsc,
+        ServiceSort::PriceDesc => SearchOrder::PriceDesc,
+        ServiceSort::Rating => SearchOrder::Rating,
+    };
+    Ok(store::services::search(
+        &app.pool,
+        text,
+        pincode.as_ref().map(Pincode::as_str),
+        order,
+    )
+    .await?)
+}
+
+/// Books a service; the request starts as `requested`. Returns its id.
+pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i64> {
+    actor.require(Role::Customer)?;
+    let me = profile(app, actor).await?;
+    let at = scheduled(app, &input.scheduled_for)?;
+    let address = match input
+        .address
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        Some(a) => Address::parse(a)?.to_string(),
+        None => me.address.clone(),
+    };
+    let pincode = match input
+        .pincode
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        Some(p) => Pincode::parse(p)?.to_string(),
+        None => me.pincode.clone(),
+    };
+    let remarks = optional_text("remarks", &input.remarks, "Remarks", 500)?;
+    let Some((name, active)) = store::services::find(&app.pool, input.service_id).await? else {
+        return Err(AppError::validation(
+            "service_id",
+            "Choose one of the offered services.",
+        ));
+    };
+    if !active {
+        return Err(AppError::validation(
+            "service_id",
+            "This service is no longer offered.",
+        ));
+    }
+    if !store::services::bookable_in(&app.pool, input.service_id, &pincode).await? {
+        return Err(AppError::validation(
+            "pincode",
+            format!("No verified professional offers {name} in PIN code {pincode} yet."),
+        ));
+    }
+    let now = to_db(app.clock.now());
+    let mut tx = app.write_tx().await?;
+    let id = store::requests::insert(
+        &mut *tx,
+        &store::requests::NewRequest {
+            service_id: input.service_id,
+            customer_id: actor.user_id,
+            professional_id: None,
+            status: RequestStatus::Requested.as_str(),
+            scheduled_for: &to_db(at),
+            address: &address,
+            pincode: &pincode,
+            remarks: &remarks,
+            created_at: &now,
+            assigned_at: None,
+            completed_at: None,
+            closed_at: None,
+            cancelled_at: None,
+        },
+    )
+    .await?;
+    store::requests::append_event(
+        &mut *tx,
+        id,
+        Some(actor.user_id),
+        None,
+        "requested",
+        None,
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn owned(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<(store::requests::RequestState, RequestStatus)> {
+    let (state, status) = load(tx, id).await?;
+    // Another customer's request does not exist as far as this customer can tell.
+    if state.customer_id != actor.user_id {
+        return Err(AppError::NotFound("That request does not exist.".into()));
+    }
+    Ok((state, status))
+}
+
+/// Changes date/time, address or remarks while the request is still open.
+pub async fn edit(app: &App, actor: &Actor, id: i64, input: RequestEdit) -> AppResult<()> {
+    actor.require(Role::Customer)?;
+    let at = scheduled(app, &input.scheduled_for)?;
+    let address = Address::parse(&input.address)?;
+    let remarks = optional_text("remarks", &input.remarks, "Remarks", 500)?;
+    let mut tx = app.write_tx().await?;
+    let (_, status) = owned(&mut tx, actor, id).await?;
+    if status != RequestStatus::Requested {
+        return Err(AppError::Conflict(format!(
+            "This request is {} and can no longer be edited: only open requests can be changed.",
+            status.as_str()
+        )));
+    }
+    let now = to_db(app.clock.now());
+    if !store::requests::edit_open(
+        &mut *tx,
+        id,
+        actor.user_id,
+        &to_db(at),
+        address.as_str(),
+        &remarks,
+        &now,
+    )
+    .await?
+    {
+        return Err(AppError::Conflict(
+            "This request changed meanwhile; please reload it.".into(),
+        ));
+    }
+    store::requests::append_event(
+        &mut *tx,
+        id,
+        Some(actor.user_id),
+        Some("requested"),
+        "requested",
+        Some("Details changed by the customer"),
+        &now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Cancels a request that is not yet completed.
+pub async fn cancel(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
+    actor.require(Role::Customer)?;
+    let mut tx = app.write_tx().await?;
+    let (state, status) = owned(&mut tx, actor, id).await?;
+    apply(app, &mut tx, actor, &state, status, Action::Cancel, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Closes a completed request, with an optional review.
+pub async fn close(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    review: Option<ReviewInput>,
+) -> AppResult<()> {
+    actor.require(Role::Customer)?;
+    let parsed = match &review {
+        Some(r) => Some((
+            Rating::parse(r.rating)?,
+            review_comment(r.comment.as_deref())?,
+        )),
+        None => None,
+    };
+    let mut tx = app.write_tx().await?;
+    let (state, status) = owned(&mut tx, actor, id).await?;
+    apply(app, &mut tx, actor, &state, status, Action::Close, None).await?;
+    if let Some((rating, comment)) = parsed {
+        write_review(app, &mut tx, &state, rating, comment.as_deref()).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Reviews a closed request that has no review yet (one review per request).
+pub async fn review(app: &App, actor: &Actor, id: i64, review: ReviewInput) -> AppResult<()> {
+    actor.require(Role::Customer)?;
+    let rating = Rating::parse(review.rating)?;
+    let comment = review_comment(review.comment.as_deref())?;
+    let mut tx = app.write_tx().await?;
+    let (state, status) = owned(&mut tx, actor, id).await?;
+    if status != RequestStatus::Closed {
+        return Err(AppError::Conflict(format!(
+            "This request is {}: it can be reviewed once it is closed.",
+            status.as_str()
+        )));
+    }
+    write_review(app, &mut tx, &state, rating, comment.as_deref()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn write_review(
+    app: &App,
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    state: &store::requests::RequestState,
+    rating: Rating,
+    comment: Option<&str>,
+) -> AppResult<()> {
+    let now = to_db(app.clock.now());
+    if !store::reviews::set_job_review(&mut **tx, state.id, rating.get(), comment, &now).await? {
+        return Err(AppError::Conflict(
+            "This request already has a review.".into(),
+        ));
+    }
+    let professional = state.professional_id.ok_or_else(|| {
+        AppError::internal(format!("closed request {} has no professional", state.id))
+    })?;
+    store::reviews::add_job_rating(tx, state.service_id, professional, rating.get()).await?;
+    Ok(())
+}
+
+/// The customer's requests, newest first.
+pub async fn my_requests(
+    app: &App,
+    actor: &Actor,
+    q: MyRequestsQuery,
+) -> AppResult<MyRequestsPage> {
+    actor.require(Role::Customer)?;
+    let (limit, offset) = limit_offset(q.page, q.per_page);
+    let past = match q.scope {
+        RequestScope::Current => Some(false),
+        RequestScope::Past => Some(true),
+        RequestScope::All => None,
+    };
+    // One extra row tells whether there is a next page without counting them all.
+    let mut items =
+        store::requests::list_for_customer(&app.pool, actor.user_id, past, limit + 1, offset)
+            .await?;
+    let has_more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let shown = offset + items.len() as i64;
+    Ok(MyRequestsPage {
+        items,
+        page: PageInfo::new(q.page, q.per_page, shown + i64::from(has_more)),
+        has_more,
+    })
+}
+
+/// One of the customer's requests with its status timeline.
+pub async fn request_detail(app: &App, actor: &Actor, id: i64) -> AppResult<RequestDetail> {
+    actor.require(Role::Customer)?;
+    let request = store::requests::find(&app.pool, id)
+        .await?
+        .filter(|r| r.customer_id == actor.user_id)
+        .ok_or_else(|| AppError::NotFound("That request does not exist.".into()))?;
+    let history = store::requests::history(&app.pool, id).await?;
+    Ok(RequestDetail { request, history })
+}

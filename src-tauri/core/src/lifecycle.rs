@@ -1,0 +1,122 @@
+//! The request lifecycle: one explicit state machine, in one place.
+//!
+//! ```text
+//! requested ──accept──▶ assigned ──complete──▶ completed ──close──▶ closed
+//!     │ ▲                  │
+//!     │ └──────release─────┤            (admin, when a professional is blocked/withdrawn)
+//!     ├──cancel──▶ cancelled ◀──cancel──┘
+//!     └──reject──▶ rejected              (admin: nobody can do the job)
+//! ```
+//! Every transition is one guarded `UPDATE ... WHERE id = ? AND status = ?` (plus the actor's
+//! ownership), so two professionals racing for one request cannot both win; every transition
+//! is appended to the request's history in the same transaction.
+
+use crate::domain::{RequestStatus, Role};
+use crate::error::AppError;
+
+/// Something an actor does to a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// A professional takes an open request.
+    Accept,
+    /// The assigned professional finished the job.
+    Complete,
+    /// The customer confirms completion (optionally with a review).
+    Close,
+    /// The customer calls it off (until the job is completed).
+    Cancel,
+    /// An admin declares an open request impossible to serve.
+    Reject,
+    /// An admin returns an assigned request to the open pool.
+    Release,
+}
+
+impl Action {
+    /// Every action (for table-driven tests).
+    pub const ALL: [Action; 6] = [
+        Action::Accept,
+        Action::Complete,
+        Action::Close,
+        Action::Cancel,
+        Action::Reject,
+        Action::Release,
+    ];
+
+    /// The only role that may perform this action.
+    pub fn role(self) -> Role {
+        match self {
+            Action::Accept | Action::Complete => Role::Professional,
+            Action::Close | Action::Cancel => Role::Customer,
+            Action::Reject | Action::Release => Role::Admin,
+        }
+    }
+
+    /// A verb for messages.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Action::Accept => "accepted",
+            Action::Complete => "marked completed",
+            Action::Close => "closed",
+            Action::Cancel => "cancelled",
+            Action::Reject => "rejected",
+            Action::Release => "returned to the open pool",
+        }
+    }
+}
+
+/// The status an action leads to from `from`, or `None` when it is not allowed there.
+pub fn next(from: RequestStatus, action: Action) -> Option<RequestStatus> {
+    use RequestStatus::*;
+    match (from, action) {
+        (Requested, Action::Accept) => Some(Assigned),
+        (Assigned, Action::Complete) => Some(Completed),
+        (Completed, Action::Close) => Some(Closed),
+        (Requested | Assigned, Action::Cancel) => Some(Cancelled),
+        (Requested, Action::Reject) => Some(Rejected),
+        (Assigned, Action::Release) => Some(Requested),
+        _ => None,
+    }
+}
+
+/// The `conflict` error for an action that the current status does not allow.
+pub fn illegal(current: RequestStatus, action: Action) -> AppError {
+    AppError::Conflict(format!(
+        "This request is {} and can no longer be {}.",
+        current.as_str(),
+        action.verb()
+    ))
+}
+
+/// Parses a stored status.
+pub fn parse_status(s: &str) -> Result<RequestStatus, AppError> {
+    RequestStatus::ALL
+        .into_iter()
+        .find(|st| st.as_str() == s)
+        .ok_or_else(|| AppError::internal(format!("unknown request status in database: {s}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use RequestStatus::*;
+
+    #[test]
+    fn the_happy_path_and_the_branches() {
+        assert_eq!(next(Requested, Action::Accept), Some(Assigned));
+        assert_eq!(next(Assigned, Action::Complete), Some(Completed));
+        assert_eq!(next(Completed, Action::Close), Some(Closed));
+        assert_eq!(next(Assigned, Action::Cancel), Some(Cancelled));
+        assert_eq!(
+            next(Completed, Action::Cancel),
+            None,
+            "too late to cancel a completed job"
+        );
+        assert_eq!(next(Closed, Action::Close), None);
+        // Terminal states have no way out.
+        for s in [Closed, Cancelled, Rejected] {
+            for a in Action::ALL {
+                assert_eq!(next(s, a), None, "{s:?} --{a:?}-->");
+            }
+        }
+    }
+}

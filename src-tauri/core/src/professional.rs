@@ -1,0 +1,288 @@
+//! Professional workflows: profile, the feed of open requests, accepting (race-safe),
+//! declining, completing, and rating customers.
+
+use crate::admin::{limit_offset, PageInfo};
+use crate::clock::to_db;
+use crate::customer::ReviewInput;
+use crate::domain::{optional_text, review_comment, Phone, Pincode, Rating, RequestStatus, Role};
+use crate::error::{AppError, AppResult};
+use crate::lifecycle::Action;
+use crate::requests_common::{apply, load};
+use crate::session::Actor;
+use crate::store::{
+    self,
+    professionals::ProfessionalOwnProfile,
+    requests::{FeedItem, JobItem},
+};
+use crate::App;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+/// The editable part of a professional's profile.
+#[derive(Debug, Clone, Deserialize, Type)]
+pub struct ProfessionalProfileInput {
+    pub phone: String,
+    pub pincode: String,
+    pub experience_years: u32,
+    pub description: String,
+}
+
+/// Paging of the feed.
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+pub struct FeedQuery {
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A page of the feed.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct FeedPage {
+    pub items: Vec<FeedItem>,
+    pub page: PageInfo,
+    pub has_more: bool,
+}
+
+/// Which jobs to list.
+#[derive(Debug, Clone, Default, Deserialize, Type)]
+pub struct JobsQuery {
+    /// `assigned`, `completed`, `closed` or `cancelled`; all of theirs when `None`.
+    pub status: Option<RequestStatus>,
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// A page of jobs.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct JobsPage {
+    pub items: Vec<JobItem>,
+    pub page: PageInfo,
+    pub has_more: bool,
+}
+
+/// Fails unless the actor is a professional whose application is approved.
+async fn approved_professional(app: &App, actor: &Actor) -> AppResult<(i64, String)> {
+    actor.require(Role::Professional)?;
+    let (status, _) = store::professionals::verification(&app.pool, actor.user_id)
+        .await?
+        .ok_or_else(|| {
+            AppError::internal(format!("professional {} has no profile", actor.user_id))
+        })?;
+    if status != "approved" {
+        return Err(AppError::Forbidden(
+            "Your account is not approved to take jobs.".into(),
+        ));
+    }
+    store::professionals::service_area(&app.pool, actor.user_id)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("professional {} has no profile", actor.user_id)))
+}
+
+/// The professional's own profile.
+pub async fn profile(app: &App, actor: &Actor) -> AppResult<ProfessionalOwnProfile> {
+    actor.require(Role::Professional)?;
+    store::professionals::own_profile(&app.pool, actor.user_id)
+        .await?
+        .ok_or_else(|| AppError::internal(format!("professional {} has no profile", actor.user_id)))
+}
+
+/// Updates phone, service area, experience and description.
+pub async fn update_profile(
+    app: &App,
+    actor: &Actor,
+    input: ProfessionalProfileInput,
+) -> AppResult<ProfessionalOwnProfile> {
+    actor.require(Role::Professional)?;
+    let phone = Phone::parse(&input.phone)?;
+    let pincode = Pincode::parse(&input.pincode)?;
+    if input.experience_years > 70 {
+        return Err(AppError::validation(
+            "experience_years",
+            "Years of experience must be between 0 and 70.",
+        ));
+    }
+    let description = optional_text("description", &input.description, "Description", 1000)?;
+    store::professionals::update_profile(
+        &app.pool,
+        actor.user_id,
+        phone.as_str(),
+        pincode.as_str(),
+        i64::from(input.experience_years),
+        &description,
+    )
+    .await?;
+    profile(app, actor).await
+}
+
+/// Open requests for the professional's service in their pincode, oldest first.
+pub async fn feed(app: &App, actor: &Actor, q: FeedQuery) -> AppResult<FeedPage> {
+    let (service_id, pincode) = approved_professional(app, actor).await?;
+    let (limit, offset) = limit_offset(q.page, q.per_page);
+    let mut items = store::requests::feed(
+        &app.pool,
+        actor.user_id,
+        service_id,
+        &pincode,
+        limit + 1,
+        offset,
+    )
+    .await?;
+    let has_more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let shown = offset + items.len() as i64;
+    Ok(FeedPage {
+        items,
+        page: PageInfo::new(q.page, q.per_page, shown + i64::from(has_more)),
+        has_more,
+    })
+}
+
+/// Accepts an open request. Race-safe: of two professionals accepting at once exactly one
+/// wins; the other gets `conflict`.
+pub async fn accept(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
+    let (service_id, pincode) = approved_professional(app, actor).await?;
+    let mut tx = app.write_tx().await?;
+    let (state, status) = load(&mut tx, id).await?;
+    if state.service_id != service_id || state.pincode != pincode {
+        return Err(AppError::Forbidden(
+            "This request is for another service or area.".into(),
+        ));
+    }
+    if status == RequestStatus::Assigned {
+        return Err(AppError::Conflict(
+            "Another professional accepted this request first.".into(),
+        ));
+    }
+    if store::requests::declined_by(&mut *tx, id, actor.user_id).await? {
+        return Err(AppError::Conflict(
+            "You declined this request earlier.".into(),
+        ));
+    }
+    apply(app, &mut tx, actor, &state, status, Action::Accept, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Declines an open request: hidden from this professional's feed, still open for others.
+pub async fn decline(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
+    let (service_id, pincode) = approved_professional(app, actor).await?;
+    let mut tx = app.write_tx().await?;
+    let (state, status) = load(&mut tx, id).await?;
+    if state.service_id != service_id || state.pincode != pincode {
+        return Err(AppError::Forbidden(
+            "This request is for another service or area.".into(),
+        ));
+    }
+    if status != RequestStatus::Requested {
+        return Err(AppError::Conflict(format!(
+            "This request is {} and can no longer be declined.",
+            status.as_str()
+        )));
+    }
+    let now = to_db(app.clock.now());
+    if store::requests::decline(&mut *tx, id, actor.user_id, &now).await? {
+        store::requests::append_event(
+            &mut *tx,
+            id,
+            Some(actor.user_id),
+            Some("requested"),
+            "requested",
+            Some("Declined by a professional"),
+            &now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn own_job(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    actor: &Actor,
+    id: i64,
+) -> AppResult<(store::requests::RequestState, RequestStatus)> {
+    let (state, status) = load(tx, id).await?;
+    match state.professional_id {
+        Some(p) if p == actor.user_id => Ok((state, status)),
+        Some(_) => Err(AppError::Forbidden(
+            "This job is not assigned to you.".into(),
+        )),
+        None => Err(AppError::Conflict(format!(
+            "This request is {} and has no professional assigned.",
+            status.as_str()
+        ))),
+    }
+}
+
+/// Marks an assigned job completed, with an optional note.
+pub async fn complete(app: &App, actor: &Actor, id: i64, note: Option<String>) -> AppResult<()> {
+    approved_professional(app, actor).await?;
+    let note = optional_text("note", note.as_deref().unwrap_or(""), "Note", 500)?;
+    let mut tx = app.write_tx().await?;
+    let (state, status) = own_job(&mut tx, actor, id).await?;
+    let note = (!note.is_empty()).then_some(note);
+    apply(
+        app,
+        &mut tx,
+        actor,
+        &state,
+        status,
+        Action::Complete,
+        note.as_deref(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Rates the customer of a completed or closed job, once.
+pub async fn rate_customer(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    review: ReviewInput,
+) -> AppResult<()> {
+    actor.require(Role::Professional)?;
+    let rating = Rating::parse(review.rating)?;
+    let comment = review_comment(review.comment.as_deref())?;
+    let mut tx = app.write_tx().await?;
+    let (state, status) = own_job(&mut tx, actor, id).await?;
+    if !matches!(status, RequestStatus::Completed | RequestStatus::Closed) {
+        return Err(AppError::Conflict(format!(
+            "This job is {}: customers can be rated after completion.",
+            status.as_str()
+        )));
+    }
+    let now = to_db(app.clock.now());
+    if !store::reviews::set_customer_rating(&mut *tx, id, rating.get(), comment.as_deref(), &now)
+        .await?
+    {
+        return Err(AppError::Conflict(
+            "You already rated this customer for this job.".into(),
+        ));
+    }
+    store::reviews::add_customer_rating(&mut *tx, state.customer_id, rating.get()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The professional's jobs, newest first.
+pub async fn jobs(app: &App, actor: &Actor, q: JobsQuery) -> AppResult<JobsPage> {
+    actor.require(Role::Professional)?;
+    let (limit, offset) = limit_offset(q.page, q.per_page);
+    let mut items = store::requests::jobs_for_professional(
+        &app.pool,
+        actor.user_id,
+        q.status.map(RequestStatus::as_str),
+        limit + 1,
+        offset,
+    )
+    .await?;
+    let has_more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let shown = offset + items.len() as i64;
+    Ok(JobsPage {
+        items,
+        page: PageInfo::new(q.page, q.per_page, shown + i64::from(has_more)),
+        has_more,
+    })
+}

@@ -1,0 +1,79 @@
+//! Pieces shared by the customer and professional workflows: one transition, with history.
+
+use crate::clock::to_db;
+use crate::domain::RequestStatus;
+use crate::error::{AppError, AppResult};
+use crate::lifecycle::{self, Action};
+use crate::session::Actor;
+use crate::store::{
+    self,
+    requests::{RequestState, Transition},
+};
+use crate::App;
+
+/// Loads a request's state, `not_found` when missing.
+pub(crate) async fn load(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+) -> AppResult<(RequestState, RequestStatus)> {
+    let state = store::requests::state(&mut *conn, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("That request does not exist.".into()))?;
+    let status = lifecycle::parse_status(&state.status)?;
+    Ok((state, status))
+}
+
+/// Applies `action` by `actor` inside `tx` as one guarded UPDATE plus a history entry. The
+/// caller has checked role and ownership; the guard re-checks status and ownership atomically.
+pub(crate) async fn apply(
+    app: &App,
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    actor: &Actor,
+    state: &RequestState,
+    from: RequestStatus,
+    action: Action,
+    note: Option<&str>,
+) -> AppResult<RequestStatus> {
+    let to = lifecycle::next(from, action).ok_or_else(|| lifecycle::illegal(from, action))?;
+    let now = to_db(app.clock.now());
+    let applied = store::requests::transition(
+        &mut **tx,
+        &Transition {
+            id: state.id,
+            from: from.as_str(),
+            to: to.as_str(),
+            customer_id: matches!(action, Action::Close | Action::Cancel).then_some(actor.user_id),
+            professional_id: (action == Action::Complete).then_some(actor.user_id),
+            assign_to: (action == Action::Accept).then_some(actor.user_id),
+            completion_note: if action == Action::Complete {
+                note
+            } else {
+                None
+            },
+            now: &now,
+        },
+    )
+    .await?;
+    if !applied {
+        // Someone changed it between our read and our write (e.g. another professional won).
+        let (_, current) = load(tx, state.id).await?;
+        return Err(
+            if action == Action::Accept && current == RequestStatus::Assigned {
+                AppError::Conflict("Another professional accepted this request first.".into())
+            } else {
+                lifecycle::illegal(current, action)
+            },
+        );
+    }
+    store::requests::append_event(
+        &mut **tx,
+        state.id,
+        Some(actor.user_id),
+        Some(from.as_str()),
+        to.as_str(),
+        note,
+        &now,
+    )
+    .await?;
+    Ok(to)
+}

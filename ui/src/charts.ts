@@ -1,0 +1,77 @@
+// Chart.js, tree-shaken: only the controllers, elements and plugins the dashboard uses.
+// Colours come from Bootstrap's CSS variables so the charts follow light/dark mode.
+import {
+  ArcElement,
+  CategoryScale,
+  Chart,
+  DoughnutController,
+  Filler,
+  Legend,
+  LinearScale,
+  LineController,
+  LineElement,
+  PointElement,
+  Tooltip,
+} from "chart.js";
+import type { BsColor } from "./format";
+
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  CategoryScale,
+  Filler,
+  DoughnutController,
+  ArcElement,
+  Tooltip,
+  Legend,
+);
+
+export { Chart };
+
+export interface ThemeColors {
+  text: string;
+  muted: string;
+  grid: string;
+  surface: string;
+  color: (name: BsColor) => string;
+  /** `name` at the given opacity, for fills. */
+  translucent: (name: BsColor, alpha: number) => string;
+}
+
+const FALLBACK: Record<string, string> = {
+  "--bs-body-color": "#212529",
+  "--bs-secondary-color": "rgba(33, 37, 41, 0.75)",
+  "--bs-border-color-translucent": "rgba(0, 0, 0, 0.175)",
+  "--bs-body-bg": "#fff",
+};
+
+/** Reads the current Bootstrap palette (re-read after the theme changes). */
+export function themeColors(el: Element = document.documentElement): ThemeColors {
+  const style = getComputedStyle(el);
+  const v = (name: string) => style.getPropertyValue(name).trim() || FALLBACK[name] || "#6c757d";
+  return {
+    text: v("--bs-body-color"),
+    muted: v("--bs-secondary-color"),
+    grid: v("--bs-border-color-translucent"),
+    surface: v("--bs-body-bg"),
+    color: (name) => v(`--bs-${name}`),
+    translucent: (name, alpha) => {
+      const rgb = style.getPropertyValue(`--bs-${name}-rgb`).trim();
+      return rgb ? `rgba(${rgb}, ${alpha})` : v(`--bs-${name}`);
+    },
+  };
+}
+
+/** Calls `onChange` whenever `data-bs-theme` on <html> changes; returns the disconnect. */
+export function watchTheme(onChange: () => void): () => void {
+  if (typeof MutationObserver === "undefined") return () => undefined;
+  const observer = new MutationObserver(() => onChange());
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ["data-bs-theme"] });
+  return () => observer.disconnect();
+}
+
+export function prefersReducedMotion(): boolean {
+  return typeof window.matchMedia === "function" && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+}

@@ -1,0 +1,184 @@
+// Display helpers shared by the admin pages: money, durations, dates, ratings and the
+// colours of statuses (one place, so a status looks the same on every page and chart).
+
+/** Most a service may cost, in minor units (mirrors Rust `MAX_PRICE_MINOR`). */
+export const MAX_PRICE_MINOR = 1_000_000_000;
+
+const money = new Intl.NumberFormat(undefined, { style: "currency", currency: "INR" });
+
+/** 49990 → "₹499.90" (in the user's locale). */
+export function formatMoney(minor: number): string {
+  return money.format(minor / 100);
+}
+
+export type PriceParse = { ok: true; minor: number } | { ok: false; error: string };
+
+/**
+ * A decimal rupee amount as typed ("499", "499.9", "499.90") → integer minor units,
+ * computed from the digits (never through floating point). More than two decimals,
+ * negatives, separators and anything else are refused.
+ */
+export function parsePriceToMinor(raw: string): PriceParse {
+  const text = raw.trim();
+  if (text === "") return { ok: false, error: "Enter a base price." };
+  if (/^-/.test(text)) return { ok: false, error: "The price cannot be negative." };
+  const m = /^(\d+)(?:\.(\d*))?$/.exec(text);
+  if (!m) return { ok: false, error: "Enter a price like 499 or 499.90." };
+  const [, whole, fraction = ""] = m;
+  if (fraction.length > 2) return { ok: false, error: "Use at most 2 decimal places." };
+  const digits = whole.replace(/^0+(?=\d)/, "");
+  if (digits.length > 8) return { ok: false, error: "The price must be at most 10,000,000." };
+  const minor = Number(digits) * 100 + Number(fraction.padEnd(2, "0"));
+  if (minor > MAX_PRICE_MINOR) return { ok: false, error: "The price must be at most 10,000,000." };
+  return { ok: true, minor };
+}
+
+/** 49990 → "499.90", 50000 → "500": the price as the form's input shows it. */
+export function minorToPriceInput(minor: number): string {
+  const whole = Math.floor(minor / 100);
+  const cents = minor % 100;
+  return cents === 0 ? String(whole) : `${whole}.${String(cents).padStart(2, "0")}`;
+}
+
+/** 90 → "1 h 30 min", 60 → "1 h", 45 → "45 min". */
+export function formatMinutes(total: number): string {
+  const mins = Math.max(0, Math.round(total));
+  const h = Math.floor(mins / 60);
+  const m = mins % 60;
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+function parseDate(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+const dateTimeFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+/** A stored UTC timestamp in the user's locale and time zone; "—" when absent. */
+export function formatDateTime(value: string | null | undefined): string {
+  if (!value) return "—";
+  const d = parseDate(value);
+  return d ? dateTimeFmt.format(d) : value;
+}
+
+/** The local calendar date of a stored timestamp; "—" when absent. */
+export function formatDate(value: string | null | undefined): string {
+  if (!value) return "—";
+  const d = parseDate(value);
+  return d ? dateFmt.format(d) : value;
+}
+
+const dayFmt = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+const dayLongFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeZone: "UTC" });
+
+/** A `YYYY-MM-DD` day label → "21 Nov" (or the long form), read as that calendar day. */
+export function formatDayLabel(day: string, long = false): string {
+  const d = parseDate(/^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T00:00:00Z` : day);
+  if (!d) return day;
+  return (long ? dayLongFmt : dayFmt).format(d);
+}
+
+/** 4.25 → "4.3"; "—" when there is no rating yet. */
+export function formatRating(avg: number | null | undefined): string {
+  return avg === null || avg === undefined ? "—" : avg.toFixed(1);
+}
+
+/** 1536 → "1.5 KB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1024;
+  let i = 0;
+  while (value >= 1024 && i < units.length - 1) {
+    value /= 1024;
+    i++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[i]}`;
+}
+
+/** "Showing 1–20 of 57" for a 1-based page. */
+export function showingRange(page: number, perPage: number, total: number): string {
+  if (total <= 0) return "No results";
+  const first = (page - 1) * perPage + 1;
+  if (first > total) return `Showing 0 of ${total.toLocaleString()}`;
+  const last = Math.min(page * perPage, total);
+  return `Showing ${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`;
+}
+
+export function pageCount(perPage: number, total: number): number {
+  return Math.max(1, Math.ceil(total / Math.max(1, perPage)));
+}
+
+/** Bootstrap theme colour names. */
+export type BsColor = "primary" | "secondary" | "success" | "danger" | "warning" | "info" | "light" | "dark";
+
+export const REQUEST_STATUSES = ["requested", "assigned", "completed", "closed", "rejected", "cancelled"] as const;
+
+export const REQUEST_STATUS_COLOR: Record<(typeof REQUEST_STATUSES)[number], BsColor> = {
+  requested: "secondary",
+  assigned: "primary",
+  completed: "info",
+  closed: "success",
+  rejected: "danger",
+  cancelled: "warning",
+};
+
+export const USER_STATUS_COLOR: Record<string, BsColor> = { active: "success", blocked: "danger" };
+export const VERIFICATION_COLOR: Record<string, BsColor> = {
+  pending: "warning",
+  approved: "success",
+  rejected: "danger",
+};
+export const ROLE_COLOR: Record<string, BsColor> = {
+  admin: "dark",
+  professional: "info",
+  customer: "primary",
+};
+
+export type StatusKind = "request" | "user" | "verification" | "role";
+
+/** The Bootstrap colour of a status; "light" for anything unknown. */
+export function statusColor(kind: StatusKind, value: string | null | undefined): BsColor {
+  if (!value) return "light";
+  const table: Record<string, BsColor> =
+    kind === "request"
+      ? REQUEST_STATUS_COLOR
+      : kind === "user"
+        ? USER_STATUS_COLOR
+        : kind === "verification"
+          ? VERIFICATION_COLOR
+          : ROLE_COLOR;
+  return table[value] ?? "light";
+}
+
+/** "requested" → "Requested". */
+export function capitalize(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
+const AUDIT_LABELS: Record<string, string> = {
+  "professional.approved": "Approved",
+  "professional.rejected": "Rejected",
+  "user.blocked": "Blocked",
+  "user.unblocked": "Unblocked",
+  "service.created": "Service created",
+  "service.updated": "Service updated",
+  "service.activated": "Service activated",
+  "service.deactivated": "Service deactivated",
+  "service.deleted": "Service deleted",
+};
+
+/** "user.blocked" → "Blocked"; unknown actions are made readable ("login.failed" → "Login failed"). */
+export function auditActionLabel(action: string): string {
+  return AUDIT_LABELS[action] ?? capitalize(action.replace(/[._]+/g, " "));
+}
+
+/** Cuts `text` to `max` characters with an ellipsis. */
+export function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("").trimEnd()}…`;
+}

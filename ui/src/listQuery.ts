@@ -1,0 +1,109 @@
+// The admin lists keep their filters in the URL query (so the dashboard and the detail pages
+// can link to a preset list, and Back restores it). These helpers translate between the
+// route query and the Rust query types; anything unknown in the URL is ignored.
+import type { LocationQuery, LocationQueryRaw } from "vue-router";
+import type {
+  PeopleQuery,
+  RequestQuery,
+  RequestSort,
+  RequestStatus,
+  Role,
+  UserStatus,
+  VerificationStatus,
+} from "./bindings";
+import { REQUEST_STATUSES } from "./format";
+
+export const PER_PAGE = 20;
+
+export const ROLES: readonly Role[] = ["admin", "professional", "customer"];
+export const USER_STATUSES: readonly UserStatus[] = ["active", "blocked"];
+export const VERIFICATIONS: readonly VerificationStatus[] = ["pending", "approved", "rejected"];
+export const REQUEST_SORTS: readonly RequestSort[] = ["created_at", "scheduled_for", "status"];
+
+function first(q: LocationQuery, key: string): string | null {
+  const v = q[key];
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === "string" && s.trim() !== "" ? s.trim() : null;
+}
+
+function oneOf<T extends string>(q: LocationQuery, key: string, allowed: readonly T[]): T | null {
+  const v = first(q, key);
+  return v !== null && (allowed as readonly string[]).includes(v) ? (v as T) : null;
+}
+
+function positiveInt(q: LocationQuery, key: string): number | null {
+  const v = first(q, key);
+  if (v === null || !/^\d+$/.test(v)) return null;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n > 0 ? n : null;
+}
+
+function isoDay(q: LocationQuery, key: string): string | null {
+  const v = first(q, key);
+  return v !== null && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null;
+}
+
+/** Drops empty values so URLs stay short. */
+function compact(values: Record<string, string | number | boolean | null | undefined>): LocationQueryRaw {
+  const out: LocationQueryRaw = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (v === null || v === undefined || v === "" || v === false) continue;
+    out[k] = String(v);
+  }
+  return out;
+}
+
+export function peopleQueryFromRoute(q: LocationQuery): PeopleQuery {
+  return {
+    role: oneOf(q, "role", ROLES),
+    status: oneOf(q, "status", USER_STATUSES),
+    verification: oneOf(q, "verification", VERIFICATIONS),
+    service_id: positiveInt(q, "service"),
+    pincode: first(q, "pincode"),
+    search: first(q, "search"),
+    page: positiveInt(q, "page") ?? 1,
+    per_page: PER_PAGE,
+  };
+}
+
+export function peopleQueryToRoute(p: PeopleQuery): LocationQueryRaw {
+  return compact({
+    search: p.search?.trim(),
+    role: p.role,
+    status: p.status,
+    verification: p.verification,
+    service: p.service_id,
+    pincode: p.pincode?.trim(),
+    page: p.page > 1 ? p.page : null,
+  });
+}
+
+export function requestQueryFromRoute(q: LocationQuery): RequestQuery {
+  return {
+    status: oneOf<RequestStatus>(q, "status", REQUEST_STATUSES),
+    service_id: positiveInt(q, "service"),
+    professional_id: positiveInt(q, "professional"),
+    customer_id: positiveInt(q, "customer"),
+    created_from: isoDay(q, "from"),
+    created_to: isoDay(q, "to"),
+    sort: oneOf(q, "sort", REQUEST_SORTS) ?? "created_at",
+    // Newest first unless asked otherwise.
+    descending: first(q, "dir") !== "asc",
+    page: positiveInt(q, "page") ?? 1,
+    per_page: PER_PAGE,
+  };
+}
+
+export function requestQueryToRoute(r: RequestQuery): LocationQueryRaw {
+  return compact({
+    status: r.status,
+    service: r.service_id,
+    customer: r.customer_id,
+    professional: r.professional_id,
+    from: r.created_from,
+    to: r.created_to,
+    sort: r.sort === "created_at" ? null : r.sort,
+    dir: r.descending ? null : "asc",
+    page: r.page > 1 ? r.page : null,
+  });
+}
