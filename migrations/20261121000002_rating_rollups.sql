@@ -30,3 +30,6 @@ CREATE INDEX idx_rejections_professional ON request_rejections (professional_id,
 -- Status filters on the admin list combined with date sorting.
 CREATE INDEX idx_requests_status_scheduled ON service_requests (status, scheduled_for);
 CREATE INDEX idx_requests_scheduled ON service_requests (scheduled_for);
+-- Admin list filtered by service or professional, newest first, without a sort step.
+CREATE INDEX idx_requests_service_created ON service_requests (service_id, created_at);
+CREATE INDEX idx_requests_professional_created ON service_requests (professional_id, created_at);

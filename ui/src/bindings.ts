@@ -251,7 +251,7 @@ async adminApproveProfessional(userId: number) : Promise<Result<null, ApiError>>
 /**
  * Rejects a professional with a reason.
  */
-async adminRejectProfessional(userId: number, reason: string) : Promise<Result<null, ApiError>> {
+async adminRejectProfessional(userId: number, reason: string) : Promise<Result<BlockOutcome, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("admin_reject_professional", { userId, reason }) };
 } catch (e) {
@@ -571,7 +571,8 @@ demo_available: boolean }
  */
 export type AuditEntry = { id: number; action: string; actor_name: string | null; detail: string; created_at: string }
 /**
- * Outcome of a block: how many of the professional's jobs went back to the pool.
+ * Outcome of a block or a withdrawn approval: the professional's jobs that went back to the
+ * open pool.
  */
 export type BlockOutcome = { released_requests: number[] }
 /**
@@ -702,7 +703,15 @@ export type NewAdmin = { full_name: string; username: string; email: string; pas
 /**
  * Paging information returned with every list.
  */
-export type PageInfo = { page: number; per_page: number; total: number }
+export type PageInfo = { page: number; per_page: number; 
+/**
+ * Matching rows; a lower bound when `total_is_capped`.
+ */
+total: number; 
+/**
+ * The count stopped at a cap (huge result sets are not counted to the end).
+ */
+total_is_capped: boolean }
 /**
  * The change-password form.
  */

@@ -72,6 +72,49 @@ export function formatDate(value: string | null | undefined): string {
   return d ? dateFmt.format(d) : value;
 }
 
+const scheduleFmt = new Intl.DateTimeFormat(undefined, {
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+/** A visit time with its weekday ("Sat, 21 Nov 2026, 10:00"), local; "—" when absent. */
+export function formatSchedule(value: string | null | undefined): string {
+  if (!value) return "—";
+  const d = parseDate(value);
+  return d ? scheduleFmt.format(d) : value;
+}
+
+const relativeFmt = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["week", 7 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+/** "2 days ago", "yesterday", "in 3 hours"; "just now" under a minute; "—" when absent. */
+export function formatRelative(value: string | null | undefined, now: Date = new Date()): string {
+  if (!value) return "—";
+  const d = parseDate(value);
+  if (!d) return value;
+  const secs = (d.getTime() - now.getTime()) / 1000;
+  for (const [unit, size] of RELATIVE_UNITS) {
+    if (Math.abs(secs) >= size) return relativeFmt.format(Math.trunc(secs / size), unit);
+  }
+  return "just now";
+}
+
+/** "1 review", "3 reviews". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+}
+
 const dayFmt = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
 const dayLongFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeZone: "UTC" });
 
@@ -101,12 +144,14 @@ export function formatBytes(bytes: number): string {
 }
 
 /** "Showing 1–20 of 57" for a 1-based page. */
-export function showingRange(page: number, perPage: number, total: number): string {
+/** "Showing 21–40 of 57"; with `capped` the total is a lower bound ("of 1,000+"). */
+export function showingRange(page: number, perPage: number, total: number, capped = false): string {
   if (total <= 0) return "No results";
+  const of = `${total.toLocaleString()}${capped ? "+" : ""}`;
   const first = (page - 1) * perPage + 1;
-  if (first > total) return `Showing 0 of ${total.toLocaleString()}`;
+  if (first > total) return `Showing 0 of ${of}`;
   const last = Math.min(page * perPage, total);
-  return `Showing ${first.toLocaleString()}–${last.toLocaleString()} of ${total.toLocaleString()}`;
+  return `Showing ${first.toLocaleString()}–${last.toLocaleString()} of ${of}`;
 }
 
 export function pageCount(perPage: number, total: number): number {

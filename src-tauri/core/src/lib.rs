@@ -13,6 +13,7 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod generator;
 pub mod home;
 pub mod lifecycle;
 pub mod password;

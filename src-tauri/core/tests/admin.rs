@@ -47,7 +47,7 @@ async fn call_admin(name: &str, t: &TestApp, actor: &Actor) -> Result<(), AppErr
         "person_detail" => people::detail(t, actor, id).await.map(drop),
         "professional_document" => people::document(t, actor, id).await.map(drop),
         "approve" => people::approve(t, actor, id).await,
-        "reject" => people::reject(t, actor, id, "not valid").await,
+        "reject" => people::reject(t, actor, id, "not valid").await.map(drop),
         "block" => people::block(t, actor, id, "abuse").await.map(drop),
         "unblock" => people::unblock(t, actor, id).await,
         "list_requests" => oversight::list(t, actor, RequestQuery::default())

@@ -115,7 +115,7 @@ pub async fn admin_reject_professional(
     app: State<'_, App>,
     user_id: i64,
     reason: String,
-) -> CmdResult<()> {
+) -> CmdResult<BlockOutcome> {
     let actor = app.actor().await?;
     Ok(people::reject(&app, &actor, user_id, &reason).await?)
 }

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushPromises, mount, type VueWrapper } from "@vue/test-utils";
-import { invoke } from "@tauri-apps/api/core";
 import { createMemoryHistory } from "vue-router";
 import { setFailureHandler } from "../api";
 import type { Dashboard, PeoplePage, PersonDetail, PersonRow, RequestPage, ServiceAdminRow } from "../bindings";
@@ -13,7 +12,7 @@ import ServicesPage from "../pages/admin/ServicesPage.vue";
 import { createAppRouter } from "../router";
 import { handleFailure } from "../shell";
 import { toasts } from "../toasts";
-import { apiError, mountAt, resetSession, user } from "./helpers";
+import { apiError, backend, calls, mountAt, resetSession, tid, user } from "./helpers";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 // jsdom has no canvas: record what the dashboard asks Chart.js to draw instead.
@@ -42,23 +41,6 @@ vi.mock("chart.js", () => {
   };
 });
 
-const invokeMock = vi.mocked(invoke);
-type Handler = (args: Record<string, unknown> | undefined) => unknown;
-
-/** Answers each command from `handlers`; anything else fails loudly. */
-function backend(handlers: Record<string, Handler | unknown>) {
-  invokeMock.mockImplementation(async (cmd: string, args?: unknown) => {
-    if (!(cmd in handlers)) throw apiError("internal", `unexpected command ${cmd}`);
-    const h = handlers[cmd];
-    return typeof h === "function" ? (h as Handler)(args as Record<string, unknown>) : h;
-  });
-}
-
-function calls(cmd: string): Record<string, unknown>[] {
-  return invokeMock.mock.calls.filter((c) => c[0] === cmd).map((c) => c[1] as Record<string, unknown>);
-}
-
-const tid = (id: string) => `[data-testid="${id}"]`;
 
 function service(extra: Partial<ServiceAdminRow>): ServiceAdminRow {
   return {
@@ -102,7 +84,7 @@ function person(extra: Partial<PersonRow>): PersonRow {
 }
 
 function peoplePage(items: PersonRow[], total = items.length, page = 1): PeoplePage {
-  return { items, page: { page, per_page: 20, total } };
+  return { items, page: { page, per_page: 20, total, total_is_capped: false } };
 }
 
 const SERVICES = [
@@ -352,7 +334,7 @@ describe("Person detail", () => {
   it("rejects a pending professional with a reason and approves after a confirm", async () => {
     backend({
       admin_person_detail: detailOf(person({ verification_status: "pending" })),
-      admin_reject_professional: null,
+      admin_reject_professional: { released_requests: [] },
       admin_approve_professional: null,
     });
     const { wrapper } = await mountAt(PersonDetailPage, "/admin/people/5");
@@ -423,7 +405,7 @@ function requestPage(total = 1): RequestPage {
         rating: null,
       },
     ],
-    page: { page: 1, per_page: 20, total },
+    page: { page: 1, per_page: 20, total, total_is_capped: false },
   };
 }
 
@@ -485,7 +467,7 @@ describe("Requests page", () => {
   });
 
   it("shows the empty state", async () => {
-    backend({ admin_list_services: [], admin_list_requests: { items: [], page: { page: 1, per_page: 20, total: 0 } } });
+    backend({ admin_list_services: [], admin_list_requests: { items: [], page: { page: 1, per_page: 20, total: 0, total_is_capped: false } } });
     const { wrapper } = await mountAt(RequestsPage, "/admin/requests?status=closed");
     expect(wrapper.find(tid("requests-empty")).text()).toContain("No requests match");
   });

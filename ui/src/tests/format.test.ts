@@ -98,6 +98,7 @@ describe("other formatting", () => {
   it("describes the visible range", () => {
     expect(showingRange(1, 20, 57)).toBe("Showing 1–20 of 57");
     expect(showingRange(3, 20, 57)).toBe("Showing 41–57 of 57");
+    expect(showingRange(2, 20, 1000, true)).toBe("Showing 21–40 of 1,000+");
     expect(showingRange(1, 20, 0)).toBe("No results");
   });
 

@@ -46,7 +46,10 @@ pub(crate) fn reason(raw: &str) -> AppResult<String> {
 pub struct PageInfo {
     pub page: u32,
     pub per_page: u32,
+    /// Matching rows; a lower bound when `total_is_capped`.
     pub total: i64,
+    /// The count stopped at a cap (huge result sets are not counted to the end).
+    pub total_is_capped: bool,
 }
 
 impl PageInfo {
@@ -55,6 +58,16 @@ impl PageInfo {
             page: page.max(1),
             per_page: per_page.clamp(1, MAX_PER_PAGE),
             total,
+            total_is_capped: false,
+        }
+    }
+
+    /// Page info for a count that stops at `cap + 1`.
+    pub(crate) fn capped(page: u32, per_page: u32, counted: i64, cap: i64) -> Self {
+        PageInfo {
+            total: counted.min(cap),
+            total_is_capped: counted > cap,
+            ..PageInfo::new(page, per_page, counted)
         }
     }
 }

@@ -200,8 +200,9 @@ pub async fn approve(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Rejects a professional's application, with the reason they will be shown.
-pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResult<()> {
+/// Rejects a professional's application (or withdraws an approval), with the reason they will
+/// be shown; an approved professional's assigned jobs go back to the open pool.
+pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResult<BlockOutcome> {
     actor.require(Role::Admin)?;
     let why = reason(why)?;
     if professional_status(app, user_id).await? == "rejected" {
@@ -221,7 +222,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
     )
     .await?;
     // An approved professional who is rejected later loses their open jobs like a blocked one.
-    release_assigned(
+    let released = release_assigned(
         &mut tx,
         actor,
         user_id,
@@ -240,10 +241,13 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(BlockOutcome {
+        released_requests: released,
+    })
 }
 
-/// Outcome of a block: how many of the professional's jobs went back to the pool.
+/// Outcome of a block or a withdrawn approval: the professional's jobs that went back to the
+/// open pool.
 #[derive(Debug, Clone, Serialize, Type, PartialEq, Eq)]
 pub struct BlockOutcome {
     pub released_requests: Vec<i64>,

@@ -93,7 +93,7 @@ pub async fn list(app: &App, actor: &Actor, q: RequestQuery) -> AppResult<Reques
         store::requests::list(&app.pool, &filter, sort, q.descending, limit, offset).await?;
     Ok(RequestPage {
         items,
-        page: PageInfo::new(q.page, q.per_page, total),
+        page: PageInfo::capped(q.page, q.per_page, total, store::requests::COUNT_CAP),
     })
 }
 

@@ -208,19 +208,17 @@ fn push_request_filters<'a>(q: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>, f: &Re
     }
 }
 
-/// One page of requests matching the filter and the total count. Sorting is by an
-/// allow-listed column with the id as tie-breaker, so pages are stable.
-pub async fn list(
-    pool: &sqlx::SqlitePool,
-    f: &RequestFilter<'_>,
+/// Most rows an admin list counts exactly; beyond it the total is reported as "at least".
+pub const COUNT_CAP: i64 = 1_000;
+
+/// The admin list's page query (shared with the query-plan check).
+pub fn list_query<'a>(
+    f: &RequestFilter<'a>,
     sort: RequestSortColumn,
     descending: bool,
     limit: i64,
     offset: i64,
-) -> sqlx::Result<(Vec<RequestRow>, i64)> {
-    let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM service_requests r");
-    push_request_filters(&mut count, f);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
     let dir = if descending { "DESC" } else { "ASC" };
     let mut q = sqlx::QueryBuilder::new(ROW_SELECT);
     push_request_filters(&mut q, f);
@@ -231,7 +229,33 @@ pub async fn list(
     .push_bind(limit)
     .push(" OFFSET ")
     .push_bind(offset);
-    let rows = q.build_query_as().fetch_all(pool).await?;
+    q
+}
+
+/// The admin list's capped count query (shared with the query-plan check).
+pub fn count_query<'a>(f: &RequestFilter<'a>) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+    let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM service_requests r");
+    push_request_filters(&mut q, f);
+    q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(")");
+    q
+}
+
+/// One page of requests matching the filter, and the number of matches counted up to
+/// [`COUNT_CAP`] + 1 (so a result above the cap means "more than the cap"). Sorting is by an
+/// allow-listed column with the id as tie-breaker, so pages are stable.
+pub async fn list(
+    pool: &sqlx::SqlitePool,
+    f: &RequestFilter<'_>,
+    sort: RequestSortColumn,
+    descending: bool,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<(Vec<RequestRow>, i64)> {
+    let total: i64 = count_query(f).build_query_scalar().fetch_one(pool).await?;
+    let rows = list_query(f, sort, descending, limit, offset)
+        .build_query_as()
+        .fetch_all(pool)
+        .await?;
     Ok((rows, total))
 }
 
@@ -469,6 +493,16 @@ pub async fn edit_open(
     .map(|r| r.rows_affected() == 1)
 }
 
+/// The customer list query for a scope ($1 customer, $2 limit, $3 offset).
+pub fn customer_list_sql(past: Option<bool>) -> String {
+    let scope = match past {
+        Some(true) => " AND r.status IN ('closed', 'cancelled', 'rejected')",
+        Some(false) => " AND r.status IN ('requested', 'assigned', 'completed')",
+        None => "",
+    };
+    format!("{ROW_SELECT} WHERE r.customer_id = $1{scope} ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3")
+}
+
 /// A customer's requests, newest first, current (`requested`/`assigned`/`completed`) or past.
 pub async fn list_for_customer(
     ex: impl SqliteExecutor<'_>,
@@ -477,19 +511,12 @@ pub async fn list_for_customer(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<RequestRow>> {
-    let scope = match past {
-        Some(true) => " AND r.status IN ('closed', 'cancelled', 'rejected')",
-        Some(false) => " AND r.status IN ('requested', 'assigned', 'completed')",
-        None => "",
-    };
-    sqlx::query_as(&format!(
-        "{ROW_SELECT} WHERE r.customer_id = $1{scope} ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3"
-    ))
-    .bind(customer_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(ex)
-    .await
+    sqlx::query_as(&customer_list_sql(past))
+        .bind(customer_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(ex)
+        .await
 }
 
 /// An open request as a professional's feed shows it: no customer contact details.
@@ -503,6 +530,14 @@ pub struct FeedItem {
     pub created_at: String,
 }
 
+/// The feed query ($1 service, $2 pincode, $3 professional, $4 limit, $5 offset).
+pub const FEED_SQL: &str = "SELECT r.id, s.name AS service_name, r.scheduled_for, r.pincode, r.remarks, r.created_at
+         FROM service_requests r JOIN services s ON s.id = r.service_id
+         WHERE r.service_id = $1 AND r.status = 'requested' AND r.pincode = $2
+           AND NOT EXISTS (SELECT 1 FROM request_rejections x WHERE x.request_id = r.id AND x.professional_id = $3)
+         ORDER BY r.created_at, r.id
+         LIMIT $4 OFFSET $5";
+
 /// Open requests for a service in a pincode, not declined by this professional, oldest first.
 pub async fn feed(
     ex: impl SqliteExecutor<'_>,
@@ -512,21 +547,14 @@ pub async fn feed(
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<FeedItem>> {
-    sqlx::query_as(
-        "SELECT r.id, s.name AS service_name, r.scheduled_for, r.pincode, r.remarks, r.created_at
-         FROM service_requests r JOIN services s ON s.id = r.service_id
-         WHERE r.service_id = $1 AND r.status = 'requested' AND r.pincode = $2
-           AND NOT EXISTS (SELECT 1 FROM request_rejections x WHERE x.request_id = r.id AND x.professional_id = $3)
-         ORDER BY r.created_at, r.id
-         LIMIT $4 OFFSET $5",
-    )
-    .bind(service_id)
-    .bind(pincode)
-    .bind(professional_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(ex)
-    .await
+    sqlx::query_as(FEED_SQL)
+        .bind(service_id)
+        .bind(pincode)
+        .bind(professional_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(ex)
+        .await
 }
 
 /// A job as its professional sees it; the customer's contact only while the job is theirs
@@ -547,16 +575,9 @@ pub struct JobItem {
     pub customer_rating: Option<i64>,
 }
 
-/// A professional's jobs in a status (or all of theirs), newest first.
-pub async fn jobs_for_professional(
-    ex: impl SqliteExecutor<'_>,
-    professional_id: i64,
-    status: Option<&str>,
-    limit: i64,
-    offset: i64,
-) -> sqlx::Result<Vec<JobItem>> {
-    sqlx::query_as(
-        "SELECT r.id, r.status, s.name AS service_name, r.scheduled_for, r.pincode, r.remarks,
+/// The jobs query ($1 professional, $2 status or NULL, $3 limit, $4 offset).
+pub const JOBS_SQL: &str =
+    "SELECT r.id, r.status, s.name AS service_name, r.scheduled_for, r.pincode, r.remarks,
                 cu.full_name AS customer_name,
                 CASE WHEN r.status IN ('assigned', 'completed') THEN c.phone END AS customer_phone,
                 CASE WHEN r.status IN ('assigned', 'completed') THEN r.address END AS address,
@@ -568,12 +589,21 @@ pub async fn jobs_for_professional(
          LEFT JOIN reviews v ON v.request_id = r.id
          WHERE r.professional_id = $1 AND ($2 IS NULL OR r.status = $2)
          ORDER BY r.created_at DESC, r.id DESC
-         LIMIT $3 OFFSET $4",
-    )
-    .bind(professional_id)
-    .bind(status)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(ex)
-    .await
+         LIMIT $3 OFFSET $4";
+
+/// A professional's jobs in a status (or all of theirs), newest first.
+pub async fn jobs_for_professional(
+    ex: impl SqliteExecutor<'_>,
+    professional_id: i64,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<JobItem>> {
+    sqlx::query_as(JOBS_SQL)
+        .bind(professional_id)
+        .bind(status)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(ex)
+        .await
 }

@@ -201,14 +201,6 @@ pub async fn search(
     pincode: Option<&str>,
     order: SearchOrder,
 ) -> sqlx::Result<Vec<ServiceSearchRow>> {
-    let order_sql = match order {
-        SearchOrder::PriceAsc => "s.base_price_minor ASC, s.name_key",
-        SearchOrder::PriceDesc => "s.base_price_minor DESC, s.name_key",
-        SearchOrder::Rating => {
-            "rating_avg IS NULL, rating_avg DESC, s.rating_count DESC, s.name_key"
-        }
-        SearchOrder::Name => "s.name_key",
-    };
     let like = text.map(|t| {
         format!(
             "%{}%",
@@ -218,7 +210,24 @@ pub async fn search(
                 .replace('_', "\\_")
         )
     });
-    sqlx::query_as(&format!(
+    sqlx::query_as(&search_sql(order))
+        .bind(like)
+        .bind(pincode)
+        .fetch_all(ex)
+        .await
+}
+
+/// The search query for an order ($1 = LIKE pattern or NULL, $2 = pincode or NULL).
+pub fn search_sql(order: SearchOrder) -> String {
+    let order_sql = match order {
+        SearchOrder::PriceAsc => "s.base_price_minor ASC, s.name_key",
+        SearchOrder::PriceDesc => "s.base_price_minor DESC, s.name_key",
+        SearchOrder::Rating => {
+            "rating_avg IS NULL, rating_avg DESC, s.rating_count DESC, s.name_key"
+        }
+        SearchOrder::Name => "s.name_key",
+    };
+    format!(
         "SELECT * FROM (
            SELECT s.id, s.name, s.description, s.base_price_minor, s.estimated_minutes,
                   CASE WHEN s.rating_count > 0 THEN CAST(s.rating_sum AS REAL) / s.rating_count END AS rating_avg,
@@ -232,11 +241,7 @@ pub async fn search(
          ) s
          WHERE $2 IS NULL OR s.professionals_available > 0
          ORDER BY {order_sql}"
-    ))
-    .bind(like)
-    .bind(pincode)
-    .fetch_all(ex)
-    .await
+    )
 }
 
 /// Whether an approved, unblocked professional serves this service in this pincode.
