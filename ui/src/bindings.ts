@@ -791,7 +791,11 @@ created_from: string | null; created_to: string | null; sort: RequestSort; desce
 /**
  * A request's full record for the detail page.
  */
-export type RequestRecord = { id: number; status: string; service_id: number; service_name: string; base_price_minor: number; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; scheduled_for: string; address: string; pincode: string; remarks: string; completion_note: string | null; created_at: string; assigned_at: string | null; completed_at: string | null; closed_at: string | null; cancelled_at: string | null; rating: number | null; comment: string | null; customer_rating: number | null; customer_comment: string | null }
+export type RequestRecord = { id: number; status: string; service_id: number; service_name: string; base_price_minor: number; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; 
+/**
+ * The professional's phone, only while the job is theirs and open (assigned/completed).
+ */
+professional_phone: string | null; scheduled_for: string; address: string; pincode: string; remarks: string; completion_note: string | null; created_at: string; assigned_at: string | null; completed_at: string | null; closed_at: string | null; cancelled_at: string | null; rating: number | null; comment: string | null; customer_rating: number | null; customer_comment: string | null }
 /**
  * One row of a request list.
  */

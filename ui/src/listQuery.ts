@@ -3,8 +3,11 @@
 // route query and the Rust query types; anything unknown in the URL is ignored.
 import type { LocationQuery, LocationQueryRaw } from "vue-router";
 import type {
+  JobsQuery,
+  MyRequestsQuery,
   PeopleQuery,
   RequestQuery,
+  RequestScope,
   RequestSort,
   RequestStatus,
   Role,
@@ -105,5 +108,40 @@ export function requestQueryToRoute(r: RequestQuery): LocationQueryRaw {
     sort: r.sort === "created_at" ? null : r.sort,
     dir: r.descending ? null : "asc",
     page: r.page > 1 ? r.page : null,
+  });
+}
+
+export const REQUEST_SCOPES: readonly RequestScope[] = ["current", "past", "all"];
+
+/** The customer's "My requests" tab and page (`?scope=past&page=2`); "current" by default. */
+export function myRequestsQueryFromRoute(q: LocationQuery): MyRequestsQuery {
+  return {
+    scope: oneOf(q, "scope", REQUEST_SCOPES) ?? "current",
+    page: positiveInt(q, "page") ?? 1,
+    per_page: PER_PAGE,
+  };
+}
+
+export function myRequestsQueryToRoute(m: MyRequestsQuery): LocationQueryRaw {
+  return compact({ scope: m.scope === "current" ? null : m.scope, page: m.page > 1 ? m.page : null });
+}
+
+/** The statuses a professional's job list can be filtered on (tabs; `null` is "All"). */
+export const JOB_STATUSES: readonly RequestStatus[] = ["assigned", "completed", "closed", "cancelled"];
+
+/** The professional's "My jobs" tab and page (`?status=completed&page=2`); "assigned" by default. */
+export function jobsQueryFromRoute(q: LocationQuery): JobsQuery {
+  const all = first(q, "status") === "all";
+  return {
+    status: all ? null : (oneOf(q, "status", JOB_STATUSES) ?? "assigned"),
+    page: positiveInt(q, "page") ?? 1,
+    per_page: PER_PAGE,
+  };
+}
+
+export function jobsQueryToRoute(j: JobsQuery): LocationQueryRaw {
+  return compact({
+    status: j.status === null ? "all" : j.status === "assigned" ? null : j.status,
+    page: j.page > 1 ? j.page : null,
   });
 }

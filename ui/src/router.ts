@@ -18,6 +18,13 @@ import PeoplePage from "./pages/admin/PeoplePage.vue";
 import PersonDetailPage from "./pages/admin/PersonDetailPage.vue";
 import RequestsPage from "./pages/admin/RequestsPage.vue";
 import RequestDetailPage from "./pages/admin/RequestDetailPage.vue";
+import FindServicesPage from "./pages/customer/FindServicesPage.vue";
+import MyRequestsPage from "./pages/customer/MyRequestsPage.vue";
+import CustomerRequestDetailPage from "./pages/customer/RequestDetailPage.vue";
+import CustomerProfilePage from "./pages/customer/ProfilePage.vue";
+import FeedPage from "./pages/professional/FeedPage.vue";
+import JobsPage from "./pages/professional/JobsPage.vue";
+import ProfessionalProfilePage from "./pages/professional/ProfilePage.vue";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -80,9 +87,44 @@ export const routes: RouteRecordRaw[] = [
     meta: { access: { role: "professional" }, layout: "app", title: "Professional home" },
   },
   {
+    path: "/professional/feed",
+    component: FeedPage,
+    meta: { access: { role: "professional" }, layout: "app", title: "Feed" },
+  },
+  {
+    path: "/professional/jobs",
+    component: JobsPage,
+    meta: { access: { role: "professional" }, layout: "app", title: "My jobs" },
+  },
+  {
+    path: "/professional/profile",
+    component: ProfessionalProfilePage,
+    meta: { access: { role: "professional" }, layout: "app", title: "Profile" },
+  },
+  {
     path: "/customer",
     component: HomePage,
     meta: { access: { role: "customer" }, layout: "app", title: "Customer home" },
+  },
+  {
+    path: "/customer/services",
+    component: FindServicesPage,
+    meta: { access: { role: "customer" }, layout: "app", title: "Find services" },
+  },
+  {
+    path: "/customer/requests",
+    component: MyRequestsPage,
+    meta: { access: { role: "customer" }, layout: "app", title: "My requests" },
+  },
+  {
+    path: "/customer/requests/:id(\\d+)",
+    component: CustomerRequestDetailPage,
+    meta: { access: { role: "customer" }, layout: "app", title: "Request" },
+  },
+  {
+    path: "/customer/profile",
+    component: CustomerProfilePage,
+    meta: { access: { role: "customer" }, layout: "app", title: "Profile" },
   },
   {
     path: "/settings",

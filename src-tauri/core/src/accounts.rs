@@ -409,7 +409,10 @@ pub async fn change_password(
     actor: &crate::Actor,
     input: PasswordChange,
 ) -> AppResult<()> {
-    let new = NewPassword::parse(&input.new_password)?;
+    let new = NewPassword::parse(&input.new_password).map_err(|e| match e {
+        AppError::Validation { message, .. } => AppError::validation("new_password", message),
+        other => other,
+    })?;
     let user = store::users::find_by_id(&app.pool, actor.user_id)
         .await?
         .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))?;

@@ -435,6 +435,20 @@ pub async fn request_detail(app: &App, actor: &Actor, id: i64) -> AppResult<Requ
         .await?
         .filter(|r| r.customer_id == actor.user_id)
         .ok_or_else(|| AppError::NotFound("That request does not exist.".into()))?;
-    let history = store::requests::history(&app.pool, id).await?;
+    let history = store::requests::history(&app.pool, id)
+        .await?
+        .into_iter()
+        .map(|mut e| {
+            // A professional declining an open request is their business, not the customer's.
+            if e.from_status.as_deref() == Some("requested")
+                && e.to_status == "requested"
+                && e.actor_id != Some(actor.user_id)
+            {
+                e.actor_id = None;
+                e.actor_name = None;
+            }
+            e
+        })
+        .collect();
     Ok(RequestDetail { request, history })
 }

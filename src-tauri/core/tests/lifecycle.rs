@@ -701,8 +701,18 @@ async fn editing_cancelling_declining_and_pending_professionals() {
         )
     );
 
-    // Raj declines: hidden from his feed, still open for Ravi.
+    // Raj declines: hidden from his feed, still open for Ravi; Cara is not told who declined.
     professional::decline(t, &w.rival, id).await.unwrap();
+    let seen = customer::request_detail(t, &w.customer, id).await.unwrap();
+    let declined = seen
+        .history
+        .iter()
+        .find(|e| e.note.as_deref() == Some("Declined by a professional"))
+        .unwrap();
+    assert_eq!(
+        (declined.actor_id, declined.actor_name.as_deref()),
+        (None, None)
+    );
     assert!(professional::feed(
         t,
         &w.rival,
@@ -948,6 +958,23 @@ async fn profiles_and_password_change() {
     .unwrap();
     assert_eq!((pro.pincode.as_str(), pro.experience_years), ("560034", 9));
 
+    let weak = accounts::change_password(
+        t,
+        &w.customer,
+        accounts::PasswordChange {
+            current_password: PASSWORD.into(),
+            new_password: "short".into(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert!(matches!(
+        weak,
+        AppError::Validation {
+            field: "new_password",
+            ..
+        }
+    ));
     let wrong = accounts::change_password(
         t,
         &w.customer,

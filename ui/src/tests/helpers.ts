@@ -1,4 +1,6 @@
 import { flushPromises, mount } from "@vue/test-utils";
+import { invoke } from "@tauri-apps/api/core";
+import { vi } from "vitest";
 import type { Component } from "vue";
 import { createMemoryHistory } from "vue-router";
 import type { ApiError, SessionView } from "../bindings";
@@ -44,3 +46,29 @@ export async function mountAt(component: Component, path: string) {
   await flushPromises();
   return { wrapper, router };
 }
+
+// ---- Mocked backend (the test file must `vi.mock("@tauri-apps/api/core", …)` itself) ----
+
+/** What a mocked command receives. */
+export type Args = Record<string, unknown> | undefined;
+type Handler = (args: Args) => unknown;
+
+/** Answers each command from `handlers` (a value or a function of the args); anything else fails loudly. */
+export function backend(handlers: Record<string, Handler | unknown>): void {
+  vi.mocked(invoke).mockImplementation(async (cmd: string, args?: unknown) => {
+    if (!(cmd in handlers)) throw apiError("internal", `unexpected command ${cmd}`);
+    const h = handlers[cmd];
+    return typeof h === "function" ? (h as Handler)(args as Record<string, unknown>) : h;
+  });
+}
+
+/** The arguments of every call of `cmd`, in order. */
+export function calls(cmd: string): Record<string, unknown>[] {
+  return vi
+    .mocked(invoke)
+    .mock.calls.filter((c) => c[0] === cmd)
+    .map((c) => c[1] as Record<string, unknown>);
+}
+
+/** `[data-testid="…"]`. */
+export const tid = (id: string) => `[data-testid="${id}"]`;

@@ -271,6 +271,8 @@ pub struct RequestRecord {
     pub customer_name: String,
     pub professional_id: Option<i64>,
     pub professional_name: Option<String>,
+    /// The professional's phone, only while the job is theirs and open (assigned/completed).
+    pub professional_phone: Option<String>,
     pub scheduled_for: String,
     pub address: String,
     pub pincode: String,
@@ -292,6 +294,7 @@ pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<R
     sqlx::query_as(
         "SELECT r.id, r.status, r.service_id, s.name AS service_name, s.base_price_minor, r.customer_id,
                 cu.full_name AS customer_name, r.professional_id, pu.full_name AS professional_name,
+                CASE WHEN r.status IN ('assigned', 'completed') THEN pp.phone END AS professional_phone,
                 r.scheduled_for, r.address, r.pincode, r.remarks, r.completion_note, r.created_at,
                 r.assigned_at, r.completed_at, r.closed_at, r.cancelled_at,
                 v.rating, v.comment, v.customer_rating, v.customer_comment
@@ -299,6 +302,7 @@ pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<R
          JOIN services s ON s.id = r.service_id
          JOIN users cu ON cu.id = r.customer_id
          LEFT JOIN users pu ON pu.id = r.professional_id
+         LEFT JOIN professionals pp ON pp.user_id = r.professional_id
          LEFT JOIN reviews v ON v.request_id = r.id
          WHERE r.id = $1",
     )
