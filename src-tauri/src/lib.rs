@@ -81,6 +81,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::admin::admin_list_requests,
         commands::admin::admin_request_detail,
         commands::admin::admin_dashboard,
+        commands::exports::admin_start_export,
+        commands::exports::admin_export_job,
+        commands::exports::admin_list_exports,
+        commands::exports::admin_cancel_export,
+        commands::exports::admin_open_export,
+        commands::exports::admin_reveal_export,
         commands::customer::customer_profile,
         commands::customer::customer_update_profile,
         commands::customer::customer_search_services,
@@ -156,6 +162,60 @@ fn spawn_idle_watcher(handle: tauri::AppHandle) {
     });
 }
 
+/// Event sent to the UI when an export job ends.
+pub const EXPORT_FINISHED_EVENT: &str = "export-finished";
+
+/// Tells the UI (event) and the desktop (native notification) when an export ends.
+fn spawn_export_announcer(
+    handle: tauri::AppHandle,
+    mut events: tokio::sync::broadcast::Receiver<household_core::exports::ExportEvent>,
+) {
+    use tauri_plugin_notification::NotificationExt;
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let job = match events.recv().await {
+                Ok(household_core::exports::ExportEvent::Finished(job)) => job,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(missed = n, "export announcements lagged");
+                    continue;
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            };
+            if let Err(e) = handle.emit(EXPORT_FINISHED_EVENT, &job) {
+                tracing::warn!(error = %e, "could not tell the UI that an export finished");
+            }
+            let (title, body) = match job.status.as_str() {
+                "succeeded" => (
+                    "Export finished",
+                    format!(
+                        "{} rows saved to {}",
+                        job.rows_written,
+                        job.file_path.as_deref().unwrap_or("the file")
+                    ),
+                ),
+                "cancelled" => ("Export cancelled", "No file was written.".to_string()),
+                _ => (
+                    "Export failed",
+                    job.error
+                        .clone()
+                        .unwrap_or_else(|| "See the export history.".into()),
+                ),
+            };
+            // show() reports success even without a notification daemon: the UI toast and
+            // the history page are the reliable channels; failures are logged, not swallowed.
+            if let Err(e) = handle
+                .notification()
+                .builder()
+                .title(title)
+                .body(body)
+                .show()
+            {
+                tracing::warn!(error = %e, "native notification failed");
+            }
+        }
+    });
+}
+
 /// Starts the desktop app.
 pub fn run() {
     tracing_subscriber::fmt()
@@ -169,6 +229,8 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             let handle = app.handle().clone();
@@ -187,9 +249,21 @@ pub fn run() {
                     Err(e) => tracing::warn!(error = %e, "demo data not loaded"),
                 }
             }
+            match tauri::async_runtime::block_on(household_core::exports::recover_interrupted(
+                &core,
+            )) {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(
+                    jobs = n,
+                    "exports interrupted by the last shutdown were marked failed"
+                ),
+                Err(e) => tracing::error!(error = %e, "could not recover interrupted exports"),
+            }
+            let export_events = core.exports.subscribe();
             app.manage(core);
             app.manage(prefs);
-            spawn_idle_watcher(handle);
+            spawn_idle_watcher(handle.clone());
+            spawn_export_announcer(handle, export_events);
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -315,6 +315,73 @@ async adminDashboard() : Promise<Result<Dashboard, ApiError>> {
 }
 },
 /**
+ * Asks where to save, then starts the export in the background. `None` when the admin
+ * closed the dialog without choosing.
+ */
+async adminStartExport(kind: ExportKind, filters: ExportFilters) : Promise<Result<number | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_start_export", { kind, filters }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One export job (progress polling).
+ */
+async adminExportJob(id: number) : Promise<Result<ExportJobRow, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_export_job", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Export history, newest first.
+ */
+async adminListExports(page: number, perPage: number) : Promise<Result<ExportJobRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_list_exports", { page, perPage }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Stops a running export (no file is left behind).
+ */
+async adminCancelExport(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_cancel_export", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a finished export with the default application.
+ */
+async adminOpenExport(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_open_export", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Shows a finished export in the file manager.
+ */
+async adminRevealExport(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_reveal_export", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The customer's profile.
  */
 async customerProfile() : Promise<Result<CustomerProfile, ApiError>> {
@@ -643,6 +710,30 @@ export type DocumentView = { file_name: string; mime: string; content_base64: st
  * Stable error codes, part of the UI contract.
  */
 export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal"
+/**
+ * The filters of a `requests` export (the admin list's); ignored for other kinds.
+ */
+export type ExportFilters = { status: RequestStatus | null; service_id: number | null; professional_id: number | null; customer_id: number | null; created_from: string | null; created_to: string | null }
+/**
+ * A row of `export_jobs` with the requester's name.
+ */
+export type ExportJobRow = { id: number; requested_by: number; requested_by_name: string; kind: string; 
+/**
+ * The filters as JSON.
+ */
+filters: string; status: string; rows_written: number; rows_total: number | null; file_path: string | null; file_size: number | null; error: string | null; created_at: string; started_at: string | null; finished_at: string | null }
+/**
+ * What to export.
+ */
+export type ExportKind = 
+/**
+ * Closed service requests with their reviews (the original report).
+ */
+"closed_requests" | 
+/**
+ * All requests matching the admin list's filters.
+ */
+"requests" | "professionals" | "customers"
 /**
  * An open request as a professional's feed shows it: no customer contact details.
  */

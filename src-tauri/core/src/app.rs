@@ -44,6 +44,8 @@ pub struct App {
     data_dir: PathBuf,
     idle_timeout_secs: AtomicU32,
     session: SessionSlot,
+    /// Running exports (cancel flags) and finished-export announcements.
+    pub exports: Arc<crate::exports::ExportRegistry>,
 }
 
 impl App {
@@ -57,6 +59,7 @@ impl App {
             data_dir: config.data_dir,
             idle_timeout_secs: AtomicU32::new(config.idle_timeout_secs.max(1)),
             session: SessionSlot::default(),
+            exports: Arc::default(),
         })
     }
 

@@ -156,3 +156,10 @@ impl From<AppError> for ApiError {
         }
     }
 }
+
+impl AppError {
+    /// A background task that panicked or was cancelled.
+    pub fn from_join(e: impl std::fmt::Display) -> Self {
+        AppError::Internal(format!("background task: {e}"))
+    }
+}

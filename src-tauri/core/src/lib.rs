@@ -13,6 +13,7 @@ pub mod demo;
 pub mod documents;
 pub mod domain;
 pub mod error;
+pub mod exports;
 pub mod generator;
 pub mod home;
 pub mod lifecycle;

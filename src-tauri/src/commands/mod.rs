@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod customer;
+pub mod exports;
 pub mod home;
 pub mod professional;
 pub mod settings;

@@ -62,9 +62,8 @@ fn date(field: &'static str, raw: Option<&str>) -> AppResult<Option<String>> {
     }
 }
 
-/// The request list, filtered, sorted and paginated in the database.
-pub async fn list(app: &App, actor: &Actor, q: RequestQuery) -> AppResult<RequestPage> {
-    actor.require(Role::Admin)?;
+/// Validates the date range of a query: `YYYY-MM-DD`, start not after end.
+pub(crate) fn parse_dates(q: &RequestQuery) -> AppResult<(Option<String>, Option<String>)> {
     let from = date("created_from", q.created_from.as_deref())?;
     let to = date("created_to", q.created_to.as_deref())?;
     if let (Some(f), Some(t)) = (&from, &to) {
@@ -75,6 +74,13 @@ pub async fn list(app: &App, actor: &Actor, q: RequestQuery) -> AppResult<Reques
             ));
         }
     }
+    Ok((from, to))
+}
+
+/// The request list, filtered, sorted and paginated in the database.
+pub async fn list(app: &App, actor: &Actor, q: RequestQuery) -> AppResult<RequestPage> {
+    actor.require(Role::Admin)?;
+    let (from, to) = parse_dates(&q)?;
     let filter = RequestFilter {
         status: q.status.map(RequestStatus::as_str),
         service_id: q.service_id,

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod customers;
 pub mod dashboard;
+pub mod exports;
 pub mod people;
 pub mod plans;
 pub mod professionals;

@@ -184,7 +184,8 @@ const ROW_SELECT: &str =
     LEFT JOIN users pu ON pu.id = r.professional_id
     LEFT JOIN reviews v ON v.request_id = r.id";
 
-fn push_request_filters<'a>(q: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>, f: &RequestFilter<'a>) {
+/// Appends the admin list's WHERE clause for `f` (shared with the requests export).
+pub fn push_filters<'a>(q: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>, f: &RequestFilter<'a>) {
     q.push(" WHERE 1 = 1");
     if let Some(s) = f.status {
         q.push(" AND r.status = ").push_bind(s);
@@ -221,7 +222,7 @@ pub fn list_query<'a>(
 ) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
     let dir = if descending { "DESC" } else { "ASC" };
     let mut q = sqlx::QueryBuilder::new(ROW_SELECT);
-    push_request_filters(&mut q, f);
+    push_filters(&mut q, f);
     q.push(format_args!(
         " ORDER BY {} {dir}, r.id {dir} LIMIT ",
         sort.sql()
@@ -235,7 +236,7 @@ pub fn list_query<'a>(
 /// The admin list's capped count query (shared with the query-plan check).
 pub fn count_query<'a>(f: &RequestFilter<'a>) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
     let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM service_requests r");
-    push_request_filters(&mut q, f);
+    push_filters(&mut q, f);
     q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(")");
     q
 }

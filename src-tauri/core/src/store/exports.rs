@@ -1,0 +1,190 @@
+//! `export_jobs` and the streamed SELECTs behind each export kind.
+
+use serde::Serialize;
+use specta::Type;
+use sqlx::SqliteExecutor;
+
+/// A row of `export_jobs` with the requester's name.
+#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq, Eq)]
+pub struct ExportJobRow {
+    pub id: i64,
+    pub requested_by: i64,
+    pub requested_by_name: String,
+    pub kind: String,
+    /// The filters as JSON.
+    pub filters: String,
+    pub status: String,
+    pub rows_written: i64,
+    pub rows_total: Option<i64>,
+    pub file_path: Option<String>,
+    pub file_size: Option<i64>,
+    pub error: Option<String>,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+}
+
+const SELECT: &str = "SELECT j.id, j.requested_by, u.full_name AS requested_by_name, j.kind, j.filters, j.status,
+        j.rows_written, j.rows_total, j.file_path, j.file_size, j.error, j.created_at, j.started_at, j.finished_at
+    FROM export_jobs j JOIN users u ON u.id = j.requested_by";
+
+/// Queues a job; returns its id.
+pub async fn insert(
+    ex: impl SqliteExecutor<'_>,
+    requested_by: i64,
+    kind: &str,
+    filters: &str,
+    file_path: &str,
+    now: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO export_jobs (requested_by, kind, filters, status, file_path, created_at)
+         VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING id",
+    )
+    .bind(requested_by)
+    .bind(kind)
+    .bind(filters)
+    .bind(file_path)
+    .bind(now)
+    .fetch_one(ex)
+    .await
+}
+
+/// One job.
+pub async fn get(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<ExportJobRow>> {
+    sqlx::query_as(&format!("{SELECT} WHERE j.id = $1"))
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+}
+
+/// Jobs, newest first.
+pub async fn list(
+    ex: impl SqliteExecutor<'_>,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<ExportJobRow>> {
+    sqlx::query_as(&format!("{SELECT} ORDER BY j.id DESC LIMIT $1 OFFSET $2"))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(ex)
+        .await
+}
+
+/// `queued -> running` with the number of rows to write.
+pub async fn mark_running(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    total: i64,
+    now: &str,
+) -> sqlx::Result<bool> {
+    sqlx::query("UPDATE export_jobs SET status = 'running', rows_total = $1, started_at = $2 WHERE id = $3 AND status = 'queued'")
+        .bind(total)
+        .bind(now)
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected() == 1)
+}
+
+/// Records progress of a running job.
+pub async fn progress(ex: impl SqliteExecutor<'_>, id: i64, rows: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE export_jobs SET rows_written = $1 WHERE id = $2 AND status = 'running'")
+        .bind(rows)
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|_| ())
+}
+
+/// Ends a job in `succeeded`, `failed` or `cancelled`.
+pub async fn finish(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    status: &str,
+    rows: i64,
+    file_size: Option<i64>,
+    error: Option<&str>,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE export_jobs SET status = $1, rows_written = $2, file_size = $3, error = $4, finished_at = $5
+         WHERE id = $6 AND status IN ('queued', 'running')",
+    )
+    .bind(status)
+    .bind(rows)
+    .bind(file_size)
+    .bind(error)
+    .bind(now)
+    .bind(id)
+    .execute(ex)
+    .await
+    .map(|_| ())
+}
+
+/// Jobs a crash left queued or running: marked failed; returns their ids and target paths.
+pub async fn fail_interrupted(
+    ex: impl SqliteExecutor<'_>,
+    now: &str,
+) -> sqlx::Result<Vec<(i64, Option<String>)>> {
+    sqlx::query_as(
+        "UPDATE export_jobs SET status = 'failed', finished_at = $1,
+                error = 'The app closed before this export finished; no file was written. Please run it again.'
+         WHERE status IN ('queued', 'running') RETURNING id, file_path",
+    )
+    .bind(now)
+    .fetch_all(ex)
+    .await
+}
+
+/// Closed requests, the original report: one row per closed request with its review.
+pub const CLOSED_REQUESTS_SQL: &str =
+    "SELECT r.id, s.name, cu.full_name, cu.email, pu.full_name, r.created_at,
+        r.completed_at, r.closed_at, r.remarks, v.rating, v.comment, s.base_price_minor
+    FROM service_requests r
+    JOIN services s ON s.id = r.service_id
+    JOIN users cu ON cu.id = r.customer_id
+    LEFT JOIN users pu ON pu.id = r.professional_id
+    LEFT JOIN reviews v ON v.request_id = r.id
+    WHERE r.status = 'closed'
+    ORDER BY r.id";
+
+/// Number of rows the closed-requests export writes.
+pub const CLOSED_REQUESTS_COUNT_SQL: &str =
+    "SELECT COUNT(*) FROM service_requests WHERE status = 'closed'";
+
+/// All requests (filters appended by the caller through a QueryBuilder).
+pub const REQUESTS_SELECT: &str =
+    "SELECT r.id, r.status, s.name, cu.full_name, pu.full_name, r.scheduled_for,
+        r.address, r.pincode, r.remarks, r.created_at, r.assigned_at, r.completed_at, r.closed_at,
+        r.cancelled_at, v.rating, s.base_price_minor
+    FROM service_requests r
+    JOIN services s ON s.id = r.service_id
+    JOIN users cu ON cu.id = r.customer_id
+    LEFT JOIN users pu ON pu.id = r.professional_id
+    LEFT JOIN reviews v ON v.request_id = r.id";
+
+/// Professionals with their rating and job counts.
+pub const PROFESSIONALS_SQL: &str = "SELECT u.id, u.full_name, u.username, u.email, p.phone, p.pincode, s.name,
+        p.experience_years, p.verification_status, u.status,
+        CASE WHEN p.rating_count > 0 THEN ROUND(CAST(p.rating_sum AS REAL) / p.rating_count, 2) END,
+        p.rating_count,
+        (SELECT COUNT(*) FROM service_requests r WHERE r.professional_id = u.id AND r.status IN ('completed', 'closed')),
+        u.created_at
+    FROM professionals p JOIN users u ON u.id = p.user_id JOIN services s ON s.id = p.service_id
+    ORDER BY u.id";
+
+/// Number of professionals.
+pub const PROFESSIONALS_COUNT_SQL: &str = "SELECT COUNT(*) FROM professionals";
+
+/// Customers with their request counts and the professionals' rating of them.
+pub const CUSTOMERS_SQL: &str =
+    "SELECT u.id, u.full_name, u.username, u.email, c.phone, c.address, c.pincode, u.status,
+        (SELECT COUNT(*) FROM service_requests r WHERE r.customer_id = u.id),
+        CASE WHEN c.rating_count > 0 THEN ROUND(CAST(c.rating_sum AS REAL) / c.rating_count, 2) END,
+        c.rating_count, u.created_at
+    FROM customers c JOIN users u ON u.id = c.user_id
+    ORDER BY u.id";
+
+/// Number of customers.
+pub const CUSTOMERS_COUNT_SQL: &str = "SELECT COUNT(*) FROM customers";
