@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "admin_list_requests",
     "admin_request_detail",
     "admin_dashboard",
+    "notifications_centre",
+    "notifications_mark_read",
     "admin_start_export",
     "admin_export_job",
     "admin_list_exports",

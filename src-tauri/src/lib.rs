@@ -81,6 +81,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::admin::admin_list_requests,
         commands::admin::admin_request_detail,
         commands::admin::admin_dashboard,
+        commands::notifications::notifications_centre,
+        commands::notifications::notifications_mark_read,
         commands::exports::admin_start_export,
         commands::exports::admin_export_job,
         commands::exports::admin_list_exports,
@@ -216,6 +218,51 @@ fn spawn_export_announcer(
     });
 }
 
+/// Event telling the UI that the signed-in user's notifications changed (refresh the bell).
+pub const NOTIFICATIONS_EVENT: &str = "notifications-changed";
+
+/// Shows the signed-in user's new notifications as OS notifications (one summary when many
+/// piled up while they were away) and tells the UI to refresh its bell.
+fn spawn_notification_delivery(handle: tauri::AppHandle) {
+    use tauri_plugin_notification::NotificationExt;
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let app = handle.state::<App>();
+            let Some(actor) = app.peek_actor() else {
+                continue;
+            };
+            let batch = match household_core::notifications::take_for_os(&app, &actor).await {
+                Ok(b) => b,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read notifications");
+                    continue;
+                }
+            };
+            if batch.is_empty() {
+                continue;
+            }
+            for n in &batch {
+                // A denied permission or a missing notification daemon must not break the app:
+                // the in-app centre still has everything; the failure is logged.
+                if let Err(e) = handle
+                    .notification()
+                    .builder()
+                    .title(&n.title)
+                    .body(&n.body)
+                    .show()
+                {
+                    tracing::warn!(error = %e, "native notification failed; the in-app centre still has it");
+                }
+            }
+            if let Err(e) = handle.emit(NOTIFICATIONS_EVENT, batch.len()) {
+                tracing::warn!(error = %e, "could not tell the UI about new notifications");
+            }
+        }
+    });
+}
+
 /// Starts the desktop app.
 pub fn run() {
     tracing_subscriber::fmt()
@@ -263,7 +310,8 @@ pub fn run() {
             app.manage(core);
             app.manage(prefs);
             spawn_idle_watcher(handle.clone());
-            spawn_export_announcer(handle, export_events);
+            spawn_export_announcer(handle.clone(), export_events);
+            spawn_notification_delivery(handle);
             Ok(())
         })
         .run(tauri::generate_context!());

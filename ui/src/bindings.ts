@@ -315,6 +315,28 @@ async adminDashboard() : Promise<Result<Dashboard, ApiError>> {
 }
 },
 /**
+ * The signed-in user's latest notifications and unread count.
+ */
+async notificationsCentre() : Promise<Result<NotificationCentre, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notifications_centre") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks one notification read, or all of them when `id` is null.
+ */
+async notificationsMarkRead(id: number | null) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("notifications_mark_read", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Asks where to save, then starts the export in the background. `None` when the admin
  * closed the dialog without choosing.
  */
@@ -791,6 +813,14 @@ export type MyRequestsQuery = { scope: RequestScope; page: number; per_page: num
  * The first-run form.
  */
 export type NewAdmin = { full_name: string; username: string; email: string; password: string }
+/**
+ * The in-app notification centre's content.
+ */
+export type NotificationCentre = { unread: number; items: NotificationRow[] }
+/**
+ * A notification as the in-app centre shows it.
+ */
+export type NotificationRow = { id: number; kind: string; title: string; body: string; request_id: number | null; created_at: string; read_at: string | null }
 /**
  * Paging information returned with every list.
  */

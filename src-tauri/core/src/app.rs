@@ -126,6 +126,15 @@ impl App {
             .with(|s| s.as_ref().map(|live| live.view.clone()))
     }
 
+    /// The signed-in user without counting as activity (background delivery must not keep
+    /// an idle session alive).
+    pub fn peek_actor(&self) -> Option<Actor> {
+        self.peek_session().map(|v| Actor {
+            user_id: v.user_id,
+            role: v.role,
+        })
+    }
+
     /// The acting user for a command: fails with `unauthorized` when nobody is signed in or the
     /// session idled out, and ends the session when the account was blocked meanwhile (checked
     /// against the database on every command, so a block takes effect at once). Counts as

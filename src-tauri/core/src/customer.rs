@@ -355,10 +355,14 @@ pub async fn close(
     };
     let mut tx = app.write_tx().await?;
     let (state, status) = owned(&mut tx, actor, id).await?;
-    apply(app, &mut tx, actor, &state, status, Action::Close, None).await?;
+    if crate::lifecycle::next(status, Action::Close).is_none() {
+        return Err(crate::lifecycle::illegal(status, Action::Close));
+    }
+    // The review first, so the professional's "closed" notification can carry the stars.
     if let Some((rating, comment)) = parsed {
         write_review(app, &mut tx, &state, rating, comment.as_deref()).await?;
     }
+    apply(app, &mut tx, actor, &state, status, Action::Close, None).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -207,26 +207,71 @@ pub fn header(kind: ExportKind) -> &'static [&'static str] {
     }
 }
 
-/// Turns one database row into CSV cells: text neutralised, money as decimal, the rest as is.
-fn cells(kind: ExportKind, row: &sqlx::sqlite::SqliteRow) -> Result<Vec<String>, sqlx::Error> {
-    let n = header(kind).len();
-    let mut out = Vec::with_capacity(n);
-    for i in 0..n {
-        let is_money =
-            matches!(kind, ExportKind::ClosedRequests | ExportKind::Requests) && i == n - 1;
-        let cell = if is_money {
-            money(row.try_get::<i64, _>(i)?)
-        } else if let Ok(v) = row.try_get::<Option<i64>, _>(i) {
-            v.map(|v| v.to_string()).unwrap_or_default()
-        } else if let Ok(v) = row.try_get::<Option<f64>, _>(i) {
-            v.map(|v| format!("{v:.2}")).unwrap_or_default()
-        } else {
-            let v: Option<String> = row.try_get(i)?;
-            neutralise(v.as_deref().unwrap_or("")).into_owned()
-        };
-        out.push(cell);
+/// How a column is written.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Col {
+    /// Integer (ids, counts, ratings); empty when NULL.
+    Int,
+    /// Real number with two decimals; empty when NULL.
+    Real,
+    /// Text, formula-neutralised; empty when NULL.
+    Text,
+    /// Minor units written as a decimal amount.
+    Money,
+}
+
+/// The column types of each kind, in header order (decoding by known type avoids trying
+/// several types per cell).
+fn columns(kind: ExportKind) -> &'static [Col] {
+    use Col::*;
+    match kind {
+        ExportKind::ClosedRequests => &[
+            Int, Text, Text, Text, Text, Text, Text, Text, Text, Int, Text, Money,
+        ],
+        ExportKind::Requests => &[
+            Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Int,
+            Money,
+        ],
+        ExportKind::Professionals => &[
+            Int, Text, Text, Text, Text, Text, Text, Int, Text, Text, Real, Int, Int, Text,
+        ],
+        ExportKind::Customers => &[
+            Int, Text, Text, Text, Text, Text, Text, Text, Int, Real, Int, Text,
+        ],
     }
-    Ok(out)
+}
+
+/// Writes one database row as a CSV record: text neutralised, money as decimal.
+fn write_row<W: std::io::Write>(
+    writer: &mut csv::Writer<W>,
+    kind: ExportKind,
+    row: &sqlx::sqlite::SqliteRow,
+    scratch: &mut String,
+) -> AppResult<()> {
+    use std::fmt::Write as _;
+    for (i, col) in columns(kind).iter().enumerate() {
+        scratch.clear();
+        match col {
+            Col::Int => {
+                if let Some(v) = row.try_get::<Option<i64>, _>(i)? {
+                    let _ = write!(scratch, "{v}");
+                }
+            }
+            Col::Real => {
+                if let Some(v) = row.try_get::<Option<f64>, _>(i)? {
+                    let _ = write!(scratch, "{v:.2}");
+                }
+            }
+            Col::Money => scratch.push_str(&money(row.try_get::<i64, _>(i)?)),
+            Col::Text => {
+                if let Some(v) = row.try_get::<Option<&str>, _>(i)? {
+                    scratch.push_str(&neutralise(v));
+                }
+            }
+        }
+        writer.write_field(scratch.as_bytes()).map_err(csv_error)?;
+    }
+    writer.write_record(None::<&[u8]>).map_err(csv_error)
 }
 
 fn request_filter(f: &ExportFilters) -> RequestFilter<'_> {
@@ -441,10 +486,9 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
         }
     };
     let mut written = 0i64;
+    let mut scratch = String::with_capacity(256);
     while let Some(row) = rows.try_next().await? {
-        writer
-            .write_record(cells(job.kind, &row)?)
-            .map_err(csv_error)?;
+        write_row(&mut writer, job.kind, &row, &mut scratch)?;
         written += 1;
         if written % PROGRESS_EVERY == 0 {
             if job.cancel.load(Ordering::Relaxed) {

@@ -17,6 +17,7 @@ pub mod exports;
 pub mod generator;
 pub mod home;
 pub mod lifecycle;
+pub mod notifications;
 pub mod password;
 pub mod professional;
 pub(crate) mod requests_common;

@@ -75,5 +75,6 @@ pub(crate) async fn apply(
         &now,
     )
     .await?;
+    crate::notifications::on_transition(tx, state.id, action, note, &now).await?;
     Ok(to)
 }

@@ -196,6 +196,15 @@ pub async fn approve(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
         &now,
     )
     .await?;
+    crate::notifications::on_account(
+        &mut tx,
+        user_id,
+        "account.approved",
+        "Account approved",
+        "Your documents were checked: you can now accept jobs.",
+        &now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -237,6 +246,15 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
         "user",
         Some(user_id),
         &why,
+        &now,
+    )
+    .await?;
+    crate::notifications::on_account(
+        &mut tx,
+        user_id,
+        "account.rejected",
+        "Application not approved",
+        &format!("Reason: {why}"),
         &now,
     )
     .await?;
@@ -296,6 +314,15 @@ pub async fn block(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResu
         &now,
     )
     .await?;
+    crate::notifications::on_account(
+        &mut tx,
+        user_id,
+        "account.blocked",
+        "Account blocked",
+        &format!("Reason: {why}"),
+        &now,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user_id, released = released.len(), "user blocked");
     Ok(BlockOutcome {
@@ -348,6 +375,14 @@ async fn release_assigned(
                 Some("assigned"),
                 "requested",
                 Some(&note),
+                now,
+            )
+            .await?;
+            crate::notifications::on_transition(
+                tx,
+                id,
+                crate::lifecycle::Action::Release,
+                None,
                 now,
             )
             .await?;

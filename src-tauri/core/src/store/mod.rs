@@ -6,6 +6,7 @@ pub mod audit;
 pub mod customers;
 pub mod dashboard;
 pub mod exports;
+pub mod notifications;
 pub mod people;
 pub mod plans;
 pub mod professionals;

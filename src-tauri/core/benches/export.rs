@@ -1,0 +1,134 @@
+//! `cargo bench -p household-core --bench export`: generates 1,000,000 requests, exports the
+//! closed-requests report through the real export job, and compares it with the sqlite3 CLI
+//! (`sqlite3 -csv`) running the same join on the same file. Prints rows/s, peak RSS growth and
+//! the time ratio (targets: at most 1.2x the CLI, under 64 MiB of RSS growth).
+//! `HS_BENCH_REQUESTS=100000` for a quick look.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a bench may panic
+
+use household_core::domain::Role;
+use household_core::exports::{self, ExportFilters, ExportKind};
+use household_core::generator::{generate, GenSize};
+use household_core::store::exports::CLOSED_REQUESTS_SQL;
+use household_core::{Actor, App, AppConfig};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn status_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn main() {
+    let requests = std::env::var("HS_BENCH_REQUESTS")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let size = requests.map_or(GenSize::BENCH, GenSize::for_requests);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let app = rt
+        .block_on(App::open(AppConfig::new(dir.path().join("data"))))
+        .unwrap();
+    let report = rt.block_on(generate(&app, size)).unwrap();
+    println!(
+        "generated {} requests in {:.2} s",
+        report.requests,
+        report.elapsed_ms as f64 / 1000.0
+    );
+    let db = dir.path().join("data").join("household.sqlite3");
+    // Fold the WAL into the main file so both readers see the same thing.
+    rt.block_on(sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&app.pool))
+        .unwrap();
+
+    // Reference: the sqlite3 CLI running the same join, writing CSV to a file.
+    let cli_out = dir.path().join("cli.csv");
+    let mut cli_times = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let status = Command::new("sqlite3")
+            .arg("-csv")
+            .arg("-header")
+            .arg(&db)
+            .arg(CLOSED_REQUESTS_SQL)
+            .stdout(std::fs::File::create(&cli_out).unwrap())
+            .status()
+            .expect("sqlite3 CLI (apt-get install sqlite3)");
+        assert!(status.success());
+        cli_times.push(t.elapsed());
+    }
+    let cli = *cli_times.iter().min().unwrap();
+    let cli_rows = std::fs::read_to_string(&cli_out).unwrap().lines().count() - 1;
+
+    // The app's export job, three times; peak RSS growth measured from a reset high-water mark.
+    let admin = Actor {
+        user_id: 1,
+        role: Role::Admin,
+    };
+    let mut times = Vec::new();
+    let mut growth_kib = 0;
+    let mut rows = 0;
+    let mut bytes = 0;
+    for run in 0..3 {
+        let target = dir.path().join(format!("export-{run}.csv"));
+        let _ = std::fs::write("/proc/self/clear_refs", "5"); // reset VmHWM to the current RSS
+        let before = status_kib("VmRSS:");
+        let t = Instant::now();
+        let id = rt
+            .block_on(exports::start(
+                &app,
+                &admin,
+                ExportKind::ClosedRequests,
+                ExportFilters::default(),
+                target.clone(),
+            ))
+            .unwrap();
+        let job = loop {
+            let job = rt.block_on(exports::get(&app, &admin, id)).unwrap();
+            if !matches!(job.status.as_str(), "queued" | "running") {
+                break job;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        };
+        times.push(t.elapsed());
+        assert_eq!(job.status, "succeeded", "{job:?}");
+        growth_kib = growth_kib.max(status_kib("VmHWM:").saturating_sub(before));
+        rows = job.rows_written;
+        bytes = job.file_size.unwrap_or(0);
+    }
+    let ours = *times.iter().min().unwrap();
+    assert_eq!(rows as usize, cli_rows, "both wrote the same rows");
+    println!(
+        "closed-requests export: {rows} rows, {:.1} MiB",
+        bytes as f64 / 1048576.0
+    );
+    println!(
+        "  app export  best of 3 {:>7.3} s   {:>10.0} rows/s",
+        ours.as_secs_f64(),
+        rows as f64 / ours.as_secs_f64()
+    );
+    println!(
+        "  sqlite3 -csv best of 3 {:>6.3} s   {:>10.0} rows/s",
+        cli.as_secs_f64(),
+        rows as f64 / cli.as_secs_f64()
+    );
+    let ratio = ours.as_secs_f64() / cli.as_secs_f64();
+    println!(
+        "  ratio app/sqlite3 {ratio:.2}x (target <= 1.2x) {}",
+        if ratio <= 1.2 { "ok" } else { "OVER TARGET" }
+    );
+    let mib = growth_kib as f64 / 1024.0;
+    println!(
+        "  peak RSS growth during export {mib:.1} MiB (target < 64 MiB) {}",
+        if mib < 64.0 { "ok" } else { "OVER TARGET" }
+    );
+}

@@ -1,0 +1,177 @@
+//! Notifications: written to the outbox in the same transaction as every request transition
+//! and admin decision about a user; read by the in-app centre and shown as OS notifications.
+
+use crate::clock::{from_db, to_db};
+use crate::error::AppResult;
+use crate::lifecycle::Action;
+use crate::session::Actor;
+use crate::store::{self, notifications::NotificationRow};
+use crate::App;
+use serde::Serialize;
+use specta::Type;
+use sqlx::SqliteConnection;
+
+/// More unseen notifications than this are summarised into one OS notification.
+pub const SUMMARY_THRESHOLD: usize = 3;
+
+/// "Ravi Kumar" -> "Ravi K."
+pub fn short_name(full: &str) -> String {
+    let mut parts = full.split_whitespace();
+    match (parts.next(), parts.last()) {
+        (Some(first), Some(last)) => format!("{first} {}.", last.chars().next().unwrap_or(' ')),
+        (Some(first), None) => first.to_string(),
+        _ => full.to_string(),
+    }
+}
+
+fn day(stored: &str) -> String {
+    from_db(stored)
+        .map(|t| t.format("%-d %b").to_string())
+        .unwrap_or_else(|| stored.to_string())
+}
+
+/// Writes the notifications a transition causes (inside its transaction).
+pub(crate) async fn on_transition(
+    conn: &mut SqliteConnection,
+    request_id: i64,
+    action: Action,
+    note: Option<&str>,
+    now: &str,
+) -> AppResult<()> {
+    let Some(r) = store::requests::find(&mut *conn, request_id).await? else {
+        return Ok(());
+    };
+    let what = format!("{} on {}", r.service_name, day(&r.scheduled_for));
+    let pro = r
+        .professional_name
+        .as_deref()
+        .map(short_name)
+        .unwrap_or_else(|| "Your professional".into());
+    let customer = short_name(&r.customer_name);
+    let mut out: Vec<(i64, &str, String, String)> = Vec::new();
+    match action {
+        Action::Accept => out.push((
+            r.customer_id,
+            "request.assigned",
+            "Request accepted".into(),
+            format!("{what} accepted by {pro}"),
+        )),
+        Action::Complete => out.push((
+            r.customer_id,
+            "request.completed",
+            "Job completed".into(),
+            format!("{pro} completed {what}. Close it and leave a review."),
+        )),
+        Action::Close => {
+            if let Some(p) = r.professional_id {
+                let stars = r.rating.map(|s| format!(" ({s}★)")).unwrap_or_default();
+                out.push((
+                    p,
+                    "request.closed",
+                    "Job closed".into(),
+                    format!("{customer} closed {what}{stars}"),
+                ));
+            }
+        }
+        Action::Cancel => {
+            if let Some(p) = r.professional_id {
+                out.push((
+                    p,
+                    "request.cancelled",
+                    "Job cancelled".into(),
+                    format!("{customer} cancelled {what}"),
+                ));
+            }
+        }
+        Action::Reject => out.push((
+            r.customer_id,
+            "request.rejected",
+            "Request rejected".into(),
+            format!(
+                "{what} could not be served: {}",
+                note.unwrap_or("no professional is available")
+            ),
+        )),
+        Action::Release => out.push((
+            r.customer_id,
+            "request.reopened",
+            "Request open again".into(),
+            format!(
+                "{what} is waiting for a new professional: the assigned one is no longer available"
+            ),
+        )),
+    }
+    for (user, kind, title, body) in out {
+        store::notifications::insert(&mut *conn, user, kind, &title, &body, Some(request_id), now)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes a notification about an account decision (inside its transaction).
+pub(crate) async fn on_account(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    kind: &str,
+    title: &str,
+    body: &str,
+    now: &str,
+) -> AppResult<()> {
+    store::notifications::insert(conn, user_id, kind, title, body, None, now).await?;
+    Ok(())
+}
+
+/// The in-app notification centre's content.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct NotificationCentre {
+    pub unread: i64,
+    pub items: Vec<NotificationRow>,
+}
+
+/// What to show as OS notifications now: each one, or a summary when there are many.
+#[derive(Debug, Clone, Serialize, Type, PartialEq, Eq)]
+pub struct OsNotification {
+    pub title: String,
+    pub body: String,
+}
+
+/// The signed-in user's latest notifications and unread count.
+pub async fn centre(app: &App, actor: &Actor) -> AppResult<NotificationCentre> {
+    Ok(NotificationCentre {
+        unread: store::notifications::unread(&app.pool, actor.user_id).await?,
+        items: store::notifications::list(&app.pool, actor.user_id, 50).await?,
+    })
+}
+
+/// Marks one notification (or all with `None`) read.
+pub async fn mark_read(app: &App, actor: &Actor, id: Option<i64>) -> AppResult<()> {
+    store::notifications::mark_read(&app.pool, actor.user_id, id, &to_db(app.clock.now())).await?;
+    Ok(())
+}
+
+/// Claims the user's unshown notifications and turns them into OS notifications: one each,
+/// or a single summary when there are more than [`SUMMARY_THRESHOLD`] (no flood at login).
+pub async fn take_for_os(app: &App, actor: &Actor) -> AppResult<Vec<OsNotification>> {
+    let rows =
+        store::notifications::claim_unshown(&app.pool, actor.user_id, &to_db(app.clock.now()))
+            .await?;
+    Ok(summarise(&rows))
+}
+
+/// One OS notification per row, or one summary for many.
+pub fn summarise(rows: &[NotificationRow]) -> Vec<OsNotification> {
+    if rows.len() > SUMMARY_THRESHOLD {
+        let latest: Vec<&str> = rows.iter().rev().take(2).map(|r| r.body.as_str()).collect();
+        vec![OsNotification {
+            title: format!("{} new notifications", rows.len()),
+            body: format!("Latest: {}. Open the bell for the rest.", latest.join("; ")),
+        }]
+    } else {
+        rows.iter()
+            .map(|r| OsNotification {
+                title: r.title.clone(),
+                body: r.body.clone(),
+            })
+            .collect()
+    }
+}

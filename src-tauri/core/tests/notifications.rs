@@ -1,0 +1,233 @@
+//! The notification outbox: a row per affected user for every transition and account
+//! decision, in the same transaction; the centre; OS delivery without floods or repeats.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
+
+mod common;
+use chrono::{Duration, TimeZone, Utc};
+use common::*;
+use household_core::admin::people;
+use household_core::clock::Clock;
+use household_core::customer::{self, BookingInput, ReviewInput};
+use household_core::domain::Role;
+use household_core::notifications::{self, short_name};
+use household_core::professional;
+use household_core::{accounts, Actor};
+
+async fn kinds(t: &TestApp, user: i64) -> Vec<String> {
+    sqlx::query_scalar("SELECT kind FROM notifications WHERE user_id = $1 ORDER BY id")
+        .bind(user)
+        .fetch_all(&t.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn every_transition_and_decision_notifies_the_affected_user() {
+    let t = spawn_set_up_app().await;
+    let admin = Actor {
+        user_id: user_id(&t, "admin").await,
+        role: Role::Admin,
+    };
+    let svc = a_service(&t).await;
+    let cara = Actor {
+        user_id: registered_customer(&t, "cara").await.user_id,
+        role: Role::Customer,
+    };
+    let mut form = professional_form("ravi", svc);
+    form.full_name = "Ravi Kumar".into();
+    accounts::register_professional(&t, form).await.unwrap();
+    let ravi = Actor {
+        user_id: user_id(&t, "ravi").await,
+        role: Role::Professional,
+    };
+    people::approve(&t, &admin, ravi.user_id).await.unwrap();
+
+    // The visit is on 3 Dec.
+    let when = Utc
+        .with_ymd_and_hms(2026, 12, 3, 10, 0, 0)
+        .unwrap()
+        .to_rfc3339();
+    let book = || BookingInput {
+        service_id: svc,
+        scheduled_for: when.clone(),
+        address: None,
+        pincode: None,
+        remarks: String::new(),
+    };
+    let id = customer::book(&t, &cara, book()).await.unwrap();
+    professional::accept(&t, &ravi, id).await.unwrap();
+    professional::complete(&t, &ravi, id, None).await.unwrap();
+    customer::close(
+        &t,
+        &cara,
+        id,
+        Some(ReviewInput {
+            rating: 5,
+            comment: None,
+        }),
+    )
+    .await
+    .unwrap();
+    let id2 = customer::book(&t, &cara, book()).await.unwrap();
+    professional::accept(&t, &ravi, id2).await.unwrap();
+    customer::cancel(&t, &cara, id2).await.unwrap();
+    let id3 = customer::book(&t, &cara, book()).await.unwrap();
+    professional::accept(&t, &ravi, id3).await.unwrap();
+    people::block(&t, &admin, ravi.user_id, "No-shows")
+        .await
+        .unwrap();
+
+    assert_eq!(
+        kinds(&t, cara.user_id).await,
+        vec![
+            "request.assigned",
+            "request.completed",
+            "request.assigned",
+            "request.assigned",
+            "request.reopened"
+        ]
+    );
+    assert_eq!(
+        kinds(&t, ravi.user_id).await,
+        vec![
+            "account.approved",
+            "request.closed",
+            "request.cancelled",
+            "account.blocked"
+        ]
+    );
+    let body: String =
+        sqlx::query_scalar("SELECT body FROM notifications WHERE user_id = $1 ORDER BY id LIMIT 1")
+            .bind(cara.user_id)
+            .fetch_one(&t.pool)
+            .await
+            .unwrap();
+    assert_eq!(body, "Plumbing on 3 Dec accepted by Ravi K.");
+    let closed: String =
+        sqlx::query_scalar("SELECT body FROM notifications WHERE kind = 'request.closed'")
+            .fetch_one(&t.pool)
+            .await
+            .unwrap();
+    assert!(closed.ends_with("(5★)"), "{closed}");
+}
+
+#[tokio::test]
+async fn a_failed_transition_writes_no_notification() {
+    let t = spawn_set_up_app().await;
+    let admin = Actor {
+        user_id: user_id(&t, "admin").await,
+        role: Role::Admin,
+    };
+    let svc = a_service(&t).await;
+    let cara = Actor {
+        user_id: registered_customer(&t, "cara").await.user_id,
+        role: Role::Customer,
+    };
+    accounts::register_professional(&t, professional_form("ravi", svc))
+        .await
+        .unwrap();
+    let ravi = Actor {
+        user_id: user_id(&t, "ravi").await,
+        role: Role::Professional,
+    };
+    people::approve(&t, &admin, ravi.user_id).await.unwrap();
+    let id = customer::book(
+        &t,
+        &cara,
+        BookingInput {
+            service_id: svc,
+            scheduled_for: (t.clock.now() + Duration::days(1)).to_rfc3339(),
+            address: None,
+            pincode: None,
+            remarks: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(professional::complete(&t, &ravi, id, None).await.is_err());
+    assert!(customer::close(
+        &t,
+        &cara,
+        id,
+        Some(ReviewInput {
+            rating: 5,
+            comment: None
+        })
+    )
+    .await
+    .is_err());
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE request_id = $1")
+        .bind(id)
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+    assert_eq!(count, 0);
+}
+
+#[tokio::test]
+async fn centre_read_marks_and_os_delivery_without_floods_or_repeats() {
+    let t = spawn_set_up_app().await;
+    let cara = Actor {
+        user_id: registered_customer(&t, "cara").await.user_id,
+        role: Role::Customer,
+    };
+    for i in 0..5 {
+        household_core::store::notifications::insert(
+            &t.pool,
+            cara.user_id,
+            "test",
+            &format!("T{i}"),
+            &format!("B{i}"),
+            None,
+            "2026-11-21T09:00:00Z",
+        )
+        .await
+        .unwrap();
+    }
+    // Away for a while: five waiting become one summary, then nothing is shown twice.
+    let os = notifications::take_for_os(&t, &cara).await.unwrap();
+    assert_eq!(os.len(), 1);
+    assert_eq!(os[0].title, "5 new notifications");
+    assert!(os[0].body.contains("B4"));
+    assert!(notifications::take_for_os(&t, &cara)
+        .await
+        .unwrap()
+        .is_empty());
+    household_core::store::notifications::insert(
+        &t.pool,
+        cara.user_id,
+        "test",
+        "One",
+        "Just one",
+        None,
+        "2026-11-21T09:00:00Z",
+    )
+    .await
+    .unwrap();
+    let os = notifications::take_for_os(&t, &cara).await.unwrap();
+    assert_eq!(
+        os.iter().map(|o| o.body.as_str()).collect::<Vec<_>>(),
+        vec!["Just one"]
+    );
+
+    let centre = notifications::centre(&t, &cara).await.unwrap();
+    assert_eq!((centre.unread, centre.items.len()), (6, 6));
+    notifications::mark_read(&t, &cara, Some(centre.items[0].id))
+        .await
+        .unwrap();
+    assert_eq!(notifications::centre(&t, &cara).await.unwrap().unread, 5);
+    // Someone else's id changes nothing.
+    let other = Actor {
+        user_id: registered_customer(&t, "olga").await.user_id,
+        role: Role::Customer,
+    };
+    notifications::mark_read(&t, &other, Some(centre.items[1].id))
+        .await
+        .unwrap();
+    assert_eq!(notifications::centre(&t, &cara).await.unwrap().unread, 5);
+    notifications::mark_read(&t, &cara, None).await.unwrap();
+    assert_eq!(notifications::centre(&t, &cara).await.unwrap().unread, 0);
+    assert_eq!(short_name("Ravi Kumar"), "Ravi K.");
+    assert_eq!(short_name("Madonna"), "Madonna");
+}
