@@ -130,6 +130,35 @@ export function formatRating(avg: number | null | undefined): string {
   return avg === null || avg === undefined ? "—" : avg.toFixed(1);
 }
 
+/**
+ * A short elapsed time: 1400 → "1.4 s", 3000 → "3 s", 42000 → "42 s", 125000 → "2 min 5 s",
+ * 3_720_000 → "1 h 2 min"; under a second (stored timestamps have whole seconds) → "< 1 s".
+ */
+export function formatElapsed(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 1000) return "< 1 s";
+  if (ms < 10_000) {
+    const tenths = Math.round(ms / 100) / 10;
+    return `${Number.isInteger(tenths) ? tenths : tenths.toFixed(1)} s`;
+  }
+  const secs = Math.round(ms / 1000);
+  if (secs < 60) return `${secs} s`;
+  if (secs < 3600) {
+    const m = Math.floor(secs / 60);
+    const s = secs % 60;
+    return s === 0 ? `${m} min` : `${m} min ${s} s`;
+  }
+  const h = Math.floor(secs / 3600);
+  const m = Math.floor((secs % 3600) / 60);
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** The time between two stored timestamps, or null when either is missing or malformed. */
+export function elapsedBetween(start: string | null | undefined, end: string | null | undefined): number | null {
+  const a = parseDate(start);
+  const b = parseDate(end);
+  return a && b ? Math.max(0, b.getTime() - a.getTime()) : null;
+}
+
 /** 1536 → "1.5 KB". */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -143,7 +172,6 @@ export function formatBytes(bytes: number): string {
   return `${value.toFixed(value < 10 ? 1 : 0)} ${units[i]}`;
 }
 
-/** "Showing 1–20 of 57" for a 1-based page. */
 /** "Showing 21–40 of 57"; with `capped` the total is a lower bound ("of 1,000+"). */
 export function showingRange(page: number, perPage: number, total: number, capped = false): string {
   if (total <= 0) return "No results";
@@ -184,7 +212,16 @@ export const ROLE_COLOR: Record<string, BsColor> = {
   customer: "primary",
 };
 
-export type StatusKind = "request" | "user" | "verification" | "role";
+/** Export jobs: queued → running → succeeded | failed | cancelled. */
+export const EXPORT_STATUS_COLOR: Record<string, BsColor> = {
+  queued: "secondary",
+  running: "primary",
+  succeeded: "success",
+  failed: "danger",
+  cancelled: "warning",
+};
+
+export type StatusKind = "request" | "user" | "verification" | "role" | "export";
 
 /** The Bootstrap colour of a status; "light" for anything unknown. */
 export function statusColor(kind: StatusKind, value: string | null | undefined): BsColor {
@@ -196,7 +233,9 @@ export function statusColor(kind: StatusKind, value: string | null | undefined):
         ? USER_STATUS_COLOR
         : kind === "verification"
           ? VERIFICATION_COLOR
-          : ROLE_COLOR;
+          : kind === "export"
+            ? EXPORT_STATUS_COLOR
+            : ROLE_COLOR;
   return table[value] ?? "light";
 }
 

@@ -9,6 +9,7 @@ import App from "./App.vue";
 import { commands } from "./bindings";
 import { call, setFailureHandler } from "./api";
 import { createActivityTracker, installActivityListeners } from "./activity";
+import { listenForExportFinished } from "./exports";
 import { createAppRouter } from "./router";
 import { session, setUser } from "./session";
 import { handleFailure, listenForSessionEnd, loadSettings, loadStatus, useRouterForShell } from "./shell";
@@ -23,6 +24,8 @@ async function start() {
 
   await Promise.all([loadSettings(), loadStatus()]);
   void listenForSessionEnd();
+  // Admins get a toast when a background export ends, whichever page they are on.
+  void listenForExportFinished();
 
   const tracker = createActivityTracker({
     isSignedIn: () => session.user !== null,

@@ -18,6 +18,7 @@ import PeoplePage from "./pages/admin/PeoplePage.vue";
 import PersonDetailPage from "./pages/admin/PersonDetailPage.vue";
 import RequestsPage from "./pages/admin/RequestsPage.vue";
 import RequestDetailPage from "./pages/admin/RequestDetailPage.vue";
+import ExportsPage from "./pages/admin/ExportsPage.vue";
 import FindServicesPage from "./pages/customer/FindServicesPage.vue";
 import MyRequestsPage from "./pages/customer/MyRequestsPage.vue";
 import CustomerRequestDetailPage from "./pages/customer/RequestDetailPage.vue";
@@ -80,6 +81,11 @@ export const routes: RouteRecordRaw[] = [
     path: "/admin/requests/:id(\\d+)",
     component: RequestDetailPage,
     meta: { access: { role: "admin" }, layout: "app", title: "Request" },
+  },
+  {
+    path: "/admin/exports",
+    component: ExportsPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Exports" },
   },
   {
     path: "/professional",

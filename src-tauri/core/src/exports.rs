@@ -490,10 +490,11 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
     while let Some(row) = rows.try_next().await? {
         write_row(&mut writer, job.kind, &row, &mut scratch)?;
         written += 1;
+        // A cancel is noticed within a few hundred rows; progress is saved less often.
+        if written % 256 == 0 && job.cancel.load(Ordering::Relaxed) {
+            return Ok(Outcome::Cancelled { rows: written });
+        }
         if written % PROGRESS_EVERY == 0 {
-            if job.cancel.load(Ordering::Relaxed) {
-                return Ok(Outcome::Cancelled { rows: written });
-            }
             store::exports::progress(&job.pool, job.id, written).await?;
         }
     }
@@ -538,8 +539,8 @@ pub async fn cancel(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
     let job = get(app, actor, id).await?;
     if !matches!(job.status.as_str(), "queued" | "running") || !app.exports.cancel(id) {
         return Err(AppError::Conflict(format!(
-            "This export is {} and cannot be cancelled.",
-            job.status
+            "This export {} and cannot be cancelled.",
+            ended(&job.status)
         )));
     }
     Ok(())
@@ -551,6 +552,16 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<ExportJobRow> {
     store::exports::get(&app.pool, id)
         .await?
         .ok_or_else(|| AppError::NotFound("That export does not exist.".into()))
+}
+
+/// "has finished", "failed", "was cancelled", "is still running" for messages.
+fn ended(status: &str) -> &'static str {
+    match status {
+        "succeeded" => "has already finished",
+        "failed" => "failed",
+        "cancelled" => "was cancelled",
+        _ => "is still running",
+    }
 }
 
 /// Export history, newest first.
@@ -574,7 +585,8 @@ pub async fn file_of(app: &App, actor: &Actor, id: i64) -> AppResult<PathBuf> {
             "The exported file has been moved or deleted.".into(),
         )),
         (status, _) => Err(AppError::Conflict(format!(
-            "This export is {status}: there is no file to open."
+            "This export {}: there is no file to open.",
+            ended(status)
         ))),
     }
 }
