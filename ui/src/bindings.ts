@@ -315,7 +315,8 @@ async adminDashboard() : Promise<Result<Dashboard, ApiError>> {
 }
 },
 /**
- * The signed-in user's latest notifications and unread count.
+ * The signed-in user's latest notifications and unread count. Not counted as activity:
+ * the bell refreshes in the background and must not keep an idle session alive.
  */
 async notificationsCentre() : Promise<Result<NotificationCentre, ApiError>> {
     try {

@@ -10,6 +10,7 @@ import { commands } from "./bindings";
 import { call, setFailureHandler } from "./api";
 import { createActivityTracker, installActivityListeners } from "./activity";
 import { listenForExportFinished } from "./exports";
+import { listenForNotifications, startNotificationCentre } from "./notifications";
 import { createAppRouter } from "./router";
 import { session, setUser } from "./session";
 import { handleFailure, listenForSessionEnd, loadSettings, loadStatus, useRouterForShell } from "./shell";
@@ -26,6 +27,9 @@ async function start() {
   void listenForSessionEnd();
   // Admins get a toast when a background export ends, whichever page they are on.
   void listenForExportFinished();
+  // The navbar bell: refreshed on sign-in, on `notifications-changed` and every minute.
+  void listenForNotifications();
+  startNotificationCentre();
 
   const tracker = createActivityTracker({
     isSignedIn: () => session.user !== null,

@@ -27,6 +27,10 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
+    // RUST_LOG=household_core=debug shows the generator's step timings.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .try_init();
     let requests = std::env::var("HS_BENCH_REQUESTS")
         .ok()
         .and_then(|v| v.parse().ok());

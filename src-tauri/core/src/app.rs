@@ -140,6 +140,16 @@ impl App {
     /// against the database on every command, so a block takes effect at once). Counts as
     /// activity.
     pub async fn actor(&self) -> AppResult<Actor> {
+        self.checked_actor(true).await
+    }
+
+    /// Like [`App::actor`] (same checks) but not counted as activity: for background
+    /// refreshes (the notification bell) that must not keep an idle session alive.
+    pub async fn actor_passive(&self) -> AppResult<Actor> {
+        self.checked_actor(false).await
+    }
+
+    async fn checked_actor(&self, activity: bool) -> AppResult<Actor> {
         let idle_minutes = self.idle_timeout_secs().div_ceil(60);
         if self.expire_idle().is_some() {
             return Err(AppError::Unauthorized(format!(
@@ -164,12 +174,14 @@ impl App {
                 return Err(AppError::Unauthorized("Please sign in to continue.".into()));
             }
         }
-        let now = self.clock.now();
-        self.session.with(|s| {
-            if let Some(live) = s.as_mut() {
-                live.last_seen = now;
-            }
-        });
+        if activity {
+            let now = self.clock.now();
+            self.session.with(|s| {
+                if let Some(live) = s.as_mut() {
+                    live.last_seen = now;
+                }
+            });
+        }
         Ok(Actor {
             user_id: view.user_id,
             role: view.role,

@@ -89,3 +89,19 @@ async fn touch_reports_the_current_timeout() {
     t.set_idle_timeout_secs(300);
     assert_eq!(t.touch().await.unwrap().idle_timeout_secs, 300);
 }
+
+#[tokio::test]
+async fn passive_checks_do_not_keep_an_idle_session_alive() {
+    let t = spawn_set_up_app().await;
+    t.set_idle_timeout_secs(60);
+    login(&t, "admin", PASSWORD).await.unwrap();
+    for _ in 0..5 {
+        t.clock.advance(Duration::seconds(11));
+        assert!(t.actor_passive().await.is_ok());
+    }
+    t.clock.advance(Duration::seconds(6));
+    assert_eq!(
+        t.actor_passive().await.unwrap_err().code(),
+        ErrorCode::Unauthorized
+    );
+}

@@ -5,11 +5,12 @@ use household_core::notifications::{self, NotificationCentre};
 use household_core::App;
 use tauri::State;
 
-/// The signed-in user's latest notifications and unread count.
+/// The signed-in user's latest notifications and unread count. Not counted as activity:
+/// the bell refreshes in the background and must not keep an idle session alive.
 #[tauri::command]
 #[specta::specta]
 pub async fn notifications_centre(app: State<'_, App>) -> CmdResult<NotificationCentre> {
-    let actor = app.actor().await?;
+    let actor = app.actor_passive().await?;
     Ok(notifications::centre(&app, &actor).await?)
 }
 

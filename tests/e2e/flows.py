@@ -1,0 +1,86 @@
+"""Multi-step user flows shared by the e2e tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from helpers import DEFAULT_TIMEOUT, App, sel
+
+
+@dataclass(frozen=True)
+class Person:
+    fullname: str
+    username: str
+    email: str
+    password: str
+
+
+ADMIN = Person("Asha Admin", "admin", "admin@example.com", "Admin-Passw0rd!")
+CUSTOMER = Person("Carla Customer", "carla", "carla@example.com", "Carla-Passw0rd!")
+CUSTOMER_PHONE = "9876543210"
+CUSTOMER_ADDRESS = "12 Lake View Road, Springfield"
+CUSTOMER_PINCODE = "560001"
+
+
+def create_admin(app: App, admin: Person = ADMIN) -> None:
+    """First-run screen → admin account → admin home."""
+    app.wait("setup-username")
+    app.fill(
+        setup_fullname=admin.fullname,
+        setup_username=admin.username,
+        setup_email=admin.email,
+        setup_password=admin.password,
+        setup_password_confirm=admin.password,
+    )
+    app.click("setup-submit")
+    app.wait_text("home-title", "Admin")
+
+
+def logout(app: App) -> None:
+    app.click("nav-logout")
+    app.wait("login-identifier")
+
+
+def login(app: App, identifier: str, password: str) -> None:
+    app.type("login-identifier", identifier)
+    app.type("login-password", password)
+    app.click("login-submit")
+
+
+def login_expect_home(app: App, identifier: str, password: str, role: str) -> None:
+    login(app, identifier, password)
+    app.wait_text("home-title", role)
+
+
+def login_expect_error(app: App, identifier: str, password: str) -> str:
+    """Submit a failing login and return the error text of *this* attempt.
+
+    The login page drops its error alert when a new attempt starts (v-if), so an alert
+    left from an earlier attempt must go stale before the new one is read.
+    """
+    old = app.driver.find_elements(*sel("login-error"))
+    login(app, identifier, password)
+    if old:
+        WebDriverWait(app.driver, DEFAULT_TIMEOUT).until(EC.staleness_of(old[0]))
+    return app.wait("login-error").text.strip()
+
+
+def register_customer(app: App, customer: Person = CUSTOMER) -> None:
+    """Login screen → customer registration → customer home."""
+    app.click("link-register-customer")
+    app.wait("reg-username")
+    app.fill(
+        reg_fullname=customer.fullname,
+        reg_username=customer.username,
+        reg_email=customer.email,
+        reg_password=customer.password,
+        reg_password_confirm=customer.password,
+        reg_phone=CUSTOMER_PHONE,
+        reg_address=CUSTOMER_ADDRESS,
+        reg_pincode=CUSTOMER_PINCODE,
+    )
+    app.click("reg-submit")
+    app.wait_text("home-title", "Customer")

@@ -1,0 +1,220 @@
+// The in-app notification centre (the navbar bell): a reactive mirror of Rust's
+// `notificationsCentre()`, refreshed on sign-in, on the Rust `notifications-changed` event,
+// when the panel opens and every minute as a fallback; cleared on sign-out. Rust decides
+// what is a notification and shows the OS notifications itself.
+//
+// Idle sessions: `notificationsCentre` counts as activity on the Rust side, so the background
+// refreshes (event, poll) must not keep an idle session alive. They run at once only when the
+// user did something in the last few seconds; otherwise the centre is marked stale and
+// reloaded at the next real activity (the OS notification has told the user meanwhile).
+import { effectScope, reactive, watch } from "vue";
+import { listen } from "@tauri-apps/api/event";
+import { installActivityListeners } from "./activity";
+import { commands, type NotificationRow, type Role } from "./bindings";
+import { call } from "./api";
+import { session } from "./session";
+
+/** Event Rust emits (payload: how many new ones) when notifications were delivered. */
+export const NOTIFICATIONS_CHANGED_EVENT = "notifications-changed";
+
+/** Fallback refresh while signed in, in case an event was missed. */
+export const NOTIFICATIONS_POLL_MS = 60_000;
+
+/** A background refresh runs at once only this soon after the user's last activity. */
+export const RECENT_ACTIVITY_MS = 10_000;
+
+export interface NotificationState {
+  unread: number;
+  /** Latest first, as Rust sends them (at most 50). */
+  items: NotificationRow[];
+  /** The centre has answered at least once since sign-in. */
+  loaded: boolean;
+  loading: boolean;
+  /** The last refresh failed (shown in the panel only while there is nothing to show). */
+  error: string | null;
+}
+
+export const notifications = reactive<NotificationState>({
+  unread: 0,
+  items: [],
+  loaded: false,
+  loading: false,
+  error: null,
+});
+
+// Responses to requests started before a sign-out (or an older refresh) are dropped.
+let generation = 0;
+let requestSeq = 0;
+let appliedSeq = 0;
+let inFlight = 0;
+
+// Background refreshes waiting for user activity (see the top of the file).
+let lastActivityAt = Date.now();
+let stale = false;
+
+/** "99+" above 99; "" at 0 (no badge). */
+export function badgeText(unread: number): string {
+  if (unread <= 0) return "";
+  return unread > 99 ? "99+" : String(unread);
+}
+
+/** Where a notification about request `requestId` leads for `role`; null when nowhere. */
+export function notificationRoute(role: Role, requestId: number | null): string | null {
+  if (requestId === null) return null;
+  switch (role) {
+    case "customer":
+      return `/customer/requests/${requestId}`;
+    case "professional":
+      // No per-job page: the jobs list has every assigned request.
+      return "/professional/jobs";
+    case "admin":
+      return `/admin/requests/${requestId}`;
+    default:
+      return null;
+  }
+}
+
+/** Reloads the centre (no toast on failure: it runs in the background). No-op when signed out. */
+export async function refreshNotifications(): Promise<void> {
+  if (!session.user) return;
+  const gen = generation;
+  const seq = ++requestSeq;
+  inFlight++;
+  notifications.loading = true;
+  try {
+    const centre = await call(commands.notificationsCentre(), { toast: false });
+    if (gen !== generation || seq < appliedSeq) return;
+    appliedSeq = seq;
+    notifications.unread = Math.max(0, centre.unread);
+    notifications.items = centre.items;
+    notifications.loaded = true;
+    notifications.error = null;
+  } catch (err) {
+    if (gen === generation) notifications.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    inFlight--;
+    if (gen === generation && inFlight === 0) notifications.loading = false;
+  }
+}
+
+function nowIso(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, "Z");
+}
+
+/** Marks one notification read (at once on screen; the centre is reloaded if Rust refuses). */
+export async function markNotificationRead(id: number): Promise<void> {
+  const item = notifications.items.find((n) => n.id === id);
+  if (item && item.read_at === null) {
+    item.read_at = nowIso();
+    notifications.unread = Math.max(0, notifications.unread - 1);
+  }
+  try {
+    await call(commands.notificationsMarkRead(id));
+  } catch {
+    // Toasted by the global handler; show the real state again.
+    await refreshNotifications();
+  }
+}
+
+/** Marks every notification read. */
+export async function markAllNotificationsRead(): Promise<void> {
+  const stamp = nowIso();
+  for (const n of notifications.items) if (n.read_at === null) n.read_at = stamp;
+  notifications.unread = 0;
+  try {
+    await call(commands.notificationsMarkRead(null));
+  } catch {
+    await refreshNotifications();
+  }
+}
+
+/** Forgets everything (sign-out); answers still on their way are ignored. */
+export function clearNotifications(): void {
+  generation++;
+  stale = false;
+  notifications.unread = 0;
+  notifications.items = [];
+  notifications.loaded = false;
+  notifications.loading = false;
+  notifications.error = null;
+}
+
+/**
+ * A refresh nobody asked for (event, poll): now if the user is active, else at their next
+ * activity, so that it never keeps an idle session alive.
+ */
+export function backgroundRefresh(now: number = Date.now()): void {
+  if (!session.user) return;
+  if (now - lastActivityAt <= RECENT_ACTIVITY_MS) {
+    stale = false;
+    void refreshNotifications();
+  } else {
+    stale = true;
+  }
+}
+
+/** The user did something (pointer, key, wheel): run a refresh that was put off. */
+export function noteNotificationActivity(now: number = Date.now()): void {
+  lastActivityAt = now;
+  if (stale && session.user) {
+    stale = false;
+    void refreshNotifications();
+  }
+}
+
+/** A background refresh is waiting for activity. */
+export function notificationsStale(): boolean {
+  return stale;
+}
+
+/** What the `notifications-changed` event does. */
+export function handleNotificationsChanged(): void {
+  backgroundRefresh();
+}
+
+/** Installed once at start-up, next to `session-ended`. */
+export async function listenForNotifications(): Promise<void> {
+  try {
+    await listen<number>(NOTIFICATIONS_CHANGED_EVENT, () => handleNotificationsChanged());
+  } catch {
+    // Not running inside Tauri (plain browser preview): the poll still refreshes.
+  }
+}
+
+/**
+ * Follows the session: refresh on sign-in (or at start when already signed in) and every
+ * `pollMs` while signed in; clear and stop on sign-out. Watches user activity on
+ * `activityTarget` for the refreshes put off while idle. Returns a function stopping it all.
+ */
+export function startNotificationCentre(
+  pollMs: number = NOTIFICATIONS_POLL_MS,
+  activityTarget: EventTarget = window,
+): () => void {
+  const removeActivity = installActivityListeners(() => noteNotificationActivity(), activityTarget);
+  let timer: ReturnType<typeof setInterval> | null = null;
+  const stopPolling = () => {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+  };
+  const scope = effectScope(true);
+  scope.run(() => {
+    watch(
+      () => session.user?.user_id ?? null,
+      (userId) => {
+        stopPolling();
+        clearNotifications();
+        if (userId === null) return;
+        // Signing in (or starting signed in) is activity of its own.
+        lastActivityAt = Date.now();
+        void refreshNotifications();
+        timer = setInterval(() => backgroundRefresh(), pollMs);
+      },
+      { immediate: true },
+    );
+  });
+  return () => {
+    scope.stop();
+    stopPolling();
+    removeActivity();
+  };
+}
