@@ -263,6 +263,35 @@ fn spawn_notification_delivery(handle: tauri::AppHandle) {
     });
 }
 
+/// Sends due emails every 30 s. SMTP settings are not configurable yet, so mail goes to the
+/// outbox folder (`<data dir>/outbox/*.eml`) where it is visible and nothing is lost.
+fn spawn_email_sender(handle: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            let app = handle.state::<App>();
+            let mailer = match household_core::email::Mailer::outbox(&app) {
+                Ok(m) => m,
+                Err(e) => {
+                    tracing::error!(error = %e, "no mail transport");
+                    continue;
+                }
+            };
+            match household_core::email::send_due(&app, &mailer, 50).await {
+                Ok(r) if r.sent + r.retried + r.failed > 0 => tracing::info!(
+                    sent = r.sent,
+                    retried = r.retried,
+                    failed = r.failed,
+                    "email pass"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "email pass failed"),
+            }
+        }
+    });
+}
+
 /// Starts the desktop app.
 pub fn run() {
     tracing_subscriber::fmt()
@@ -306,12 +335,22 @@ pub fn run() {
                 ),
                 Err(e) => tracing::error!(error = %e, "could not recover interrupted exports"),
             }
+            match tauri::async_runtime::block_on(household_core::email::recover_interrupted(&core))
+            {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(
+                    emails = n,
+                    "emails interrupted mid-send were marked failed (not re-sent)"
+                ),
+                Err(e) => tracing::error!(error = %e, "could not recover interrupted emails"),
+            }
             let export_events = core.exports.subscribe();
             app.manage(core);
             app.manage(prefs);
             spawn_idle_watcher(handle.clone());
             spawn_export_announcer(handle.clone(), export_events);
-            spawn_notification_delivery(handle);
+            spawn_notification_delivery(handle.clone());
+            spawn_email_sender(handle);
             Ok(())
         })
         .run(tauri::generate_context!());

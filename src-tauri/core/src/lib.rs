@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod documents;
 pub mod domain;
+pub mod email;
 pub mod error;
 pub mod exports;
 pub mod generator;

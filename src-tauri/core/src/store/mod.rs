@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod customers;
 pub mod dashboard;
+pub mod email;
 pub mod exports;
 pub mod notifications;
 pub mod people;
