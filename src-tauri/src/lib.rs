@@ -292,6 +292,26 @@ fn spawn_email_sender(handle: tauri::AppHandle) {
     });
 }
 
+/// Runs the scheduled reports and reminders: once at start-up (catching up on a missed
+/// period) and then every minute; `job_runs` makes each period run once.
+fn spawn_scheduler(handle: tauri::AppHandle) {
+    use chrono::Offset;
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let schedule = household_core::scheduler::Schedule {
+                offset: chrono::Local::now().offset().fix(),
+                ..Default::default()
+            };
+            let app = handle.state::<App>();
+            if let Err(e) = household_core::scheduler::run_due(&app, &schedule).await {
+                tracing::warn!(error = %e, "scheduled jobs failed");
+            }
+        }
+    });
+}
+
 /// Starts the desktop app.
 pub fn run() {
     tracing_subscriber::fmt()
@@ -350,7 +370,8 @@ pub fn run() {
             spawn_idle_watcher(handle.clone());
             spawn_export_announcer(handle.clone(), export_events);
             spawn_notification_delivery(handle.clone());
-            spawn_email_sender(handle);
+            spawn_email_sender(handle.clone());
+            spawn_scheduler(handle);
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod password;
 pub mod professional;
 pub(crate) mod requests_common;
+pub mod scheduler;
 pub mod session;
 pub mod settings;
 pub mod store;
