@@ -81,6 +81,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::admin::admin_list_requests,
         commands::admin::admin_request_detail,
         commands::admin::admin_dashboard,
+        commands::settings::admin_set_smtp_password,
+        commands::settings::admin_send_test_email,
+        commands::jobs::admin_job_runs,
+        commands::jobs::admin_run_job_now,
+        commands::jobs::admin_email_queue,
         commands::notifications::notifications_centre,
         commands::notifications::notifications_mark_read,
         commands::exports::admin_start_export,
@@ -243,7 +248,8 @@ fn spawn_notification_delivery(handle: tauri::AppHandle) {
             if batch.is_empty() {
                 continue;
             }
-            for n in &batch {
+            let enabled = handle.state::<prefs::Prefs>().get().notifications_enabled;
+            for n in batch.iter().filter(|_| enabled) {
                 // A denied permission or a missing notification daemon must not break the app:
                 // the in-app centre still has everything; the failure is logged.
                 if let Err(e) = handle
@@ -263,7 +269,7 @@ fn spawn_notification_delivery(handle: tauri::AppHandle) {
     });
 }
 
-/// Sends due emails every 30 s. SMTP settings are not configurable yet, so mail goes to the
+/// Sends due emails every 30 s: through SMTP when configured in Settings, else to the
 /// outbox folder (`<data dir>/outbox/*.eml`) where it is visible and nothing is lost.
 fn spawn_email_sender(handle: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
@@ -271,7 +277,11 @@ fn spawn_email_sender(handle: tauri::AppHandle) {
         loop {
             tick.tick().await;
             let app = handle.state::<App>();
-            let mailer = match household_core::email::Mailer::outbox(&app) {
+            let mailer = match prefs::mailer(
+                &app,
+                &handle.state::<prefs::Prefs>(),
+                &handle.state::<prefs::MailSecret>(),
+            ) {
                 Ok(m) => m,
                 Err(e) => {
                     tracing::error!(error = %e, "no mail transport");
@@ -292,18 +302,25 @@ fn spawn_email_sender(handle: tauri::AppHandle) {
     });
 }
 
+/// The schedule from the preferences, in this machine's local time.
+pub fn schedule(prefs: &prefs::Prefs) -> household_core::scheduler::Schedule {
+    use chrono::Offset;
+    let settings = prefs.get();
+    let default = household_core::scheduler::Schedule::default();
+    household_core::scheduler::Schedule {
+        offset: chrono::Local::now().offset().fix(),
+        reminder_time: settings.reminder().unwrap_or(default.reminder_time),
+    }
+}
+
 /// Runs the scheduled reports and reminders: once at start-up (catching up on a missed
 /// period) and then every minute; `job_runs` makes each period run once.
 fn spawn_scheduler(handle: tauri::AppHandle) {
-    use chrono::Offset;
     tauri::async_runtime::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;
-            let schedule = household_core::scheduler::Schedule {
-                offset: chrono::Local::now().offset().fix(),
-                ..Default::default()
-            };
+            let schedule = schedule(&handle.state::<prefs::Prefs>());
             let app = handle.state::<App>();
             if let Err(e) = household_core::scheduler::run_due(&app, &schedule).await {
                 tracing::warn!(error = %e, "scheduled jobs failed");
@@ -367,6 +384,7 @@ pub fn run() {
             let export_events = core.exports.subscribe();
             app.manage(core);
             app.manage(prefs);
+            app.manage(prefs::MailSecret::default());
             spawn_idle_watcher(handle.clone());
             spawn_export_announcer(handle.clone(), export_events);
             spawn_notification_delivery(handle.clone());

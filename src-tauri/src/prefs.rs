@@ -9,6 +9,35 @@ use tauri_plugin_store::{Store, StoreExt};
 
 const KEY: &str = "settings";
 
+/// The SMTP password: kept in memory for this run of the app only, never written to disk
+/// (the preferences file is plain JSON and no OS keyring is available on every terminal).
+#[derive(Default)]
+pub struct MailSecret(Mutex<Option<String>>);
+
+impl MailSecret {
+    /// Replaces the password (`None` forgets it).
+    pub fn set(&self, password: Option<String>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = password.filter(|p| !p.is_empty());
+    }
+
+    /// The password, if entered since the app started.
+    pub fn get(&self) -> Option<String> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+/// The mailer the settings call for: SMTP when configured, else the outbox folder.
+pub fn mailer(
+    app: &household_core::App,
+    prefs: &Prefs,
+    secret: &MailSecret,
+) -> AppResult<household_core::email::Mailer> {
+    match prefs.get().smtp {
+        Some(smtp) => household_core::email::Mailer::smtp(smtp, secret.get()),
+        None => household_core::email::Mailer::outbox(app),
+    }
+}
+
 /// The preferences of this terminal, cached in memory and saved through the store plugin.
 pub struct Prefs {
     current: Mutex<Settings>,
@@ -40,18 +69,21 @@ impl Prefs {
 
     /// The current preferences.
     pub fn get(&self) -> Settings {
-        *self.current.lock().unwrap_or_else(|p| p.into_inner())
+        self.current
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Stores new preferences (already authorised and validated by the core).
     pub fn save(&self, new: Settings) -> AppResult<Settings> {
         if let Some(store) = &self.store {
-            store.set(KEY, serde_json::to_value(new).map_err(AppError::internal)?);
+            store.set(KEY, serde_json::to_value(&new).map_err(AppError::internal)?);
             store
                 .save()
                 .map_err(|e| AppError::internal(format!("saving settings: {e}")))?;
         }
-        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = new;
+        *self.current.lock().unwrap_or_else(|p| p.into_inner()) = new.clone();
         Ok(new)
     }
 }

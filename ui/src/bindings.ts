@@ -315,6 +315,61 @@ async adminDashboard() : Promise<Result<Dashboard, ApiError>> {
 }
 },
 /**
+ * Remembers the SMTP password for this run of the app only (never written to disk).
+ */
+async adminSetSmtpPassword(password: string | null) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_set_smtp_password", { password }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sends a test email now through the configured transport (its own timeout applies).
+ */
+async adminSendTestEmail(to: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_send_test_email", { to }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Recorded scheduled-job runs, newest first.
+ */
+async adminJobRuns() : Promise<Result<JobRunRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_job_runs") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Runs a job now for its due period (refused if it already ran for that period).
+ */
+async adminRunJobNow(job: Job) : Promise<Result<JobRunRow, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_run_job_now", { job }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The email queue with statuses and errors, newest first.
+ */
+async adminEmailQueue() : Promise<Result<EmailRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_email_queue") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The signed-in user's latest notifications and unread count. Not counted as activity:
  * the bell refreshes in the background and must not keep an idle session alive.
  */
@@ -730,6 +785,10 @@ content_base64: string }
  */
 export type DocumentView = { file_name: string; mime: string; content_base64: string }
 /**
+ * A queued email.
+ */
+export type EmailRow = { id: number; to_address: string; subject: string; text_body: string; html_body: string; status: string; attempts: number; next_attempt_at: string; last_error: string | null; created_at: string; sent_at: string | null }
+/**
  * Stable error codes, part of the UI contract.
  */
 export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal"
@@ -774,10 +833,18 @@ export type FeedQuery = { page: number; per_page: number }
  */
 export type HomeSummary = { role: Role; cards: SummaryCard[] }
 /**
+ * The scheduled jobs.
+ */
+export type Job = "professional_monthly_report" | "customer_monthly_report" | "daily_reminder"
+/**
  * A job as its professional sees it; the customer's contact only while the job is theirs
  * and not yet closed.
  */
 export type JobItem = { id: number; status: string; service_name: string; scheduled_for: string; pincode: string; remarks: string; customer_name: string; customer_phone: string | null; address: string | null; completion_note: string | null; rating: number | null; customer_rating: number | null }
+/**
+ * A recorded run.
+ */
+export type JobRunRow = { id: number; job: string; period: string; status: string; emails: number; error: string | null; started_at: string; finished_at: string | null }
 /**
  * A page of jobs.
  */
@@ -995,13 +1062,29 @@ export type SessionView = { user_id: number; username: string; full_name: string
  */
 idle_timeout_secs: number }
 /**
- * Preferences of this terminal.
+ * Preferences of this terminal (no secrets: the SMTP password is never stored here).
  */
 export type Settings = { theme: Theme; 
 /**
  * Minutes without activity before the session ends (1-15; lower for counter terminals).
  */
-idle_timeout_minutes: number }
+idle_timeout_minutes: number; 
+/**
+ * Show native OS notifications (the in-app bell works either way).
+ */
+notifications_enabled?: boolean; 
+/**
+ * Local time of the daily reminder, "HH:MM".
+ */
+reminder_time?: string; 
+/**
+ * Outgoing mail server; `None` writes mail to the outbox folder instead.
+ */
+smtp?: SmtpSettings | null }
+/**
+ * SMTP settings (the password is passed separately: it is never stored with preferences).
+ */
+export type SmtpSettings = { host: string; port: number; tls: TlsMode; username: string | null; from_address: string; timeout_secs: number }
 /**
  * One figure on a home page.
  */
@@ -1014,6 +1097,22 @@ key: string; label: string; value: number; hint: string }
  * Colour theme of the UI.
  */
 export type Theme = "light" | "dark" | "system"
+/**
+ * How the connection to the SMTP server is secured.
+ */
+export type TlsMode = 
+/**
+ * Plain text (a local relay only).
+ */
+"none" | 
+/**
+ * STARTTLS upgrade (usually port 587).
+ */
+"start_tls" | 
+/**
+ * TLS from the first byte (usually port 465).
+ */
+"tls"
 /**
  * Whether an account may be used.
  */

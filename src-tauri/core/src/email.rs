@@ -238,6 +238,40 @@ pub async fn send_due(app: &App, mailer: &Mailer, max: u32) -> AppResult<SendRep
     Ok(report)
 }
 
+/// The queue for the admin (newest first), errors included.
+pub async fn queue(app: &App, actor: &crate::Actor) -> AppResult<Vec<EmailRow>> {
+    actor.require(crate::domain::Role::Admin)?;
+    Ok(store::email::list(&app.pool, 200).await?)
+}
+
+/// Sends a test message right away (not queued) through `mailer`; the error text on failure.
+pub async fn send_test(
+    app: &App,
+    actor: &crate::Actor,
+    mailer: &Mailer,
+    to: &str,
+) -> AppResult<()> {
+    actor.require(crate::domain::Role::Admin)?;
+    let to = crate::domain::Email::parse(to)?;
+    let row = EmailRow {
+        id: 0,
+        to_address: to.to_string(),
+        subject: "Household Services test email".into(),
+        text_body: "This is a test message: your email settings work.".into(),
+        html_body: "<p>This is a test message: your email settings work.</p>".into(),
+        status: "sending".into(),
+        attempts: 1,
+        next_attempt_at: to_db(app.clock.now()),
+        last_error: None,
+        created_at: to_db(app.clock.now()),
+        sent_at: None,
+    };
+    mailer
+        .send(&row)
+        .await
+        .map_err(|e| AppError::Conflict(format!("The test email was not sent: {e}")))
+}
+
 /// At start-up: messages a crash left mid-send are failed, not re-sent (they may have gone).
 pub async fn recover_interrupted(app: &App) -> AppResult<u64> {
     Ok(store::email::fail_interrupted(&app.pool).await?)

@@ -15,7 +15,8 @@ use chrono::{
 use serde_json::json;
 
 /// The scheduled jobs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
 pub enum Job {
     ProfessionalMonthlyReport,
     CustomerMonthlyReport,
@@ -96,6 +97,29 @@ fn month_bounds(period: &str, offset: FixedOffset) -> AppResult<(String, String)
             .ok_or_else(|| AppError::internal("bad local time"))
     };
     Ok((utc(start)?, utc(next)?))
+}
+
+/// Recorded runs for the admin page (newest first).
+pub async fn runs(app: &App, actor: &crate::Actor) -> AppResult<Vec<JobRunRow>> {
+    actor.require(crate::domain::Role::Admin)?;
+    Ok(store::jobs::list(&app.pool, 100).await?)
+}
+
+/// "Run now" for the admin: runs the job for its due period unless it already ran (then
+/// `conflict` naming the period: a report is never sent twice).
+pub async fn run_now(
+    app: &App,
+    actor: &crate::Actor,
+    job: Job,
+    schedule: &Schedule,
+) -> AppResult<JobRunRow> {
+    actor.require(crate::domain::Role::Admin)?;
+    let period = due_period(job, app.clock.now(), schedule);
+    run_for(app, job, &period, schedule).await?.ok_or_else(|| {
+        AppError::Conflict(format!(
+            "This job already ran for {period}; it is never sent twice."
+        ))
+    })
 }
 
 /// Runs every job that is due and not yet run for its period; returns the runs it made.

@@ -16,12 +16,29 @@ pub enum Theme {
     System,
 }
 
-/// Preferences of this terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+/// Preferences of this terminal (no secrets: the SMTP password is never stored here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Settings {
     pub theme: Theme,
     /// Minutes without activity before the session ends (1-15; lower for counter terminals).
     pub idle_timeout_minutes: u32,
+    /// Show native OS notifications (the in-app bell works either way).
+    #[serde(default = "yes")]
+    pub notifications_enabled: bool,
+    /// Local time of the daily reminder, "HH:MM".
+    #[serde(default = "six_pm")]
+    pub reminder_time: String,
+    /// Outgoing mail server; `None` writes mail to the outbox folder instead.
+    #[serde(default)]
+    pub smtp: Option<crate::email::SmtpSettings>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn six_pm() -> String {
+    "18:00".into()
 }
 
 /// Bounds of the idle timeout, in minutes.
@@ -32,6 +49,9 @@ impl Default for Settings {
         Settings {
             theme: Theme::System,
             idle_timeout_minutes: 15,
+            notifications_enabled: true,
+            reminder_time: six_pm(),
+            smtp: None,
         }
     }
 }
@@ -39,14 +59,19 @@ impl Default for Settings {
 impl Settings {
     /// Values read from disk, made safe: an out-of-range timeout falls back to the default.
     pub fn sanitized(self) -> Self {
-        if IDLE_MINUTES_RANGE.contains(&self.idle_timeout_minutes) {
-            self
-        } else {
-            Settings {
-                idle_timeout_minutes: Settings::default().idle_timeout_minutes,
-                ..self
-            }
+        let mut s = self;
+        if !IDLE_MINUTES_RANGE.contains(&s.idle_timeout_minutes) {
+            s.idle_timeout_minutes = Settings::default().idle_timeout_minutes;
         }
+        if s.reminder().is_none() {
+            s.reminder_time = six_pm();
+        }
+        s
+    }
+
+    /// The reminder time, if it is a valid "HH:MM".
+    pub fn reminder(&self) -> Option<chrono::NaiveTime> {
+        chrono::NaiveTime::parse_from_str(self.reminder_time.trim(), "%H:%M").ok()
     }
 }
 
@@ -62,7 +87,47 @@ pub fn authorize_change(
             "The idle timeout must be between 1 and 15 minutes.",
         ));
     }
-    if new.idle_timeout_minutes != current.idle_timeout_minutes {
+    if new.reminder().is_none() {
+        return Err(AppError::validation(
+            "reminder_time",
+            "Enter the reminder time as HH:MM, e.g. 18:00.",
+        ));
+    }
+    if let Some(smtp) = &new.smtp {
+        if smtp.host.trim().is_empty() {
+            return Err(AppError::validation(
+                "host",
+                "Enter the SMTP server's host name.",
+            ));
+        }
+        if smtp.port == 0 {
+            return Err(AppError::validation(
+                "port",
+                "Enter the SMTP port (587, 465 or 25).",
+            ));
+        }
+        if smtp
+            .from_address
+            .parse::<lettre::message::Mailbox>()
+            .is_err()
+        {
+            return Err(AppError::validation(
+                "from_address",
+                "Enter the sender as an email address, e.g. bookings@example.com.",
+            ));
+        }
+        if !(1..=120).contains(&smtp.timeout_secs) {
+            return Err(AppError::validation(
+                "timeout_secs",
+                "The timeout must be between 1 and 120 seconds.",
+            ));
+        }
+    }
+    let admin_only = new.idle_timeout_minutes != current.idle_timeout_minutes
+        || new.reminder_time != current.reminder_time
+        || new.smtp != current.smtp
+        || new.notifications_enabled != current.notifications_enabled;
+    if admin_only {
         match actor {
             Some(a) if a.role == Role::Admin => {}
             Some(_) => {
@@ -97,12 +162,12 @@ mod tests {
         };
         let theme_only = Settings {
             theme: Theme::Dark,
-            ..cur
+            ..cur.clone()
         };
         assert!(authorize_change(None, &cur, &theme_only).is_ok());
         let shorter = Settings {
             idle_timeout_minutes: 2,
-            ..cur
+            ..cur.clone()
         };
         assert!(matches!(
             authorize_change(None, &cur, &shorter),
@@ -115,7 +180,7 @@ mod tests {
         assert!(authorize_change(Some(&admin), &cur, &shorter).is_ok());
         let zero = Settings {
             idle_timeout_minutes: 0,
-            ..cur
+            ..cur.clone()
         };
         assert!(matches!(
             authorize_change(Some(&admin), &cur, &zero),
@@ -124,7 +189,7 @@ mod tests {
         assert_eq!(
             Settings {
                 idle_timeout_minutes: 99,
-                ..cur
+                ..cur.clone()
             }
             .sanitized()
             .idle_timeout_minutes,

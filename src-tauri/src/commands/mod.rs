@@ -6,6 +6,7 @@ pub mod auth;
 pub mod customer;
 pub mod exports;
 pub mod home;
+pub mod jobs;
 pub mod notifications;
 pub mod professional;
 pub mod settings;
