@@ -229,8 +229,22 @@ pub const NOTIFICATIONS_EVENT: &str = "notifications-changed";
 /// Shows the signed-in user's new notifications as OS notifications (one summary when many
 /// piled up while they were away) and tells the UI to refresh its bell.
 fn spawn_notification_delivery(handle: tauri::AppHandle) {
-    use tauri_plugin_notification::NotificationExt;
+    use tauri_plugin_notification::{NotificationExt, PermissionState};
     tauri::async_runtime::spawn(async move {
+        // Ask once, politely, at start-up; a refusal only turns off the pop-ups (the bell
+        // keeps working) and is logged.
+        match handle.notification().permission_state() {
+            Ok(PermissionState::Granted) => {}
+            Ok(_) => match handle.notification().request_permission() {
+                Ok(PermissionState::Granted) => tracing::info!("notification permission granted"),
+                Ok(state) => tracing::warn!(
+                    ?state,
+                    "notification permission not granted; the in-app centre still works"
+                ),
+                Err(e) => tracing::warn!(error = %e, "could not ask for notification permission"),
+            },
+            Err(e) => tracing::warn!(error = %e, "could not read the notification permission"),
+        }
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         loop {
             tick.tick().await;

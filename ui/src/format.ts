@@ -221,7 +221,15 @@ export const EXPORT_STATUS_COLOR: Record<string, BsColor> = {
   cancelled: "warning",
 };
 
-export type StatusKind = "request" | "user" | "verification" | "role" | "export";
+/** Outgoing emails: queued → sending → sent | failed (retried while attempts remain). */
+export const EMAIL_STATUS_COLOR: Record<string, BsColor> = {
+  queued: "secondary",
+  sending: "primary",
+  sent: "success",
+  failed: "danger",
+};
+
+export type StatusKind = "request" | "user" | "verification" | "role" | "export" | "job" | "email";
 
 /** The Bootstrap colour of a status; "light" for anything unknown. */
 export function statusColor(kind: StatusKind, value: string | null | undefined): BsColor {
@@ -233,9 +241,11 @@ export function statusColor(kind: StatusKind, value: string | null | undefined):
         ? USER_STATUS_COLOR
         : kind === "verification"
           ? VERIFICATION_COLOR
-          : kind === "export"
+          : kind === "export" || kind === "job"
             ? EXPORT_STATUS_COLOR
-            : ROLE_COLOR;
+            : kind === "email"
+              ? EMAIL_STATUS_COLOR
+              : ROLE_COLOR;
   return table[value] ?? "light";
 }
 

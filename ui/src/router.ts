@@ -19,6 +19,7 @@ import PersonDetailPage from "./pages/admin/PersonDetailPage.vue";
 import RequestsPage from "./pages/admin/RequestsPage.vue";
 import RequestDetailPage from "./pages/admin/RequestDetailPage.vue";
 import ExportsPage from "./pages/admin/ExportsPage.vue";
+import BackgroundJobsPage from "./pages/admin/BackgroundJobsPage.vue";
 import FindServicesPage from "./pages/customer/FindServicesPage.vue";
 import MyRequestsPage from "./pages/customer/MyRequestsPage.vue";
 import CustomerRequestDetailPage from "./pages/customer/RequestDetailPage.vue";
@@ -86,6 +87,11 @@ export const routes: RouteRecordRaw[] = [
     path: "/admin/exports",
     component: ExportsPage,
     meta: { access: { role: "admin" }, layout: "app", title: "Exports" },
+  },
+  {
+    path: "/admin/jobs",
+    component: BackgroundJobsPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Background jobs" },
   },
   {
     path: "/professional",
