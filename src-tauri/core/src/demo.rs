@@ -137,13 +137,7 @@ const REQUESTS: &[(usize, usize, &str, i64, Option<i64>)] = &[
 
 /// True when the database holds no business data (no services, no non-admin users).
 pub async fn is_available(app: &App) -> AppResult<bool> {
-    let services: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM services")
-        .fetch_one(&app.pool)
-        .await?;
-    let people: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role <> 'admin'")
-        .fetch_one(&app.pool)
-        .await?;
-    Ok(services == 0 && people == 0)
+    Ok(store::users::business_data_count(&app.pool).await? == 0)
 }
 
 /// Loads the demo data for a signed-in admin.
@@ -392,9 +386,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
     .await?;
     tx.commit().await?;
 
-    let requests: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM service_requests")
-        .fetch_one(&app.pool)
-        .await?;
+    let requests = store::requests::count_all(&app.pool).await?;
     Ok(DemoSummary {
         services: SERVICES.len() as u32,
         professionals: PROFESSIONALS.len() as u32,

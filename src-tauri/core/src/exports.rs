@@ -447,7 +447,7 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
                 .await?
         }
         ExportKind::Requests => {
-            let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM service_requests r");
+            let mut q = sqlx::QueryBuilder::new(store::exports::REQUESTS_COUNT_SELECT);
             store::requests::push_filters(&mut q, &request_filter(&job.filters));
             q.build_query_scalar().fetch_one(&job.pool).await?
         }

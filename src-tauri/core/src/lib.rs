@@ -15,7 +15,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod exports;
-pub mod generator;
+
 pub mod home;
 pub mod lifecycle;
 pub mod notifications;
@@ -31,3 +31,5 @@ pub mod throttle;
 pub use app::{App, AppConfig};
 pub use error::{ApiError, AppError, AppResult, ErrorCode};
 pub use session::Actor;
+/// The bulk data generator (SQL, so it lives with the store).
+pub use store::generator;

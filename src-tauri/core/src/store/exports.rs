@@ -188,3 +188,6 @@ pub const CUSTOMERS_SQL: &str =
 
 /// Number of customers.
 pub const CUSTOMERS_COUNT_SQL: &str = "SELECT COUNT(*) FROM customers";
+
+/// Number of rows a `requests` export writes (filters appended by the caller).
+pub const REQUESTS_COUNT_SELECT: &str = "SELECT COUNT(*) FROM service_requests r";

@@ -7,6 +7,7 @@ pub mod customers;
 pub mod dashboard;
 pub mod email;
 pub mod exports;
+pub mod generator;
 pub mod jobs;
 pub mod notifications;
 pub mod people;

@@ -612,3 +612,10 @@ pub async fn jobs_for_professional(
         .fetch_all(ex)
         .await
 }
+
+/// Number of requests.
+pub async fn count_all(ex: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM service_requests")
+        .fetch_one(ex)
+        .await
+}

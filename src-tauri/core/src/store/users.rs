@@ -169,3 +169,10 @@ pub async fn set_password_hash(
         .await
         .map(|r| r.rows_affected())
 }
+
+/// Services plus non-admin users: zero on a database with no business data yet.
+pub async fn business_data_count(ex: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM services) + (SELECT COUNT(*) FROM users WHERE role <> 'admin')")
+        .fetch_one(ex)
+        .await
+}
