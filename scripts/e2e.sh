@@ -6,6 +6,11 @@
 # Needs: bash scripts/setup.sh && cargo build -p household-app
 # Extra arguments go to pytest, e.g.  bash scripts/e2e.sh -k admin -x
 # UPDATE_DOCS_SCREENSHOTS=1 bash scripts/e2e.sh  refreshes docs/screenshot-*.png
+#
+# OS notifications: the tests watch the private session bus with dbus-monitor; the first
+# Notify call D-Bus-activates dunst (org.knopwob.dunst.service, from setup.sh), which dies
+# with the bus. Exports: the fixtures start tauri-driver (and so the app) with HS_EXPORT_DIR
+# set, so no native save dialog opens.
 set -euo pipefail
 # shellcheck source=scripts/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"

@@ -2,9 +2,14 @@
 
 * `tauri_driver` (session): one tauri-driver on 127.0.0.1:4444 (it starts WebKitWebDriver
   itself), in its own process group so that everything below it is killed at the end.
+  Its environment (inherited by the apps it launches) has HS_EXPORT_DIR set to a temporary
+  folder, so exports are saved there without the native save dialog WebDriver cannot drive.
 * `app` (per test): a fresh data dir (empty SQLite db → first-run screen) and a WebDriver
   session that launches target/debug/household-services; quit afterwards. On failure a
   screenshot and the page source are saved to tests/e2e/artifacts/.
+* `export_dir` (per test): that HS_EXPORT_DIR folder, emptied first.
+* `notify_monitor` (per test): a dbus-monitor logging org.freedesktop.Notifications calls
+  to tests/e2e/artifacts/<test>-dbus-monitor.log (see helpers.DbusMonitor).
 
 Run through scripts/e2e.sh, which provides Xvfb and a private D-Bus session.
 """
@@ -26,7 +31,7 @@ from selenium.webdriver.common.options import ArgOptions
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from helpers import ARTIFACTS, ROOT, App  # noqa: E402
+from helpers import ARTIFACTS, ROOT, App, DbusMonitor  # noqa: E402
 
 HOST = "127.0.0.1"
 PORT = int(os.environ.get("HS_E2E_DRIVER_PORT", "4444"))
@@ -76,7 +81,12 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def tauri_driver():
+def session_export_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(scope="session")
+def tauri_driver(session_export_dir):
     if not APP_BIN.is_file():
         pytest.exit(f"{APP_BIN} missing: run `cargo build -p household-app`", returncode=3)
     if not os.environ.get("DISPLAY"):
@@ -94,6 +104,8 @@ def tauri_driver():
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         start_new_session=True,  # own process group: killed as a whole at the end
+        # The apps inherit this: exports skip the save dialog and land in HS_EXPORT_DIR.
+        env={**os.environ, "HS_EXPORT_DIR": str(session_export_dir)},
     )
     # scripts/e2e.sh kills this group too if pytest itself is killed before teardown.
     pgid_file = os.environ.get("HS_E2E_PGID_FILE")
@@ -151,3 +163,27 @@ def app(request, tauri_driver, tmp_path):
             driver.quit()
         except Exception as exc:
             print(f"\ndriver.quit failed: {exc}")
+
+
+@pytest.fixture
+def export_dir(session_export_dir) -> Path:
+    """The folder the apps save exports in (HS_EXPORT_DIR), emptied for this test."""
+    for child in session_export_dir.iterdir():
+        if child.is_dir():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+    return session_export_dir
+
+
+@pytest.fixture
+def notify_monitor(request):
+    name = request.node.name.replace("/", "_")
+    try:
+        monitor = DbusMonitor(ARTIFACTS / f"{name}-dbus-monitor.log")
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield monitor
+    finally:
+        monitor.stop()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import DEFAULT_TIMEOUT, App, sel
+from helpers import DEFAULT_TIMEOUT, App, css, sel
 
 
 @dataclass(frozen=True)
@@ -84,3 +85,63 @@ def register_customer(app: App, customer: Person = CUSTOMER) -> None:
     )
     app.click("reg-submit")
     app.wait_text("home-title", "Customer")
+
+
+# --- demo data ---------------------------------------------------------------------------
+DEMO_PASSWORD = "demo-password-2026"
+
+
+def create_admin_with_demo(app: App, admin: Person = ADMIN) -> None:
+    """First-run screen with "Load demo data" ticked → admin dashboard with the demo summary."""
+    app.wait("setup-username")
+    app.click("setup-demo")
+    assert app.wait("setup-demo").is_selected(), "the Load demo data checkbox did not tick"
+    create_admin(app, admin)
+    app.wait("demo-summary")
+
+
+def login_expect_account_state(app: App, identifier: str, password: str) -> tuple[str, str]:
+    """Submit a login refused for the account's state; return (data-code, alert text)."""
+    old = app.driver.find_elements(*sel("account-state"))
+    login(app, identifier, password)
+    if old:
+        WebDriverWait(app.driver, DEFAULT_TIMEOUT).until(EC.staleness_of(old[0]))
+    alert = app.wait("account-state")
+    return alert.get_attribute("data-code") or "", alert.text.strip()
+
+
+def switch_user(app: App, identifier: str, password: str, role: str) -> None:
+    logout(app)
+    login_expect_home(app, identifier, password, role)
+
+
+# --- admin -------------------------------------------------------------------------------
+def open_person(app: App, username: str) -> None:
+    """People → search for `username` → that person's detail page."""
+    app.click("nav-people")
+    app.type("people-search", username)
+    # The search is debounced into the URL, then filtered in Rust: wait for the answer.
+    app.wait_until(
+        lambda: app.all_attrs("person-row", "data-username") == [username],
+        lambda: f"People search {username!r} shows {app.all_attrs('person-row', 'data-username')}",
+    )
+    app.click_css(f'{css("person-row", username=username)} {css("person-open")}')
+    app.wait_until(
+        lambda: f"@{username}" in app.driver.find_element(By.TAG_NAME, "main").text,
+        f"the detail page of @{username} did not open",
+    )
+    app.wait("person-status")
+
+
+# --- customer ----------------------------------------------------------------------------
+def search_services(app: App, text: str, expect: list[str]) -> None:
+    """Find services → type `text` → wait until exactly the services `expect` are listed."""
+    app.click("nav-find-services")
+    app.wait("search-text")
+    # The first search (all services in the profile's PIN code) must be in before typing.
+    app.wait_until(lambda: app.all_attrs("service-result", "data-service-name"), "no services listed")
+    app.type("search-text", text)
+    app.wait_until(
+        lambda: app.all_attrs("service-result", "data-service-name") == expect,
+        lambda: f"search {text!r} lists {app.all_attrs('service-result', 'data-service-name')}, want {expect}",
+    )

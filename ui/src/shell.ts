@@ -6,7 +6,7 @@ import { listen } from "@tauri-apps/api/event";
 import { commands, type Settings, type Theme } from "./bindings";
 import { call, type ApiFailure, type CallOptions } from "./api";
 import { applyStatus, clearSession, session } from "./session";
-import { pushToast, type ToastKind } from "./toasts";
+import { clearToasts, pushToast, type ToastKind } from "./toasts";
 import { applyTheme, currentTheme } from "./theme";
 
 let router: Router | null = null;
@@ -19,6 +19,8 @@ export const settings = ref<Settings | null>(null);
 
 /** Clears the client session, shows why and goes to the login screen. */
 export function endSession(message: string | null, kind: ToastKind = "warning"): void {
+  // Counter terminals are shared: nothing of the previous user's stays on screen.
+  clearToasts();
   clearSession();
   if (message) pushToast(kind, message);
   void router?.push("/login");

@@ -4,7 +4,7 @@ import { commands } from "../bindings";
 import { ApiFailure, call, setFailureHandler } from "../api";
 import { handleFailure, useRouterForShell } from "../shell";
 import { session } from "../session";
-import { toasts } from "../toasts";
+import { pushToast, toasts } from "../toasts";
 import { apiError, resetSession, user } from "./helpers";
 import type { Router } from "vue-router";
 
@@ -75,6 +75,13 @@ describe("global failure handling", () => {
     expect(session.user).toBeNull();
     expect(push).toHaveBeenCalledWith("/login");
     expect(toasts.map((t) => t.message)).toEqual(["No session"]);
+  });
+
+  it("clears the previous user's toasts when the session ends, keeping only why it ended", () => {
+    session.user = user("customer");
+    pushToast("success", "Booked! We'll let you know when a professional accepts.");
+    handleFailure(new ApiFailure(apiError("unauthorized", "Signed out after inactivity")), { toast: false });
+    expect(toasts.map((t) => t.message)).toEqual(["Signed out after inactivity"]);
   });
 
   it("ends the session when Rust reports the account blocked mid-session", () => {
