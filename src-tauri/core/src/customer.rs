@@ -419,15 +419,13 @@ pub async fn my_requests(
         RequestScope::All => None,
     };
     // One extra row tells whether there is a next page without counting them all.
-    let mut items =
+    let items =
         store::requests::list_for_customer(&app.pool, actor.user_id, past, limit + 1, offset)
             .await?;
-    let has_more = items.len() as i64 > limit;
-    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let shown = offset + items.len() as i64;
+    let (items, page, has_more) = crate::admin::trim_page(items, q.page, q.per_page, limit, offset);
     Ok(MyRequestsPage {
         items,
-        page: PageInfo::new(q.page, q.per_page, shown + i64::from(has_more)),
+        page,
         has_more,
     })
 }

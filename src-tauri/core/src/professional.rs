@@ -117,7 +117,7 @@ pub async fn update_profile(
 pub async fn feed(app: &App, actor: &Actor, q: FeedQuery) -> AppResult<FeedPage> {
     let (service_id, pincode) = approved_professional(app, actor).await?;
     let (limit, offset) = limit_offset(q.page, q.per_page);
-    let mut items = store::requests::feed(
+    let items = store::requests::feed(
         &app.pool,
         actor.user_id,
         service_id,
@@ -126,12 +126,10 @@ pub async fn feed(app: &App, actor: &Actor, q: FeedQuery) -> AppResult<FeedPage>
         offset,
     )
     .await?;
-    let has_more = items.len() as i64 > limit;
-    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let shown = offset + items.len() as i64;
+    let (items, page, has_more) = crate::admin::trim_page(items, q.page, q.per_page, limit, offset);
     Ok(FeedPage {
         items,
-        page: PageInfo::new(q.page, q.per_page, shown + i64::from(has_more)),
+        page,
         has_more,
     })
 }
@@ -269,7 +267,7 @@ pub async fn rate_customer(
 pub async fn jobs(app: &App, actor: &Actor, q: JobsQuery) -> AppResult<JobsPage> {
     actor.require(Role::Professional)?;
     let (limit, offset) = limit_offset(q.page, q.per_page);
-    let mut items = store::requests::jobs_for_professional(
+    let items = store::requests::jobs_for_professional(
         &app.pool,
         actor.user_id,
         q.status.map(RequestStatus::as_str),
@@ -277,12 +275,10 @@ pub async fn jobs(app: &App, actor: &Actor, q: JobsQuery) -> AppResult<JobsPage>
         offset,
     )
     .await?;
-    let has_more = items.len() as i64 > limit;
-    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    let shown = offset + items.len() as i64;
+    let (items, page, has_more) = crate::admin::trim_page(items, q.page, q.per_page, limit, offset);
     Ok(JobsPage {
         items,
-        page: PageInfo::new(q.page, q.per_page, shown + i64::from(has_more)),
+        page,
         has_more,
     })
 }

@@ -71,3 +71,36 @@ impl PageInfo {
         }
     }
 }
+
+/// Finishes a list fetched with one extra row (`limit + 1`): trims it to the page and says
+/// whether more follow, without counting every match.
+pub(crate) fn trim_page<T>(
+    mut items: Vec<T>,
+    page: u32,
+    per_page: u32,
+    limit: i64,
+    offset: i64,
+) -> (Vec<T>, PageInfo, bool) {
+    let has_more = items.len() as i64 > limit;
+    items.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let shown = offset + items.len() as i64;
+    (
+        items,
+        PageInfo::new(page, per_page, shown + i64::from(has_more)),
+        has_more,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_extra_row_means_more_pages() {
+        let (items, page, more) = trim_page(vec![1, 2, 3], 1, 2, 2, 0);
+        assert_eq!((items, more, page.total), (vec![1, 2], true, 3));
+        let (items, page, more) = trim_page(vec![5], 3, 2, 2, 4);
+        assert_eq!((items, more, page.total), (vec![5], false, 5));
+        assert_eq!(limit_offset(0, 500), (100, 0), "page and size are bounded");
+    }
+}
