@@ -268,7 +268,9 @@ const PRO_REPORT_HTML: &str = "<p>Hello {{ name }},</p>
 <p>Household Services</p>";
 
 const CUSTOMER_REPORT_TXT: &str = "Hello {{ name }},
-
+{% if not made and not completed and not closed %}
+You made no requests in {{ period }}. Whenever something at home needs fixing, we are here.
+{% endif %}
 Your activity in {{ period }}:
 - requests made: {{ made }}
 - completed: {{ completed }}

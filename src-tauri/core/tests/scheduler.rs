@@ -100,6 +100,7 @@ async fn monthly_reports_catch_up_once_and_never_twice() {
     let t = spawn_set_up_app().await; // the clock starts on 21 Nov 2026
     t.clock.advance(Duration::days(-40)); // back to 12 Oct
     october_job(&t).await;
+    registered_customer(&t, "olga").await;
     // The app is closed over the 1st of November and opened again on 3 November at 10:00.
     let now = t.clock.now();
     t.clock
@@ -129,6 +130,14 @@ async fn monthly_reports_catch_up_once_and_never_twice() {
         "{body}"
     );
     assert!(body.contains("Plumbing  PIN 560001  4/5"), "{body}");
+    // Every active customer gets the report; one with no activity is told so.
+    let quiet: Vec<_> = mail.iter().filter(|m| m.0 == "olga@example.com").collect();
+    assert_eq!(quiet.len(), 1);
+    assert!(
+        quiet[0].2.contains("You made no requests in 2026-10"),
+        "{}",
+        quiet[0].2
+    );
     let cust: Vec<_> = mail.iter().filter(|m| m.0 == "cara@example.com").collect();
     assert_eq!(cust.len(), 1);
     assert!(

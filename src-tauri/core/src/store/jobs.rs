@@ -109,8 +109,8 @@ pub async fn completed_jobs(
     .await
 }
 
-/// A customer's activity in [from, to): (id, name, email, made, completed, closed, spending
-/// at base prices in minor units). Only customers with activity.
+/// Every active customer's activity in [from, to): (id, name, email, made, completed, closed,
+/// spending at base prices in minor units).
 pub async fn customer_activity(
     ex: impl SqliteExecutor<'_>,
     from: &str,
@@ -118,14 +118,16 @@ pub async fn customer_activity(
 ) -> sqlx::Result<Vec<(i64, String, String, i64, i64, i64, i64)>> {
     sqlx::query_as(
         "SELECT u.id, u.full_name, u.email,
-                SUM(r.created_at >= $1 AND r.created_at < $2),
-                SUM(r.completed_at >= $1 AND r.completed_at < $2),
-                SUM(r.closed_at >= $1 AND r.closed_at < $2),
+                COALESCE(SUM(r.created_at >= $1 AND r.created_at < $2), 0),
+                COALESCE(SUM(r.completed_at >= $1 AND r.completed_at < $2), 0),
+                COALESCE(SUM(r.closed_at >= $1 AND r.closed_at < $2), 0),
                 COALESCE(SUM(CASE WHEN r.closed_at >= $1 AND r.closed_at < $2 THEN s.base_price_minor END), 0)
-         FROM service_requests r JOIN users u ON u.id = r.customer_id JOIN services s ON s.id = r.service_id
+         FROM customers c JOIN users u ON u.id = c.user_id
+         LEFT JOIN service_requests r ON r.customer_id = c.user_id
+              AND ((r.created_at >= $1 AND r.created_at < $2) OR (r.completed_at >= $1 AND r.completed_at < $2)
+                   OR (r.closed_at >= $1 AND r.closed_at < $2))
+         LEFT JOIN services s ON s.id = r.service_id
          WHERE u.status = 'active'
-           AND ((r.created_at >= $1 AND r.created_at < $2) OR (r.completed_at >= $1 AND r.completed_at < $2)
-                OR (r.closed_at >= $1 AND r.closed_at < $2))
          GROUP BY u.id, u.full_name, u.email ORDER BY u.id",
     )
     .bind(from)
