@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
+/// The database's file name inside the data folder.
+const DB_FILE: &str = "household.sqlite3";
+
 /// Default idle timeout: 15 minutes.
 pub const DEFAULT_IDLE_TIMEOUT_SECS: u32 = 15 * 60;
 
@@ -52,7 +55,7 @@ impl App {
     /// Creates the data folder, opens and migrates the database.
     pub async fn open(config: AppConfig) -> AppResult<Self> {
         std::fs::create_dir_all(&config.data_dir)?;
-        let pool = crate::db::open(&config.data_dir.join("household.sqlite3")).await?;
+        let pool = crate::db::open(&config.data_dir.join(DB_FILE)).await?;
         Ok(App {
             pool,
             clock: config.clock,
@@ -66,6 +69,11 @@ impl App {
     /// The folder holding the database and documents.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The SQLite database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join(DB_FILE)
     }
 
     /// Where uploaded documents are stored, by content hash.

@@ -18,9 +18,7 @@ pub async fn open(path: &Path) -> AppResult<SqlitePool> {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10))
-        // Streams (exports) hand rows over from SQLite's worker thread in larger batches.
-        .row_buffer_size(1024);
+        .busy_timeout(Duration::from_secs(10));
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)

@@ -164,6 +164,67 @@ async fn closed_requests_export_has_the_exact_expected_content() {
         vec![id2, id]
     );
     assert_eq!(history[0].requested_by_name, "Asha Admin");
+
+    // Several filters at once bind in order; a date range that excludes everything is empty.
+    let run = |kind, filters, name: &str| {
+        let target = out.path().join(name);
+        let (t, admin) = (&t, &admin);
+        async move {
+            let id = exports::start(t, admin, kind, filters, target.clone())
+                .await
+                .unwrap();
+            let job = wait_done(t, admin, id).await;
+            assert_eq!(job.status, "succeeded", "{job:?}");
+            std::fs::read_to_string(&target).unwrap()
+        }
+    };
+    let both = ExportFilters {
+        service_id: Some(svc),
+        customer_id: Some(cara.user_id),
+        created_from: Some("2026-11-21".into()),
+        created_to: Some("2026-11-21".into()),
+        ..Default::default()
+    };
+    let csv3 = run(ExportKind::Requests, both.clone(), "both.csv").await;
+    assert_eq!(csv3.lines().count(), 3, "{csv3}");
+    let none = ExportFilters {
+        created_from: Some("2026-11-01".into()),
+        created_to: Some("2026-11-20".into()),
+        ..both
+    };
+    let csv4 = run(ExportKind::Requests, none, "none.csv").await;
+    assert_eq!(csv4.lines().count(), 1, "{csv4}");
+
+    // People exports: ratings with two decimals, counts, and an empty cell for "no rating".
+    professional::rate_customer(
+        &t,
+        &ravi,
+        closed,
+        ReviewInput {
+            rating: 4,
+            comment: None,
+        },
+    )
+    .await
+    .unwrap();
+    let pros = run(ExportKind::Professionals, ExportFilters::default(), "p.csv").await;
+    assert_eq!(
+        pros,
+        format!(
+            "user_id,full_name,username,email,phone,pincode,service,experience_years,verification_status,account_status,rating_avg,rating_count,completed_jobs,registered_at\n\
+             {},Pro ravi,ravi,ravi@example.com,9845012345,560001,Plumbing,4,approved,active,5.00,1,1,2026-11-21T09:00:00Z\n",
+            ravi.user_id
+        )
+    );
+    let customers = run(ExportKind::Customers, ExportFilters::default(), "c.csv").await;
+    assert_eq!(
+        customers,
+        format!(
+            "user_id,full_name,username,email,phone,address,pincode,account_status,requests,rating_avg,rating_count,registered_at\n\
+             {},\"'=HYPERLINK(\"\"http://evil\"\")\",cara,cara@example.com,9876543210,\"12 MG Road, Bengaluru\",560001,active,2,4.00,1,2026-11-21T09:00:00Z\n",
+            cara.user_id
+        )
+    );
 }
 
 #[tokio::test]

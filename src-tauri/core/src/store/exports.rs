@@ -1,8 +1,18 @@
 //! `export_jobs` and the streamed SELECTs behind each export kind.
+//!
+//! Export rows are read through a plain SQLite connection (rusqlite) on a blocking thread
+//! rather than the async pool: each row is then formatted straight from SQLite's buffers,
+//! without the per-row copy and channel hand-over of sqlx's worker thread, which made exports
+//! about twice as slow as the `sqlite3` CLI. A PostgreSQL server mode would use `COPY` here.
 
+use super::requests::{FilterValue, RequestFilter};
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use serde::Serialize;
 use specta::Type;
 use sqlx::SqliteExecutor;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Duration;
 
 /// A row of `export_jobs` with the requester's name.
 #[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq, Eq)]
@@ -191,3 +201,50 @@ pub const CUSTOMERS_COUNT_SQL: &str = "SELECT COUNT(*) FROM customers";
 
 /// Number of rows a `requests` export writes (filters appended by the caller).
 pub const REQUESTS_COUNT_SELECT: &str = "SELECT COUNT(*) FROM service_requests r";
+
+/// The `requests` export's SELECT for `f`, with `$n` placeholders, and the values to bind.
+pub fn requests_sql(f: &RequestFilter<'_>) -> (String, Vec<FilterValue>) {
+    let mut sql = String::from(REQUESTS_SELECT);
+    sql.push_str(" WHERE 1 = 1");
+    let mut params = Vec::new();
+    for (n, (condition, value)) in f.conditions().into_iter().enumerate() {
+        let _ = write!(sql, " AND {condition}${}", n + 1);
+        params.push(value);
+    }
+    sql.push_str(" ORDER BY r.id");
+    (sql, params)
+}
+
+impl rusqlite::ToSql for FilterValue {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            FilterValue::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            FilterValue::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+        })
+    }
+}
+
+/// Runs an export SELECT on its own read-only connection to the database at `db`, calling
+/// `each` with every row in order until it returns `Ok(false)`. Blocking: call it from a
+/// blocking thread. WAL lets it read a consistent snapshot while the app keeps writing.
+pub fn for_each_row<E: From<rusqlite::Error>>(
+    db: &Path,
+    sql: &str,
+    params: &[FilterValue],
+    mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<bool, E>,
+) -> Result<(), E> {
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(params))?;
+    while let Some(row) = rows.next()? {
+        if !each(row)? {
+            break;
+        }
+    }
+    Ok(())
+}

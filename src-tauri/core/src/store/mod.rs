@@ -1,5 +1,6 @@
 //! All SQL of the app, one module per table family. Functions take any `SqliteExecutor`, so
-//! they run on the pool or inside a transaction. Placeholders are `$n` and timestamps are
+//! they run on the pool or inside a transaction (exports alone stream through their own
+//! read-only connection, see `exports`). Placeholders are `$n` and timestamps are
 //! ISO-8601 text, to stay portable to PostgreSQL.
 
 pub mod audit;

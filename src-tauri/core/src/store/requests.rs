@@ -184,28 +184,55 @@ const ROW_SELECT: &str =
     LEFT JOIN users pu ON pu.id = r.professional_id
     LEFT JOIN reviews v ON v.request_id = r.id";
 
-/// Appends the admin list's WHERE clause for `f` (shared with the requests export).
+/// A value a filter condition binds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FilterValue {
+    Text(String),
+    Int(i64),
+}
+
+impl RequestFilter<'_> {
+    /// The WHERE conditions as (`column operator`, value) pairs: the one definition behind the
+    /// admin list (sqlx) and the requests export (a plain SQLite reader).
+    pub fn conditions(&self) -> Vec<(&'static str, FilterValue)> {
+        let mut out = Vec::new();
+        if let Some(s) = self.status {
+            out.push(("r.status = ", FilterValue::Text(s.to_owned())));
+        }
+        if let Some(id) = self.service_id {
+            out.push(("r.service_id = ", FilterValue::Int(id)));
+        }
+        if let Some(id) = self.professional_id {
+            out.push(("r.professional_id = ", FilterValue::Int(id)));
+        }
+        if let Some(id) = self.customer_id {
+            out.push(("r.customer_id = ", FilterValue::Int(id)));
+        }
+        if let Some(d) = self.created_from {
+            out.push((
+                "r.created_at >= ",
+                FilterValue::Text(format!("{d}T00:00:00Z")),
+            ));
+        }
+        if let Some(d) = self.created_to {
+            out.push((
+                "r.created_at <= ",
+                FilterValue::Text(format!("{d}T23:59:59Z")),
+            ));
+        }
+        out
+    }
+}
+
+/// Appends the admin list's WHERE clause for `f`.
 pub fn push_filters<'a>(q: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>, f: &RequestFilter<'a>) {
     q.push(" WHERE 1 = 1");
-    if let Some(s) = f.status {
-        q.push(" AND r.status = ").push_bind(s);
-    }
-    if let Some(id) = f.service_id {
-        q.push(" AND r.service_id = ").push_bind(id);
-    }
-    if let Some(id) = f.professional_id {
-        q.push(" AND r.professional_id = ").push_bind(id);
-    }
-    if let Some(id) = f.customer_id {
-        q.push(" AND r.customer_id = ").push_bind(id);
-    }
-    if let Some(d) = f.created_from {
-        q.push(" AND r.created_at >= ")
-            .push_bind(format!("{d}T00:00:00Z"));
-    }
-    if let Some(d) = f.created_to {
-        q.push(" AND r.created_at <= ")
-            .push_bind(format!("{d}T23:59:59Z"));
+    for (condition, value) in f.conditions() {
+        q.push(" AND ").push(condition);
+        match value {
+            FilterValue::Text(s) => q.push_bind(s),
+            FilterValue::Int(i) => q.push_bind(i),
+        };
     }
 }
 

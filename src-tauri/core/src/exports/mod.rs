@@ -9,14 +9,16 @@ use crate::error::{AppError, AppResult};
 use crate::session::Actor;
 use crate::store::{self, exports::ExportJobRow, requests::RequestFilter};
 use crate::App;
-use futures_util::TryStreamExt;
+
+mod format;
+pub use format::{header, money, neutralise};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// What to export.
@@ -120,159 +122,8 @@ impl ExportRegistry {
     }
 }
 
-/// Rows between progress updates and cancel checks.
-const PROGRESS_EVERY: i64 = 5_000;
-
-/// Neutralises spreadsheet formulas (OWASP CSV injection): a cell starting with `=`, `+`,
-/// `-`, `@`, tab or carriage return gets a leading apostrophe.
-pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => format!("'{cell}").into(),
-        _ => cell.into(),
-    }
-}
-
-/// Money in minor units as a decimal string ("499.00").
-pub fn money(minor: i64) -> String {
-    let sign = if minor < 0 { "-" } else { "" };
-    let m = minor.unsigned_abs();
-    format!("{sign}{}.{:02}", m / 100, m % 100)
-}
-
-/// The header row of each kind.
-pub fn header(kind: ExportKind) -> &'static [&'static str] {
-    match kind {
-        ExportKind::ClosedRequests => &[
-            "request_id",
-            "service",
-            "customer",
-            "customer_email",
-            "professional",
-            "requested_at",
-            "completed_at",
-            "closed_at",
-            "remarks",
-            "rating",
-            "review_comment",
-            "base_price",
-        ],
-        ExportKind::Requests => &[
-            "request_id",
-            "status",
-            "service",
-            "customer",
-            "professional",
-            "scheduled_for",
-            "address",
-            "pincode",
-            "remarks",
-            "requested_at",
-            "assigned_at",
-            "completed_at",
-            "closed_at",
-            "cancelled_at",
-            "rating",
-            "base_price",
-        ],
-        ExportKind::Professionals => &[
-            "user_id",
-            "full_name",
-            "username",
-            "email",
-            "phone",
-            "pincode",
-            "service",
-            "experience_years",
-            "verification_status",
-            "account_status",
-            "rating_avg",
-            "rating_count",
-            "completed_jobs",
-            "registered_at",
-        ],
-        ExportKind::Customers => &[
-            "user_id",
-            "full_name",
-            "username",
-            "email",
-            "phone",
-            "address",
-            "pincode",
-            "account_status",
-            "requests",
-            "rating_avg",
-            "rating_count",
-            "registered_at",
-        ],
-    }
-}
-
-/// How a column is written.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Col {
-    /// Integer (ids, counts, ratings); empty when NULL.
-    Int,
-    /// Real number with two decimals; empty when NULL.
-    Real,
-    /// Text, formula-neutralised; empty when NULL.
-    Text,
-    /// Minor units written as a decimal amount.
-    Money,
-}
-
-/// The column types of each kind, in header order (decoding by known type avoids trying
-/// several types per cell).
-fn columns(kind: ExportKind) -> &'static [Col] {
-    use Col::*;
-    match kind {
-        ExportKind::ClosedRequests => &[
-            Int, Text, Text, Text, Text, Text, Text, Text, Text, Int, Text, Money,
-        ],
-        ExportKind::Requests => &[
-            Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Int,
-            Money,
-        ],
-        ExportKind::Professionals => &[
-            Int, Text, Text, Text, Text, Text, Text, Int, Text, Text, Real, Int, Int, Text,
-        ],
-        ExportKind::Customers => &[
-            Int, Text, Text, Text, Text, Text, Text, Text, Int, Real, Int, Text,
-        ],
-    }
-}
-
-/// Writes one database row as a CSV record: text neutralised, money as decimal.
-fn write_row<W: std::io::Write>(
-    writer: &mut csv::Writer<W>,
-    kind: ExportKind,
-    row: &sqlx::sqlite::SqliteRow,
-    scratch: &mut String,
-) -> AppResult<()> {
-    use std::fmt::Write as _;
-    for (i, col) in columns(kind).iter().enumerate() {
-        scratch.clear();
-        match col {
-            Col::Int => {
-                if let Some(v) = row.try_get::<Option<i64>, _>(i)? {
-                    let _ = write!(scratch, "{v}");
-                }
-            }
-            Col::Real => {
-                if let Some(v) = row.try_get::<Option<f64>, _>(i)? {
-                    let _ = write!(scratch, "{v:.2}");
-                }
-            }
-            Col::Money => scratch.push_str(&money(row.try_get::<i64, _>(i)?)),
-            Col::Text => {
-                if let Some(v) = row.try_get::<Option<&str>, _>(i)? {
-                    scratch.push_str(&neutralise(v));
-                }
-            }
-        }
-        writer.write_field(scratch.as_bytes()).map_err(csv_error)?;
-    }
-    writer.write_record(None::<&[u8]>).map_err(csv_error)
-}
+/// How often a running job's progress is saved for the history page's progress bar.
+const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
 fn request_filter(f: &ExportFilters) -> RequestFilter<'_> {
     RequestFilter {
@@ -356,6 +207,7 @@ pub async fn start(
         kind,
         filters,
         target,
+        db: app.db_path(),
         pool: app.pool.clone(),
         clock: app.clock.clone(),
         cancel,
@@ -378,6 +230,7 @@ struct Job {
     kind: ExportKind,
     filters: ExportFilters,
     target: PathBuf,
+    db: PathBuf,
     pool: SqlitePool,
     clock: Arc<dyn Clock>,
     cancel: Arc<AtomicBool>,
@@ -430,6 +283,7 @@ async fn run_and_record(job: Job) {
 }
 
 async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
+    let filter = request_filter(&job.filters);
     let total: i64 = match job.kind {
         ExportKind::ClosedRequests => {
             sqlx::query_scalar(store::exports::CLOSED_REQUESTS_COUNT_SQL)
@@ -448,85 +302,125 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
         }
         ExportKind::Requests => {
             let mut q = sqlx::QueryBuilder::new(store::exports::REQUESTS_COUNT_SELECT);
-            store::requests::push_filters(&mut q, &request_filter(&job.filters));
+            store::requests::push_filters(&mut q, &filter);
             q.build_query_scalar().fetch_one(&job.pool).await?
         }
     };
     store::exports::mark_running(&job.pool, job.id, total, &to_db(job.clock.now())).await?;
 
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(tmp)
-        .map_err(|e| {
-            AppError::Internal(format!(
-                "Cannot write in {}: {e}",
-                tmp.parent()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_default()
-            ))
-        })?;
-    let mut writer = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
-    writer.write_record(header(job.kind)).map_err(csv_error)?;
-
-    let mut builder;
-    let mut rows = match job.kind {
-        ExportKind::ClosedRequests => {
-            sqlx::query(store::exports::CLOSED_REQUESTS_SQL).fetch(&job.pool)
-        }
-        ExportKind::Professionals => {
-            sqlx::query(store::exports::PROFESSIONALS_SQL).fetch(&job.pool)
-        }
-        ExportKind::Customers => sqlx::query(store::exports::CUSTOMERS_SQL).fetch(&job.pool),
-        ExportKind::Requests => {
-            builder = sqlx::QueryBuilder::new(store::exports::REQUESTS_SELECT);
-            store::requests::push_filters(&mut builder, &request_filter(&job.filters));
-            builder.push(" ORDER BY r.id");
-            builder.build().fetch(&job.pool)
-        }
+    let (sql, params) = match job.kind {
+        ExportKind::ClosedRequests => (store::exports::CLOSED_REQUESTS_SQL.to_owned(), vec![]),
+        ExportKind::Professionals => (store::exports::PROFESSIONALS_SQL.to_owned(), vec![]),
+        ExportKind::Customers => (store::exports::CUSTOMERS_SQL.to_owned(), vec![]),
+        ExportKind::Requests => store::exports::requests_sql(&filter),
     };
-    let mut written = 0i64;
-    let mut scratch = String::with_capacity(256);
-    while let Some(row) = rows.try_next().await? {
-        write_row(&mut writer, job.kind, &row, &mut scratch)?;
-        written += 1;
-        // A cancel is noticed within a few hundred rows; progress is saved less often.
-        if written % 256 == 0 && job.cancel.load(Ordering::Relaxed) {
-            return Ok(Outcome::Cancelled { rows: written });
-        }
-        if written % PROGRESS_EVERY == 0 {
-            store::exports::progress(&job.pool, job.id, written).await?;
-        }
-    }
-    drop(rows);
-    if job.cancel.load(Ordering::Relaxed) {
-        return Ok(Outcome::Cancelled { rows: written });
-    }
-    let mut buffered = writer
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("Writing the file failed: {}", e.error())))?;
-    buffered
-        .flush()
-        .map_err(|e| AppError::Internal(format!("Writing the file failed: {e}")))?;
-    let file = buffered
-        .into_inner()
-        .map_err(|e| AppError::Internal(format!("Writing the file failed: {}", e.error())))?;
-    file.sync_all()
-        .map_err(|e| AppError::Internal(format!("Saving the file failed: {e}")))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    drop(file);
-    std::fs::rename(tmp, &job.target)
-        .map_err(|e| AppError::Internal(format!("Cannot save {}: {e}", job.target.display())))?;
-    // Make the rename itself durable.
-    if let Some(dir) = job.target.parent() {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
+    let written = Arc::new(AtomicI64::new(0));
+    let file = FileJob {
+        kind: job.kind,
+        db: job.db.clone(),
+        sql,
+        params,
+        tmp: tmp.to_owned(),
+        target: job.target.clone(),
+        cancel: job.cancel.clone(),
+        written: written.clone(),
+    };
+    // The file is written on a blocking thread; this task only records progress meanwhile.
+    let work = tokio::task::spawn_blocking(move || file.write());
+    tokio::pin!(work);
+    let mut tick = tokio::time::interval(PROGRESS_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            done = &mut work => return done?,
+            _ = tick.tick() => {
+                let rows = written.load(Ordering::Relaxed);
+                // Progress is cosmetic: a failed update must not abandon the running writer.
+                if let Err(e) = store::exports::progress(&job.pool, job.id, rows).await {
+                    tracing::warn!(job = job.id, error = %e, "could not record export progress");
+                }
+            }
         }
     }
-    Ok(Outcome::Done {
-        rows: written,
-        size,
-    })
+}
+
+/// What the blocking writer needs.
+struct FileJob {
+    kind: ExportKind,
+    db: PathBuf,
+    sql: String,
+    params: Vec<store::requests::FilterValue>,
+    tmp: PathBuf,
+    target: PathBuf,
+    cancel: Arc<AtomicBool>,
+    written: Arc<AtomicI64>,
+}
+
+impl FileJob {
+    /// Streams the rows into the temp file, then fsyncs and renames it to the target.
+    fn write(self) -> AppResult<Outcome> {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&self.tmp)
+            .map_err(|e| {
+                AppError::Internal(format!(
+                    "Cannot write in {}: {e}",
+                    self.tmp
+                        .parent()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                ))
+            })?;
+        let mut writer = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
+        writer.write_record(header(self.kind)).map_err(csv_error)?;
+        let columns = header(self.kind).len();
+        let money = format::money_column(self.kind);
+        let mut scratch = Vec::with_capacity(256);
+        let mut rows = 0i64;
+        let mut cancelled = false;
+        store::exports::for_each_row(&self.db, &self.sql, &self.params, |row| {
+            format::write_row(&mut writer, columns, money, row, &mut scratch)?;
+            rows += 1;
+            // A cancel is noticed within a few hundred rows.
+            if rows % 256 == 0 {
+                self.written.store(rows, Ordering::Relaxed);
+                if self.cancel.load(Ordering::Relaxed) {
+                    cancelled = true;
+                    return Ok(false);
+                }
+            }
+            Ok::<_, format::RowError>(true)
+        })
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.written.store(rows, Ordering::Relaxed);
+        if cancelled || self.cancel.load(Ordering::Relaxed) {
+            return Ok(Outcome::Cancelled { rows });
+        }
+        let mut buffered = writer
+            .into_inner()
+            .map_err(|e| AppError::Internal(format!("Writing the file failed: {}", e.error())))?;
+        buffered
+            .flush()
+            .map_err(|e| AppError::Internal(format!("Writing the file failed: {e}")))?;
+        let file = buffered
+            .into_inner()
+            .map_err(|e| AppError::Internal(format!("Writing the file failed: {}", e.error())))?;
+        file.sync_all()
+            .map_err(|e| AppError::Internal(format!("Saving the file failed: {e}")))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        drop(file);
+        std::fs::rename(&self.tmp, &self.target).map_err(|e| {
+            AppError::Internal(format!("Cannot save {}: {e}", self.target.display()))
+        })?;
+        // Make the rename itself durable.
+        if let Some(dir) = self.target.parent() {
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(Outcome::Done { rows, size })
+    }
 }
 
 fn csv_error(e: csv::Error) -> AppError {

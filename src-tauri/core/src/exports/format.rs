@@ -1,0 +1,157 @@
+//! How an export row becomes a CSV record: the header of each kind, formula neutralisation
+//! (OWASP CSV injection), decimal money, numbers and text straight from SQLite's buffers.
+
+use super::ExportKind;
+use rusqlite::types::ValueRef;
+use std::io::Write as _;
+
+/// True when a cell would start a spreadsheet formula: `=`, `+`, `-`, `@`, tab or CR.
+fn is_formula_start(cell: &[u8]) -> bool {
+    matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
+}
+
+/// Neutralises spreadsheet formulas (OWASP CSV injection): a cell starting with `=`, `+`,
+/// `-`, `@`, tab or carriage return gets a leading apostrophe.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    if is_formula_start(cell.as_bytes()) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
+/// Money in minor units as a decimal string ("499.00").
+pub fn money(minor: i64) -> String {
+    Money(minor).to_string()
+}
+
+/// Displays minor units as a decimal amount.
+struct Money(i64);
+
+impl std::fmt::Display for Money {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let m = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{:02}", m / 100, m % 100)
+    }
+}
+
+/// The header row of each kind.
+pub fn header(kind: ExportKind) -> &'static [&'static str] {
+    match kind {
+        ExportKind::ClosedRequests => &[
+            "request_id",
+            "service",
+            "customer",
+            "customer_email",
+            "professional",
+            "requested_at",
+            "completed_at",
+            "closed_at",
+            "remarks",
+            "rating",
+            "review_comment",
+            "base_price",
+        ],
+        ExportKind::Requests => &[
+            "request_id",
+            "status",
+            "service",
+            "customer",
+            "professional",
+            "scheduled_for",
+            "address",
+            "pincode",
+            "remarks",
+            "requested_at",
+            "assigned_at",
+            "completed_at",
+            "closed_at",
+            "cancelled_at",
+            "rating",
+            "base_price",
+        ],
+        ExportKind::Professionals => &[
+            "user_id",
+            "full_name",
+            "username",
+            "email",
+            "phone",
+            "pincode",
+            "service",
+            "experience_years",
+            "verification_status",
+            "account_status",
+            "rating_avg",
+            "rating_count",
+            "completed_jobs",
+            "registered_at",
+        ],
+        ExportKind::Customers => &[
+            "user_id",
+            "full_name",
+            "username",
+            "email",
+            "phone",
+            "address",
+            "pincode",
+            "account_status",
+            "requests",
+            "rating_avg",
+            "rating_count",
+            "registered_at",
+        ],
+    }
+}
+
+/// The column of a kind holding money in minor units, written as a decimal amount.
+pub(super) fn money_column(kind: ExportKind) -> Option<usize> {
+    header(kind).iter().position(|h| *h == "base_price")
+}
+
+/// Writes one database row as a CSV record: NULL as an empty cell, integers as they are,
+/// reals with two decimals, text neutralised, the money column as a decimal amount.
+pub(super) fn write_row<W: std::io::Write>(
+    writer: &mut csv::Writer<W>,
+    columns: usize,
+    money_column: Option<usize>,
+    row: &rusqlite::Row<'_>,
+    scratch: &mut Vec<u8>,
+) -> Result<(), RowError> {
+    for i in 0..columns {
+        scratch.clear();
+        match row.get_ref(i)? {
+            ValueRef::Null => {}
+            ValueRef::Integer(v) if money_column == Some(i) => write!(scratch, "{}", Money(v))?,
+            ValueRef::Integer(v) => write!(scratch, "{v}")?,
+            ValueRef::Real(v) => write!(scratch, "{v:.2}")?,
+            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                if is_formula_start(t) {
+                    scratch.push(b'\'');
+                    scratch.extend_from_slice(t);
+                } else {
+                    // Most cells: straight from SQLite's buffer, no copy.
+                    writer.write_field(t)?;
+                    continue;
+                }
+            }
+        }
+        writer.write_field(&*scratch)?;
+    }
+    writer.write_record(None::<&[u8]>)?;
+    Ok(())
+}
+
+/// Why a row could not be written.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum RowError {
+    #[error("Reading the database failed: {0}")]
+    Read(#[from] rusqlite::Error),
+    #[error("Writing the file failed: {0}")]
+    Write(#[from] csv::Error),
+    #[error("Writing the file failed: {0}")]
+    Io(#[from] std::io::Error),
+}
