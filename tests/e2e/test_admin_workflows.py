@@ -64,6 +64,12 @@ def test_approve_pending_professional(app: App):
     assert code == "approval_pending", (code, text)
 
     login_expect_home(app, ADMIN.username, ADMIN.password, "Admin")
+    app.click("nav-people")
+    app.wait_until(
+        lambda: "kiran.r" in app.all_attrs("person-row", "data-username"),
+        lambda: f"People shows {app.all_attrs('person-row', 'data-username')}",
+    )
+    app.doc_screenshot("screenshot-people.png")
     open_person(app, "kiran.r")
     app.wait_attr("person-verification", "data-status", "pending")
     app.click("person-approve")
