@@ -980,7 +980,11 @@ created_from: string | null; created_to: string | null; sort: RequestSort; desce
 /**
  * A request's full record for the detail page.
  */
-export type RequestRecord = { id: number; status: string; service_id: number; service_name: string; base_price_minor: number; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; 
+export type RequestRecord = { id: number; status: string; service_id: number; service_name: string; 
+/**
+ * The price the request was booked at, in minor units.
+ */
+price_minor: number; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; 
 /**
  * The professional's phone, only while the job is theirs and open (assigned/completed).
  */

@@ -5,6 +5,7 @@
 mod common;
 use chrono::Duration;
 use common::*;
+use household_core::admin::catalog::{self, ServiceInput};
 use household_core::admin::people;
 use household_core::clock::Clock;
 use household_core::customer::{self, BookingInput, ReviewInput};
@@ -109,6 +110,23 @@ async fn closed_requests_export_has_the_exact_expected_content() {
     )
     .await
     .unwrap();
+
+    // The admin raises the price afterwards: the request keeps the price it was booked at.
+    catalog::update(
+        &t,
+        &admin,
+        svc,
+        ServiceInput {
+            name: "Plumbing".into(),
+            description: "Pipes".into(),
+            base_price_minor: 59_900,
+            estimated_minutes: 60,
+        },
+    )
+    .await
+    .unwrap();
+    let detail = customer::request_detail(&t, &cara, closed).await.unwrap();
+    assert_eq!(detail.request.price_minor, 49_900);
 
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("closed.csv");
@@ -321,6 +339,48 @@ async fn failure_mid_way_never_leaves_a_partial_file_under_the_name() {
     assert_eq!(job.status, "failed", "{job:?}");
     assert!(job.error.is_some());
     assert!(!target.exists());
+}
+
+#[tokio::test]
+async fn a_failure_at_the_rename_keeps_the_row_count_and_no_temp_file() {
+    let t = spawn_set_up_app().await;
+    let admin = admin_of(&t).await;
+    registered_customer(&t, "cara").await;
+    registered_customer(&t, "dev").await;
+    let out = tempfile::tempdir().unwrap();
+    // The chosen name is taken by a folder with something in it: the rows are written, but
+    // the final rename cannot replace it.
+    let target = out.path().join("customers.csv");
+    std::fs::create_dir(&target).unwrap();
+    std::fs::write(target.join("keep.txt"), "mine").unwrap();
+    let id = exports::start(
+        &t,
+        &admin,
+        ExportKind::Customers,
+        ExportFilters::default(),
+        target.clone(),
+    )
+    .await
+    .unwrap();
+    let job = wait_done(&t, &admin, id).await;
+    assert_eq!(job.status, "failed", "{job:?}");
+    assert_eq!(
+        job.rows_written, 2,
+        "rows written before the failure are recorded"
+    );
+    assert!(
+        job.error.as_deref().unwrap_or("").contains("Cannot save"),
+        "{job:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(target.join("keep.txt")).unwrap(),
+        "mine"
+    );
+    assert_eq!(
+        dir_is_clean(out.path()),
+        vec!["customers.csv"],
+        "no temp file left"
+    );
 }
 
 #[tokio::test]

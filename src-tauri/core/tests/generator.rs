@@ -47,6 +47,8 @@ async fn generated_data_is_consistent_and_usable() {
         .await
         .unwrap();
     assert!(fk_problems.is_empty(), "{fk_problems:?}");
+    // Requests carry their service's price.
+    assert_eq!(count("SELECT COUNT(*) FROM service_requests r JOIN services s ON s.id = r.service_id WHERE r.price_minor <> s.base_price_minor").await, 0);
     // Assigned requests go to a professional of the same service.
     assert_eq!(count("SELECT COUNT(*) FROM service_requests r JOIN professionals p ON p.user_id = r.professional_id WHERE p.service_id <> r.service_id").await, 0);
     // Roll-ups equal the reviews they summarise.

@@ -113,3 +113,59 @@ async fn constraints_reject_bad_rows() {
         .await;
     assert!(second.is_err(), "two reviews for one request");
 }
+
+#[tokio::test]
+async fn requests_booked_before_prices_were_kept_get_their_catalogue_price() {
+    // A database at the schema before `request_price`, with one request in it.
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old-migrations");
+    std::fs::create_dir(&old).unwrap();
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+    let mut files: Vec<_> = std::fs::read_dir(&all)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in files
+        .iter()
+        .take_while(|f| !f.to_string_lossy().contains("request_price"))
+    {
+        std::fs::copy(f, old.join(f.file_name().unwrap())).unwrap();
+    }
+    let db = dir.path().join("household.sqlite3");
+    let pool = sqlx::SqlitePool::connect_with(
+        sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&db)
+            .create_if_missing(true),
+    )
+    .await
+    .unwrap();
+    sqlx::migrate::Migrator::new(old.as_path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    let now = "2026-11-21T09:00:00Z";
+    sqlx::raw_sql(&format!(
+        "INSERT INTO users (id, username, email, full_name, password_hash, role, created_at, updated_at)
+             VALUES (1, 'cara', 'cara@example.com', 'Cara', 'h', 'customer', '{now}', '{now}');
+         INSERT INTO customers (user_id, phone, address, pincode) VALUES (1, '9876543210', 'x', '560001');
+         INSERT INTO services (id, name, name_key, base_price_minor, estimated_minutes, created_at, updated_at)
+             VALUES (1, 'Plumbing', 'plumbing', 49900, 60, '{now}', '{now}');
+         INSERT INTO service_requests (service_id, customer_id, status, scheduled_for, address, pincode, created_at, updated_at)
+             VALUES (1, 1, 'requested', '{now}', 'x', '560001', '{now}', '{now}');"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+
+    // Opening it with this version applies the rest.
+    let pool = household_core::db::open(&db).await.unwrap();
+    let price: i64 = sqlx::query_scalar("SELECT price_minor FROM service_requests")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(price, 49_900);
+}

@@ -101,6 +101,11 @@ async fn monthly_reports_catch_up_once_and_never_twice() {
     t.clock.advance(Duration::days(-40)); // back to 12 Oct
     october_job(&t).await;
     registered_customer(&t, "olga").await;
+    // The catalogue price rises after the job: the report keeps the price it was booked at.
+    sqlx::query("UPDATE services SET base_price_minor = 99900")
+        .execute(&t.pool)
+        .await
+        .unwrap();
     // The app is closed over the 1st of November and opened again on 3 November at 10:00.
     let now = t.clock.now();
     t.clock

@@ -51,7 +51,7 @@ function record(extra: Partial<RequestRecord>): RequestRecord {
     status: "requested",
     service_id: 1,
     service_name: "Plumbing",
-    base_price_minor: 49990,
+    price_minor: 49990,
     customer_id: ME,
     customer_name: "Asha Rao",
     professional_id: null,

@@ -211,6 +211,7 @@ pub async fn start(
         pool: app.pool.clone(),
         clock: app.clock.clone(),
         cancel,
+        written: Arc::default(),
     };
     let registry = app.exports.clone();
     tokio::spawn(async move {
@@ -234,6 +235,8 @@ struct Job {
     pool: SqlitePool,
     clock: Arc<dyn Clock>,
     cancel: Arc<AtomicBool>,
+    /// Rows written so far (kept when the job fails part-way).
+    written: Arc<AtomicI64>,
 }
 
 enum Outcome {
@@ -260,7 +263,12 @@ async fn run_and_record(job: Job) {
                     AppError::Internal(detail) => detail.clone(),
                     other => other.to_string(),
                 };
-                ("failed", 0, None, Some(message))
+                (
+                    "failed",
+                    job.written.load(Ordering::Relaxed),
+                    None,
+                    Some(message),
+                )
             }
         };
         if status != "succeeded" {
@@ -314,7 +322,7 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
         ExportKind::Customers => (store::exports::CUSTOMERS_SQL.to_owned(), vec![]),
         ExportKind::Requests => store::exports::requests_sql(&filter),
     };
-    let written = Arc::new(AtomicI64::new(0));
+    let written = job.written.clone();
     let file = FileJob {
         kind: job.kind,
         db: job.db.clone(),

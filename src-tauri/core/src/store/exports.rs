@@ -150,7 +150,7 @@ pub async fn fail_interrupted(
 /// Closed requests, the original report: one row per closed request with its review.
 pub const CLOSED_REQUESTS_SQL: &str =
     "SELECT r.id, s.name, cu.full_name, cu.email, pu.full_name, r.created_at,
-        r.completed_at, r.closed_at, r.remarks, v.rating, v.comment, s.base_price_minor
+        r.completed_at, r.closed_at, r.remarks, v.rating, v.comment, r.price_minor
     FROM service_requests r
     JOIN services s ON s.id = r.service_id
     JOIN users cu ON cu.id = r.customer_id
@@ -167,7 +167,7 @@ pub const CLOSED_REQUESTS_COUNT_SQL: &str =
 pub const REQUESTS_SELECT: &str =
     "SELECT r.id, r.status, s.name, cu.full_name, pu.full_name, r.scheduled_for,
         r.address, r.pincode, r.remarks, r.created_at, r.assigned_at, r.completed_at, r.closed_at,
-        r.cancelled_at, v.rating, s.base_price_minor
+        r.cancelled_at, v.rating, r.price_minor
     FROM service_requests r
     JOIN services s ON s.id = r.service_id
     JOIN users cu ON cu.id = r.customer_id

@@ -110,7 +110,7 @@ pub async fn completed_jobs(
 }
 
 /// Every active customer's activity in [from, to): (id, name, email, made, completed, closed,
-/// spending at base prices in minor units).
+/// spending at booked prices in minor units).
 pub async fn customer_activity(
     ex: impl SqliteExecutor<'_>,
     from: &str,
@@ -121,12 +121,11 @@ pub async fn customer_activity(
                 COALESCE(SUM(r.created_at >= $1 AND r.created_at < $2), 0),
                 COALESCE(SUM(r.completed_at >= $1 AND r.completed_at < $2), 0),
                 COALESCE(SUM(r.closed_at >= $1 AND r.closed_at < $2), 0),
-                COALESCE(SUM(CASE WHEN r.closed_at >= $1 AND r.closed_at < $2 THEN s.base_price_minor END), 0)
+                COALESCE(SUM(CASE WHEN r.closed_at >= $1 AND r.closed_at < $2 THEN r.price_minor END), 0)
          FROM customers c JOIN users u ON u.id = c.user_id
          LEFT JOIN service_requests r ON r.customer_id = c.user_id
               AND ((r.created_at >= $1 AND r.created_at < $2) OR (r.completed_at >= $1 AND r.completed_at < $2)
                    OR (r.closed_at >= $1 AND r.closed_at < $2))
-         LEFT JOIN services s ON s.id = r.service_id
          WHERE u.status = 'active'
          GROUP BY u.id, u.full_name, u.email ORDER BY u.id",
     )

@@ -20,12 +20,15 @@ pub struct NewRequest<'a> {
     pub cancelled_at: Option<&'a str>,
 }
 
-/// Inserts a request row as given and returns its id.
+/// Inserts a request row as given, at the service's current price, and returns its id.
 pub async fn insert(ex: impl SqliteExecutor<'_>, r: &NewRequest<'_>) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO service_requests (service_id, customer_id, professional_id, status, scheduled_for,
-             address, pincode, remarks, created_at, updated_at, assigned_at, completed_at, closed_at, cancelled_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13) RETURNING id",
+             address, pincode, remarks, created_at, updated_at, assigned_at, completed_at, closed_at, cancelled_at,
+             price_minor)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, s.base_price_minor
+         FROM services s WHERE s.id = $1
+         RETURNING id",
     )
     .bind(r.service_id)
     .bind(r.customer_id)
@@ -294,7 +297,8 @@ pub struct RequestRecord {
     pub status: String,
     pub service_id: i64,
     pub service_name: String,
-    pub base_price_minor: i64,
+    /// The price the request was booked at, in minor units.
+    pub price_minor: i64,
     pub customer_id: i64,
     pub customer_name: String,
     pub professional_id: Option<i64>,
@@ -320,7 +324,7 @@ pub struct RequestRecord {
 /// One request with names and its review.
 pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<RequestRecord>> {
     sqlx::query_as(
-        "SELECT r.id, r.status, r.service_id, s.name AS service_name, s.base_price_minor, r.customer_id,
+        "SELECT r.id, r.status, r.service_id, s.name AS service_name, r.price_minor, r.customer_id,
                 cu.full_name AS customer_name, r.professional_id, pu.full_name AS professional_name,
                 CASE WHEN r.status IN ('assigned', 'completed') THEN pp.phone END AS professional_phone,
                 r.scheduled_for, r.address, r.pincode, r.remarks, r.completion_note, r.created_at,
