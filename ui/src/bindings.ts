@@ -757,7 +757,7 @@ export type Dashboard = {
  */
 by_status: LabelCount[]; 
 /**
- * The last 30 days (today included), zero days included, oldest first.
+ * The last 30 local days (today included), zero days included, oldest first.
  */
 per_day: LabelCount[]; top_services: ServiceStat[]; rating_avg: number | null; rating_count: number; pending_professionals: number }
 /**
@@ -795,7 +795,11 @@ export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation
 /**
  * The filters of a `requests` export (the admin list's); ignored for other kinds.
  */
-export type ExportFilters = { status: RequestStatus | null; service_id: number | null; professional_id: number | null; customer_id: number | null; created_from: string | null; created_to: string | null }
+export type ExportFilters = { status: RequestStatus | null; service_id: number | null; professional_id: number | null; customer_id: number | null; 
+/**
+ * `YYYY-MM-DD`, local days, both included.
+ */
+created_from: string | null; created_to: string | null }
 /**
  * A row of `export_jobs` with the requester's name.
  */
@@ -974,7 +978,7 @@ export type RequestPage = { items: RequestRow[]; page: PageInfo }
  */
 export type RequestQuery = { status: RequestStatus | null; service_id: number | null; professional_id: number | null; customer_id: number | null; 
 /**
- * `YYYY-MM-DD`, inclusive, on the creation date.
+ * `YYYY-MM-DD`, inclusive, on the creation date in the terminal's time zone.
  */
 created_from: string | null; created_to: string | null; sort: RequestSort; descending: boolean; page: number; per_page: number }
 /**

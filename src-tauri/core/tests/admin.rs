@@ -723,3 +723,66 @@ async fn dashboard_aggregates_match_the_data() {
         .windows(2)
         .all(|w| w[0].requests >= w[1].requests));
 }
+
+#[tokio::test]
+async fn dashboard_days_and_date_filters_are_the_terminals_local_days() {
+    let t = spawn_set_up_app().await;
+    let admin = Actor {
+        user_id: user_id(&t, "admin").await,
+        role: Role::Admin,
+    };
+    // A terminal in India (UTC+05:30); it is 21 Nov, 14:30 there.
+    t.clock
+        .set_local_offset(chrono::FixedOffset::east_opt(5 * 3600 + 1800).unwrap());
+    let svc = a_service(&t).await;
+    let cara = registered_customer(&t, "cara").await.user_id;
+    let mut ids = Vec::new();
+    // 20 Nov 23:30 and 21 Nov 01:30 in India: both on 20 Nov in UTC.
+    for created in ["2026-11-20T18:00:00Z", "2026-11-20T20:00:00Z"] {
+        let id = store::requests::insert(
+            &t.pool,
+            &store::requests::NewRequest {
+                service_id: svc,
+                customer_id: cara,
+                professional_id: None,
+                status: "requested",
+                scheduled_for: "2026-11-25T10:00:00Z",
+                address: "12 MG Road",
+                pincode: "560001",
+                remarks: "",
+                created_at: created,
+                assigned_at: None,
+                completed_at: None,
+                closed_at: None,
+                cancelled_at: None,
+            },
+        )
+        .await
+        .unwrap();
+        ids.push(id);
+    }
+
+    let d = dashboard::get(&t, &admin).await.unwrap();
+    let last_two: Vec<_> = d.per_day[28..]
+        .iter()
+        .map(|p| (p.label.as_str(), p.count))
+        .collect();
+    assert_eq!(last_two, vec![("2026-11-20", 1), ("2026-11-21", 1)]);
+
+    let on = |day: &str| RequestQuery {
+        created_from: Some(day.into()),
+        created_to: Some(day.into()),
+        per_page: 100,
+        ..Default::default()
+    };
+    let today = oversight::list(&t, &admin, on("2026-11-21")).await.unwrap();
+    assert_eq!(
+        today.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ids[1]]
+    );
+    let yesterday = oversight::list(&t, &admin, on("2026-11-20")).await.unwrap();
+    assert_eq!(
+        yesterday.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        vec![ids[0]]
+    );
+}

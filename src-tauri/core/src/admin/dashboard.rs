@@ -1,5 +1,6 @@
 //! The admin dashboard, from aggregate queries.
 
+use crate::clock::{local_day_start, to_db};
 use crate::domain::Role;
 use crate::error::AppResult;
 use crate::session::Actor;
@@ -20,7 +21,7 @@ pub const DAYS: i64 = 30;
 pub struct Dashboard {
     /// Every status, zero included.
     pub by_status: Vec<LabelCount>,
-    /// The last 30 days (today included), zero days included, oldest first.
+    /// The last 30 local days (today included), zero days included, oldest first.
     pub per_day: Vec<LabelCount>,
     pub top_services: Vec<ServiceStat>,
     pub rating_avg: Option<f64>,
@@ -31,7 +32,9 @@ pub struct Dashboard {
 /// The dashboard figures.
 pub async fn get(app: &App, actor: &Actor) -> AppResult<Dashboard> {
     actor.require(Role::Admin)?;
-    let today = app.clock.now().date_naive();
+    // Days are the terminal's local days, like every date the UI shows.
+    let offset = app.clock.local_offset();
+    let today = app.clock.local_today();
     let first = today - Duration::days(DAYS - 1);
     let counted = store::dashboard::by_status(&app.pool).await?;
     let by_status = crate::domain::RequestStatus::ALL
@@ -44,7 +47,12 @@ pub async fn get(app: &App, actor: &Actor) -> AppResult<Dashboard> {
                 .map_or(0, |c| c.count),
         })
         .collect();
-    let days = store::dashboard::per_day(&app.pool, &first.format("%Y-%m-%d").to_string()).await?;
+    let days = store::dashboard::per_day(
+        &app.pool,
+        &to_db(local_day_start(first, offset)),
+        offset.local_minus_utc() / 60,
+    )
+    .await?;
     let per_day = (0..DAYS)
         .map(|i| {
             let label = (first + Duration::days(i)).format("%Y-%m-%d").to_string();

@@ -1,6 +1,7 @@
 //! Request oversight: the filtered, sorted, paginated list and the detail with its history.
 
 use super::{limit_offset, PageInfo};
+use crate::clock::{local_day_start, to_db};
 use crate::domain::{RequestStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::session::Actor;
@@ -9,7 +10,7 @@ use crate::store::{
     requests::{RequestEvent, RequestFilter, RequestRecord, RequestRow, RequestSortColumn},
 };
 use crate::App;
-use chrono::NaiveDate;
+use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -30,7 +31,7 @@ pub struct RequestQuery {
     pub service_id: Option<i64>,
     pub professional_id: Option<i64>,
     pub customer_id: Option<i64>,
-    /// `YYYY-MM-DD`, inclusive, on the creation date.
+    /// `YYYY-MM-DD`, inclusive, on the creation date in the terminal's time zone.
     pub created_from: Option<String>,
     pub created_to: Option<String>,
     pub sort: RequestSort,
@@ -53,20 +54,20 @@ pub struct RequestDetail {
     pub history: Vec<RequestEvent>,
 }
 
-fn date(field: &'static str, raw: Option<&str>) -> AppResult<Option<String>> {
+fn date(field: &'static str, raw: Option<&str>) -> AppResult<Option<NaiveDate>> {
     match raw.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(|d| Some(d.format("%Y-%m-%d").to_string()))
+            .map(Some)
             .map_err(|_| AppError::validation(field, "Enter a date as YYYY-MM-DD.")),
     }
 }
 
 /// Validates the date range of a query: `YYYY-MM-DD`, start not after end.
-pub(crate) fn parse_dates(q: &RequestQuery) -> AppResult<(Option<String>, Option<String>)> {
+pub(crate) fn parse_dates(q: &RequestQuery) -> AppResult<(Option<NaiveDate>, Option<NaiveDate>)> {
     let from = date("created_from", q.created_from.as_deref())?;
     let to = date("created_to", q.created_to.as_deref())?;
-    if let (Some(f), Some(t)) = (&from, &to) {
+    if let (Some(f), Some(t)) = (from, to) {
         if f > t {
             return Err(AppError::validation(
                 "created_to",
@@ -77,17 +78,31 @@ pub(crate) fn parse_dates(q: &RequestQuery) -> AppResult<(Option<String>, Option
     Ok((from, to))
 }
 
+/// A filter on local creation days (both ends included) as stored-timestamp bounds.
+pub(crate) fn created_filter(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    offset: FixedOffset,
+) -> (Option<String>, Option<String>) {
+    (
+        from.map(|d| to_db(local_day_start(d, offset))),
+        to.and_then(|d| d.succ_opt())
+            .map(|d| to_db(local_day_start(d, offset))),
+    )
+}
+
 /// The request list, filtered, sorted and paginated in the database.
 pub async fn list(app: &App, actor: &Actor, q: RequestQuery) -> AppResult<RequestPage> {
     actor.require(Role::Admin)?;
     let (from, to) = parse_dates(&q)?;
+    let (created_since, created_before) = created_filter(from, to, app.clock.local_offset());
     let filter = RequestFilter {
         status: q.status.map(RequestStatus::as_str),
         service_id: q.service_id,
         professional_id: q.professional_id,
         customer_id: q.customer_id,
-        created_from: from.as_deref(),
-        created_to: to.as_deref(),
+        created_since,
+        created_before,
     };
     let sort = match q.sort {
         RequestSort::CreatedAt => RequestSortColumn::CreatedAt,

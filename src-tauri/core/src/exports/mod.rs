@@ -57,6 +57,7 @@ pub struct ExportFilters {
     pub service_id: Option<i64>,
     pub professional_id: Option<i64>,
     pub customer_id: Option<i64>,
+    /// `YYYY-MM-DD`, local days, both included.
     pub created_from: Option<String>,
     pub created_to: Option<String>,
 }
@@ -125,14 +126,20 @@ impl ExportRegistry {
 /// How often a running job's progress is saved for the history page's progress bar.
 const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
-fn request_filter(f: &ExportFilters) -> RequestFilter<'_> {
+fn request_filter(f: &ExportFilters, offset: chrono::FixedOffset) -> RequestFilter<'_> {
+    let day = |d: &Option<String>| {
+        d.as_deref()
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    };
+    let (created_since, created_before) =
+        crate::admin::requests::created_filter(day(&f.created_from), day(&f.created_to), offset);
     RequestFilter {
         status: f.status.map(RequestStatus::as_str),
         service_id: f.service_id,
         professional_id: f.professional_id,
         customer_id: f.customer_id,
-        created_from: f.created_from.as_deref(),
-        created_to: f.created_to.as_deref(),
+        created_since,
+        created_before,
     }
 }
 
@@ -147,9 +154,10 @@ fn validate_filters(kind: ExportKind, f: &ExportFilters) -> AppResult<ExportFilt
         ..Default::default()
     };
     let (from, to) = crate::admin::requests::parse_dates(&q)?;
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
     Ok(ExportFilters {
-        created_from: from,
-        created_to: to,
+        created_from: day(from),
+        created_to: day(to),
         ..f.clone()
     })
 }
@@ -291,7 +299,7 @@ async fn run_and_record(job: Job) {
 }
 
 async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
-    let filter = request_filter(&job.filters);
+    let filter = request_filter(&job.filters, job.clock.local_offset());
     let total: i64 = match job.kind {
         ExportKind::ClosedRequests => {
             sqlx::query_scalar(store::exports::CLOSED_REQUESTS_COUNT_SQL)

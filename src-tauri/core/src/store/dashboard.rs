@@ -28,13 +28,20 @@ pub async fn by_status(ex: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<LabelCou
         .await
 }
 
-/// Requests created per day since `from` (`YYYY-MM-DD`), days without requests omitted.
-pub async fn per_day(ex: impl SqliteExecutor<'_>, from: &str) -> sqlx::Result<Vec<LabelCount>> {
+/// Requests created per local day since the stored timestamp `since`, for a terminal
+/// `offset_minutes` ahead of UTC; days without requests omitted. (SQLite's date modifier; a
+/// PostgreSQL store would group by `created_at AT TIME ZONE`.)
+pub async fn per_day(
+    ex: impl SqliteExecutor<'_>,
+    since: &str,
+    offset_minutes: i32,
+) -> sqlx::Result<Vec<LabelCount>> {
     sqlx::query_as(
-        "SELECT substr(created_at, 1, 10) AS label, COUNT(*) AS count FROM service_requests
-         WHERE created_at >= $1 GROUP BY substr(created_at, 1, 10) ORDER BY label",
+        "SELECT date(created_at, $2) AS label, COUNT(*) AS count FROM service_requests
+         WHERE created_at >= $1 GROUP BY label ORDER BY label",
     )
-    .bind(format!("{from}T00:00:00Z"))
+    .bind(since)
+    .bind(format!("{offset_minutes:+} minutes"))
     .fetch_all(ex)
     .await
 }

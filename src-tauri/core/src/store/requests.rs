@@ -137,9 +137,10 @@ pub struct RequestFilter<'a> {
     pub service_id: Option<i64>,
     pub professional_id: Option<i64>,
     pub customer_id: Option<i64>,
-    /// Inclusive, `YYYY-MM-DD`, on the creation date.
-    pub created_from: Option<&'a str>,
-    pub created_to: Option<&'a str>,
+    /// Created at or after this stored (UTC) timestamp.
+    pub created_since: Option<String>,
+    /// Created before this stored (UTC) timestamp.
+    pub created_before: Option<String>,
 }
 
 /// Columns the admin list may sort by (an allow-list: the name never comes from the UI).
@@ -211,17 +212,11 @@ impl RequestFilter<'_> {
         if let Some(id) = self.customer_id {
             out.push(("r.customer_id = ", FilterValue::Int(id)));
         }
-        if let Some(d) = self.created_from {
-            out.push((
-                "r.created_at >= ",
-                FilterValue::Text(format!("{d}T00:00:00Z")),
-            ));
+        if let Some(t) = &self.created_since {
+            out.push(("r.created_at >= ", FilterValue::Text(t.clone())));
         }
-        if let Some(d) = self.created_to {
-            out.push((
-                "r.created_at <= ",
-                FilterValue::Text(format!("{d}T23:59:59Z")),
-            ));
+        if let Some(t) = &self.created_before {
+            out.push(("r.created_at < ", FilterValue::Text(t.clone())));
         }
         out
     }
