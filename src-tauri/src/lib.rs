@@ -4,6 +4,7 @@
 pub mod commands;
 pub mod prefs;
 
+use household_core::domain::ExportStatus;
 use household_core::session::EndReason;
 use household_core::{App, AppConfig};
 use serde::Serialize;
@@ -191,8 +192,8 @@ fn spawn_export_announcer(
             if let Err(e) = handle.emit(EXPORT_FINISHED_EVENT, &job) {
                 tracing::warn!(error = %e, "could not tell the UI that an export finished");
             }
-            let (title, body) = match job.status.as_str() {
-                "succeeded" => (
+            let (title, body) = match job.status {
+                ExportStatus::Succeeded => (
                     "Export finished",
                     format!(
                         "{} rows saved to {}",
@@ -200,7 +201,7 @@ fn spawn_export_announcer(
                         job.file_path.as_deref().unwrap_or("the file")
                     ),
                 ),
-                "cancelled" => ("Export cancelled", "No file was written.".to_string()),
+                ExportStatus::Cancelled => ("Export cancelled", "No file was written.".to_string()),
                 _ => (
                     "Export failed",
                     job.error

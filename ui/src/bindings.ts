@@ -807,7 +807,7 @@ export type ExportJobRow = { id: number; requested_by: number; requested_by_name
 /**
  * The filters as JSON.
  */
-filters: string; status: string; rows_written: number; rows_total: number | null; file_path: string | null; file_size: number | null; error: string | null; created_at: string; started_at: string | null; finished_at: string | null }
+filters: string; status: ExportStatus; rows_written: number; rows_total: number | null; file_path: string | null; file_size: number | null; error: string | null; created_at: string; started_at: string | null; finished_at: string | null }
 /**
  * What to export.
  */
@@ -820,6 +820,10 @@ export type ExportKind =
  * All requests matching the admin list's filters.
  */
 "requests" | "professionals" | "customers"
+/**
+ * Where an export job stands.
+ */
+export type ExportStatus = "queued" | "running" | "succeeded" | "failed" | "cancelled"
 /**
  * An open request as a professional's feed shows it: no customer contact details.
  */
@@ -844,7 +848,7 @@ export type Job = "professional_monthly_report" | "customer_monthly_report" | "d
  * A job as its professional sees it; the customer's contact only while the job is theirs
  * and not yet closed.
  */
-export type JobItem = { id: number; status: string; service_name: string; scheduled_for: string; pincode: string; remarks: string; customer_name: string; customer_phone: string | null; address: string | null; completion_note: string | null; rating: number | null; customer_rating: number | null }
+export type JobItem = { id: number; status: RequestStatus; service_name: string; scheduled_for: string; pincode: string; remarks: string; customer_name: string; customer_phone: string | null; address: string | null; completion_note: string | null; rating: number | null; customer_rating: number | null }
 /**
  * A recorded run.
  */
@@ -928,11 +932,11 @@ audit: AuditEntry[] }
 /**
  * One row of the people list, with the figures block decisions rest on.
  */
-export type PersonRow = { id: number; username: string; full_name: string; email: string; role: string; status: string; blocked_reason: string | null; phone: string | null; pincode: string | null; created_at: string; 
+export type PersonRow = { id: number; username: string; full_name: string; email: string; role: Role; status: UserStatus; blocked_reason: string | null; phone: string | null; pincode: string | null; created_at: string; 
 /**
  * Professionals: their service and verification status.
  */
-service_id: number | null; service_name: string | null; verification_status: string | null; 
+service_id: number | null; service_name: string | null; verification_status: VerificationStatus | null; 
 /**
  * Professionals: average rating received and count; jobs completed (completed or closed).
  */
@@ -944,7 +948,7 @@ request_count: number; customer_rating_avg: number | null; customer_rating_count
 /**
  * A professional's own profile.
  */
-export type ProfessionalOwnProfile = { full_name: string; username: string; email: string; service_id: number; service_name: string; phone: string; pincode: string; experience_years: number; description: string; verification_status: string; rating_avg: number | null; rating_count: number }
+export type ProfessionalOwnProfile = { full_name: string; username: string; email: string; service_id: number; service_name: string; phone: string; pincode: string; experience_years: number; description: string; verification_status: VerificationStatus; rating_avg: number | null; rating_count: number }
 /**
  * A professional's profile details beyond the list row.
  */
@@ -968,7 +972,7 @@ export type RequestEdit = { scheduled_for: string; address: string; remarks: str
 /**
  * One entry of a request's history.
  */
-export type RequestEvent = { id: number; actor_id: number | null; actor_name: string | null; from_status: string | null; to_status: string; note: string | null; created_at: string }
+export type RequestEvent = { id: number; actor_id: number | null; actor_name: string | null; from_status: RequestStatus | null; to_status: RequestStatus; note: string | null; created_at: string }
 /**
  * One page of requests.
  */
@@ -984,7 +988,7 @@ created_from: string | null; created_to: string | null; sort: RequestSort; desce
 /**
  * A request's full record for the detail page.
  */
-export type RequestRecord = { id: number; status: string; service_id: number; service_name: string; 
+export type RequestRecord = { id: number; status: RequestStatus; service_id: number; service_name: string; 
 /**
  * The price the request was booked at, in minor units.
  */
@@ -996,7 +1000,7 @@ professional_phone: string | null; scheduled_for: string; address: string; pinco
 /**
  * One row of a request list.
  */
-export type RequestRow = { id: number; status: string; service_id: number; service_name: string; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; scheduled_for: string; pincode: string; created_at: string; rating: number | null }
+export type RequestRow = { id: number; status: RequestStatus; service_id: number; service_name: string; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; scheduled_for: string; pincode: string; created_at: string; rating: number | null }
 /**
  * Which requests to list.
  */
@@ -1006,7 +1010,7 @@ export type RequestScope = "current" | "past" | "all"
  */
 export type RequestSort = "created_at" | "scheduled_for" | "status"
 /**
- * The states of a service request.
+ * The states of a service request (stored as TEXT, typed as a string union in TypeScript).
  */
 export type RequestStatus = "requested" | "assigned" | "completed" | "closed" | "rejected" | "cancelled"
 /**

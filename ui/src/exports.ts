@@ -2,7 +2,7 @@
 // finished jobs (the Rust `export-finished` event, or a page that saw the end while polling),
 // one toast per job with "Open file" / "Show in folder" on success.
 import { listen } from "@tauri-apps/api/event";
-import { commands, type ExportFilters, type ExportJobRow, type ExportKind, type RequestStatus } from "./bindings";
+import { commands, type ExportFilters, type ExportJobRow, type ExportKind, type ExportStatus, type RequestStatus } from "./bindings";
 import { call } from "./api";
 import { capitalize, plural, REQUEST_STATUSES } from "./format";
 import { session } from "./session";
@@ -63,7 +63,7 @@ export function emptyExportFilters(): ExportFilters {
 }
 
 /** A job that may still change (progress is polled). */
-export function isExportActive(status: string): boolean {
+export function isExportActive(status: ExportStatus): boolean {
   return status === "queued" || status === "running";
 }
 

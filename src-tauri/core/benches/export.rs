@@ -6,7 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench may panic
 
-use household_core::domain::Role;
+use household_core::domain::{ExportStatus, Role};
 use household_core::exports::{self, ExportFilters, ExportKind};
 use household_core::generator::{generate, GenSize};
 use household_core::store::exports::CLOSED_REQUESTS_SQL;
@@ -93,13 +93,13 @@ fn main() {
             .unwrap();
         let job = loop {
             let job = rt.block_on(exports::get(&app, &admin, id)).unwrap();
-            if !matches!(job.status.as_str(), "queued" | "running") {
+            if !job.status.is_active() {
                 break job;
             }
             std::thread::sleep(Duration::from_millis(2));
         };
         times.push(t.elapsed());
-        assert_eq!(job.status, "succeeded", "{job:?}");
+        assert_eq!(job.status, ExportStatus::Succeeded, "{job:?}");
         growth_kib = growth_kib.max(status_kib("VmHWM:").saturating_sub(before));
         rows = job.rows_written;
         bytes = job.file_size.unwrap_or(0);

@@ -442,8 +442,8 @@ pub async fn request_detail(app: &App, actor: &Actor, id: i64) -> AppResult<Requ
         .into_iter()
         .map(|mut e| {
             // A professional declining an open request is their business, not the customer's.
-            if e.from_status.as_deref() == Some("requested")
-                && e.to_status == "requested"
+            if e.from_status == Some(RequestStatus::Requested)
+                && e.to_status == RequestStatus::Requested
                 && e.actor_id != Some(actor.user_id)
             {
                 e.actor_id = None;

@@ -404,8 +404,8 @@ async fn approving_and_rejecting_professionals_reaches_them_at_next_login() {
 
     let detail = people::detail(&t, &admin, sanjay).await.unwrap();
     assert_eq!(
-        detail.person.verification_status.as_deref(),
-        Some("rejected")
+        detail.person.verification_status,
+        Some(VerificationStatus::Rejected)
     );
     assert_eq!(
         detail.audit.first().map(|a| a.action.as_str()),
@@ -457,12 +457,12 @@ async fn blocking_a_professional_ends_their_session_refuses_login_and_frees_thei
     );
 
     let released = oversight::detail(&t, &admin, assigned[0]).await.unwrap();
-    assert_eq!(released.request.status, "requested");
+    assert_eq!(released.request.status, RequestStatus::Requested);
     assert_eq!(released.request.professional_id, None);
     let last = released.history.last().unwrap();
     assert_eq!(
         (
-            last.from_status.as_deref(),
+            last.from_status.map(RequestStatus::as_str),
             last.to_status.as_str(),
             last.actor_id
         ),
@@ -570,7 +570,10 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
     )
     .await
     .unwrap();
-    assert!(closed.items.iter().all(|r| r.status == "closed"));
+    assert!(closed
+        .items
+        .iter()
+        .all(|r| r.status == RequestStatus::Closed));
     assert_eq!(closed.page.total, 4);
     assert!(closed.items.iter().all(|r| r.rating.is_some()));
 

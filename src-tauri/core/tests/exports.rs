@@ -9,7 +9,7 @@ use household_core::admin::catalog::{self, ServiceInput};
 use household_core::admin::people;
 use household_core::clock::Clock;
 use household_core::customer::{self, BookingInput, ReviewInput};
-use household_core::domain::{RequestStatus, Role};
+use household_core::domain::{ExportStatus, RequestStatus, Role};
 use household_core::exports::{self, neutralise, ExportFilters, ExportKind};
 use household_core::generator::{generate, GenSize};
 use household_core::professional;
@@ -27,7 +27,7 @@ async fn admin_of(t: &TestApp) -> Actor {
 async fn wait_done(t: &TestApp, admin: &Actor, id: i64) -> ExportJobRow {
     for _ in 0..600 {
         let job = exports::get(t, admin, id).await.unwrap();
-        if !matches!(job.status.as_str(), "queued" | "running") {
+        if !job.status.is_active() {
             return job;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -141,8 +141,8 @@ async fn closed_requests_export_has_the_exact_expected_content() {
     .unwrap();
     let job = wait_done(&t, &admin, id).await;
     assert_eq!(
-        (job.status.as_str(), job.rows_written, job.rows_total),
-        ("succeeded", 1, Some(1)),
+        (job.status, job.rows_written, job.rows_total),
+        (ExportStatus::Succeeded, 1, Some(1)),
         "{job:?}"
     );
     let csv = std::fs::read_to_string(&target).unwrap();
@@ -192,7 +192,7 @@ async fn closed_requests_export_has_the_exact_expected_content() {
                 .await
                 .unwrap();
             let job = wait_done(t, admin, id).await;
-            assert_eq!(job.status, "succeeded", "{job:?}");
+            assert_eq!(job.status, ExportStatus::Succeeded, "{job:?}");
             std::fs::read_to_string(&target).unwrap()
         }
     };
@@ -263,7 +263,7 @@ async fn cancelling_mid_way_leaves_no_file() {
     .unwrap();
     exports::cancel(&t, &admin, id).await.unwrap();
     let job = wait_done(&t, &admin, id).await;
-    assert_eq!(job.status, "cancelled");
+    assert_eq!(job.status, ExportStatus::Cancelled);
     assert!(job.rows_written < 200_000, "{job:?}");
     assert!(!target.exists());
     assert!(
@@ -299,7 +299,7 @@ async fn unwritable_folder_fails_cleanly_with_the_error_recorded() {
     .await
     .unwrap();
     let job = wait_done(&t, &admin, id).await;
-    assert_eq!(job.status, "failed");
+    assert_eq!(job.status, ExportStatus::Failed);
     assert!(
         job.error
             .as_deref()
@@ -329,14 +329,14 @@ async fn failure_mid_way_never_leaves_a_partial_file_under_the_name() {
     .unwrap();
     // The folder disappears while the export runs (e.g. a USB stick pulled out).
     for _ in 0..200 {
-        if exports::get(&t, &admin, id).await.unwrap().status == "running" {
+        if exports::get(&t, &admin, id).await.unwrap().status == ExportStatus::Running {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
     std::fs::remove_dir_all(&folder).unwrap();
     let job = wait_done(&t, &admin, id).await;
-    assert_eq!(job.status, "failed", "{job:?}");
+    assert_eq!(job.status, ExportStatus::Failed, "{job:?}");
     assert!(job.error.is_some());
     assert!(!target.exists());
 }
@@ -363,7 +363,7 @@ async fn a_failure_at_the_rename_keeps_the_row_count_and_no_temp_file() {
     .await
     .unwrap();
     let job = wait_done(&t, &admin, id).await;
-    assert_eq!(job.status, "failed", "{job:?}");
+    assert_eq!(job.status, ExportStatus::Failed, "{job:?}");
     assert_eq!(
         job.rows_written, 2,
         "rows written before the failure are recorded"
@@ -407,7 +407,7 @@ async fn a_job_left_running_by_a_crash_is_failed_at_next_start() {
 
     assert_eq!(exports::recover_interrupted(&t).await.unwrap(), 1);
     let job = exports::get(&t, &admin, id).await.unwrap();
-    assert_eq!(job.status, "failed");
+    assert_eq!(job.status, ExportStatus::Failed);
     assert!(job.error.unwrap().contains("app closed"));
     assert!(!tmp.exists() && !target.exists());
     assert_eq!(exports::recover_interrupted(&t).await.unwrap(), 0);

@@ -210,7 +210,7 @@ async fn the_whole_happy_path_as_a_story() {
     .await
     .unwrap();
     let detail = customer::request_detail(t, &w.customer, id).await.unwrap();
-    assert_eq!(detail.request.status, "closed");
+    assert_eq!(detail.request.status, RequestStatus::Closed);
     assert_eq!(
         (detail.request.rating, detail.request.customer_rating),
         (Some(5), Some(4))

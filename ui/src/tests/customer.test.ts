@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushPromises, mount, type VueWrapper } from "@vue/test-utils";
 import { createMemoryHistory } from "vue-router";
 import { setFailureHandler } from "../api";
-import type { CustomerProfile, MyRequestsPage as MyRequestsPageData, RequestDetail, RequestRecord, RequestRow, ServiceSearchRow } from "../bindings";
+import type { CustomerProfile, MyRequestsPage as MyRequestsPageData, RequestDetail, RequestRecord, RequestRow, RequestStatus, ServiceSearchRow } from "../bindings";
 import AppLayout from "../components/AppLayout.vue";
 import HomePage from "../pages/HomePage.vue";
 import FindServicesPage from "../pages/customer/FindServicesPage.vue";
@@ -371,7 +371,7 @@ describe("Request detail", () => {
   });
 
   it("confirms a cancel, telling that the professional will be told, and reloads", async () => {
-    let status = "assigned";
+    let status: RequestStatus = "assigned";
     backend({
       customer_request_detail: () => detail({ status, professional_name: "Ravi Kumar" }),
       customer_cancel_request: () => {

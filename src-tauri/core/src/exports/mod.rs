@@ -4,7 +4,7 @@
 
 use crate::admin::requests::RequestQuery;
 use crate::clock::{to_db, Clock};
-use crate::domain::{RequestStatus, Role};
+use crate::domain::{ExportStatus, RequestStatus, Role};
 use crate::error::{AppError, AppResult};
 use crate::session::Actor;
 use crate::store::{self, exports::ExportJobRow, requests::RequestFilter};
@@ -259,12 +259,12 @@ async fn run_and_record(job: Job) {
         let now = to_db(job.clock.now());
         let (status, rows, size, error) = match result {
             Ok(Outcome::Done { rows, size }) => (
-                "succeeded",
+                ExportStatus::Succeeded,
                 rows,
                 Some(i64::try_from(size).unwrap_or(i64::MAX)),
                 None,
             ),
-            Ok(Outcome::Cancelled { rows }) => ("cancelled", rows, None, None),
+            Ok(Outcome::Cancelled { rows }) => (ExportStatus::Cancelled, rows, None, None),
             Err(e) => {
                 tracing::warn!(job = job.id, error = %e, "export failed");
                 let message = match &e {
@@ -272,14 +272,14 @@ async fn run_and_record(job: Job) {
                     other => other.to_string(),
                 };
                 (
-                    "failed",
+                    ExportStatus::Failed,
                     job.written.load(Ordering::Relaxed),
                     None,
                     Some(message),
                 )
             }
         };
-        if status != "succeeded" {
+        if status != ExportStatus::Succeeded {
             let _ = tokio::fs::remove_file(&tmp).await;
         }
         if let Err(e) = store::exports::finish(
@@ -447,10 +447,10 @@ fn csv_error(e: csv::Error) -> AppError {
 pub async fn cancel(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
     actor.require(Role::Admin)?;
     let job = get(app, actor, id).await?;
-    if !matches!(job.status.as_str(), "queued" | "running") || !app.exports.cancel(id) {
+    if !job.status.is_active() || !app.exports.cancel(id) {
         return Err(AppError::Conflict(format!(
             "This export {} and cannot be cancelled.",
-            ended(&job.status)
+            ended(job.status)
         )));
     }
     Ok(())
@@ -465,12 +465,12 @@ pub async fn get(app: &App, actor: &Actor, id: i64) -> AppResult<ExportJobRow> {
 }
 
 /// "has finished", "failed", "was cancelled", "is still running" for messages.
-fn ended(status: &str) -> &'static str {
+fn ended(status: ExportStatus) -> &'static str {
     match status {
-        "succeeded" => "has already finished",
-        "failed" => "failed",
-        "cancelled" => "was cancelled",
-        _ => "is still running",
+        ExportStatus::Succeeded => "has already finished",
+        ExportStatus::Failed => "failed",
+        ExportStatus::Cancelled => "was cancelled",
+        ExportStatus::Queued | ExportStatus::Running => "is still running",
     }
 }
 
@@ -489,9 +489,9 @@ pub async fn list(
 /// The file of a finished export, for "Open file" / "Show in folder" (path from the database).
 pub async fn file_of(app: &App, actor: &Actor, id: i64) -> AppResult<PathBuf> {
     let job = get(app, actor, id).await?;
-    match (job.status.as_str(), job.file_path) {
-        ("succeeded", Some(p)) if Path::new(&p).exists() => Ok(PathBuf::from(p)),
-        ("succeeded", Some(_)) => Err(AppError::NotFound(
+    match (job.status, job.file_path) {
+        (ExportStatus::Succeeded, Some(p)) if Path::new(&p).exists() => Ok(PathBuf::from(p)),
+        (ExportStatus::Succeeded, Some(_)) => Err(AppError::NotFound(
             "The exported file has been moved or deleted.".into(),
         )),
         (status, _) => Err(AppError::Conflict(format!(

@@ -6,6 +6,7 @@
 //! about twice as slow as the `sqlite3` CLI. A PostgreSQL server mode would use `COPY` here.
 
 use super::requests::{FilterValue, RequestFilter};
+use crate::domain::ExportStatus;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use serde::Serialize;
 use specta::Type;
@@ -23,7 +24,7 @@ pub struct ExportJobRow {
     pub kind: String,
     /// The filters as JSON.
     pub filters: String,
-    pub status: String,
+    pub status: ExportStatus,
     pub rows_written: i64,
     pub rows_total: Option<i64>,
     pub file_path: Option<String>,
@@ -111,7 +112,7 @@ pub async fn progress(ex: impl SqliteExecutor<'_>, id: i64, rows: i64) -> sqlx::
 pub async fn finish(
     ex: impl SqliteExecutor<'_>,
     id: i64,
-    status: &str,
+    status: ExportStatus,
     rows: i64,
     file_size: Option<i64>,
     error: Option<&str>,

@@ -1,5 +1,6 @@
 //! Admin views over users, customers and professionals (list with filters, details).
 
+use crate::domain::{Role, UserStatus, VerificationStatus};
 use serde::Serialize;
 use specta::Type;
 use sqlx::{QueryBuilder, Sqlite, SqliteExecutor};
@@ -23,8 +24,8 @@ pub struct PersonRow {
     pub username: String,
     pub full_name: String,
     pub email: String,
-    pub role: String,
-    pub status: String,
+    pub role: Role,
+    pub status: UserStatus,
     pub blocked_reason: Option<String>,
     pub phone: Option<String>,
     pub pincode: Option<String>,
@@ -32,7 +33,7 @@ pub struct PersonRow {
     /// Professionals: their service and verification status.
     pub service_id: Option<i64>,
     pub service_name: Option<String>,
-    pub verification_status: Option<String>,
+    pub verification_status: Option<VerificationStatus>,
     /// Professionals: average rating received and count; jobs completed (completed or closed).
     pub rating_avg: Option<f64>,
     pub rating_count: i64,

@@ -1,5 +1,6 @@
 //! `professionals` table.
 
+use crate::domain::VerificationStatus;
 use sqlx::SqliteExecutor;
 
 /// Fields of a new professional profile.
@@ -109,7 +110,7 @@ pub struct ProfessionalOwnProfile {
     pub pincode: String,
     pub experience_years: i64,
     pub description: String,
-    pub verification_status: String,
+    pub verification_status: VerificationStatus,
     pub rating_avg: Option<f64>,
     pub rating_count: i64,
 }

@@ -1,5 +1,6 @@
 //! `service_requests`, `request_events` and `request_rejections`.
 
+use crate::domain::RequestStatus;
 use sqlx::SqliteExecutor;
 
 /// Fields of a new request row (demo data now; booking later).
@@ -165,7 +166,7 @@ impl RequestSortColumn {
 #[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
 pub struct RequestRow {
     pub id: i64,
-    pub status: String,
+    pub status: RequestStatus,
     pub service_id: i64,
     pub service_name: String,
     pub customer_id: i64,
@@ -289,7 +290,7 @@ pub async fn list(
 #[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
 pub struct RequestRecord {
     pub id: i64,
-    pub status: String,
+    pub status: RequestStatus,
     pub service_id: i64,
     pub service_name: String,
     /// The price the request was booked at, in minor units.
@@ -344,8 +345,8 @@ pub struct RequestEvent {
     pub id: i64,
     pub actor_id: Option<i64>,
     pub actor_name: Option<String>,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<RequestStatus>,
+    pub to_status: RequestStatus,
     pub note: Option<String>,
     pub created_at: String,
 }
@@ -593,7 +594,7 @@ pub async fn feed(
 #[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
 pub struct JobItem {
     pub id: i64,
-    pub status: String,
+    pub status: RequestStatus,
     pub service_name: String,
     pub scheduled_for: String,
     pub pincode: String,
