@@ -787,7 +787,11 @@ export type DocumentView = { file_name: string; mime: string; content_base64: st
 /**
  * A queued email.
  */
-export type EmailRow = { id: number; to_address: string; subject: string; text_body: string; html_body: string; status: string; attempts: number; next_attempt_at: string; last_error: string | null; created_at: string; sent_at: string | null }
+export type EmailRow = { id: number; to_address: string; subject: string; text_body: string; html_body: string; status: EmailStatus; attempts: number; next_attempt_at: string; last_error: string | null; created_at: string; sent_at: string | null }
+/**
+ * Where a queued email stands.
+ */
+export type EmailStatus = "queued" | "sending" | "sent" | "failed"
 /**
  * Stable error codes, part of the UI contract.
  */
@@ -852,7 +856,7 @@ export type JobItem = { id: number; status: RequestStatus; service_name: string;
 /**
  * A recorded run.
  */
-export type JobRunRow = { id: number; job: string; period: string; status: string; emails: number; error: string | null; started_at: string; finished_at: string | null }
+export type JobRunRow = { id: number; job: Job; period: string; status: RunStatus; emails: number; error: string | null; started_at: string; finished_at: string | null }
 /**
  * A page of jobs.
  */
@@ -1021,6 +1025,10 @@ export type ReviewInput = { rating: number; comment: string | null }
  * Who a user is to the business.
  */
 export type Role = "admin" | "professional" | "customer"
+/**
+ * How a scheduled job's run for one period went.
+ */
+export type RunStatus = "running" | "succeeded" | "failed"
 /**
  * A service as the admin catalogue shows it.
  */

@@ -259,7 +259,7 @@ pub async fn send_test(
         subject: "Household Services test email".into(),
         text_body: "This is a test message: your email settings work.".into(),
         html_body: "<p>This is a test message: your email settings work.</p>".into(),
-        status: "sending".into(),
+        status: crate::domain::EmailStatus::Sending,
         attempts: 1,
         next_attempt_at: to_db(app.clock.now()),
         last_error: None,

@@ -6,6 +6,7 @@
 mod common;
 use chrono::Duration;
 use common::*;
+use household_core::domain::EmailStatus;
 use household_core::email::{self, backoff, Mailer, SmtpSettings, TlsMode, MAX_ATTEMPTS};
 use household_core::store;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -83,7 +84,7 @@ async fn without_smtp_mail_lands_in_the_outbox_folder_once() {
     assert!(eml.contains("multipart/alternative"));
     assert!(eml.contains("text/plain") && eml.contains("text/html"));
     let rows = store::email::list(&t.pool, 10).await.unwrap();
-    assert_eq!(rows[0].status, "sent");
+    assert_eq!(rows[0].status, EmailStatus::Sent);
 }
 
 /// A minimal SMTP server that accepts one message and hands back what it received.
@@ -182,7 +183,7 @@ async fn a_refusing_server_is_retried_with_back_off_then_failed_with_the_error_k
             "{row:?}"
         );
         if attempt < MAX_ATTEMPTS {
-            assert_eq!((r.retried, row.status.as_str()), (1, "queued"));
+            assert_eq!((r.retried, row.status), (1, EmailStatus::Queued));
             // Not due again before the back-off has passed.
             assert_eq!(
                 email::send_due(&t, &mailer, 10).await.unwrap(),
@@ -190,7 +191,7 @@ async fn a_refusing_server_is_retried_with_back_off_then_failed_with_the_error_k
             );
             t.clock.advance(backoff(attempt));
         } else {
-            assert_eq!((r.failed, row.status.as_str()), (1, "failed"));
+            assert_eq!((r.failed, row.status), (1, EmailStatus::Failed));
         }
     }
     t.clock.advance(Duration::days(1));
@@ -221,7 +222,7 @@ async fn a_server_that_never_answers_times_out() {
         "the timeout applies"
     );
     let row = store::email::list(&t.pool, 1).await.unwrap().remove(0);
-    assert_eq!(row.status, "queued");
+    assert_eq!(row.status, EmailStatus::Queued);
     assert!(
         row.last_error.unwrap().to_lowercase().contains("time"),
         "timeout reported"
@@ -236,10 +237,10 @@ async fn a_crash_mid_send_is_never_resent() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(claimed.status, "sending");
+    assert_eq!(claimed.status, EmailStatus::Sending);
     assert_eq!(email::recover_interrupted(&t).await.unwrap(), 1);
     let row = store::email::list(&t.pool, 1).await.unwrap().remove(0);
-    assert_eq!(row.status, "failed");
+    assert_eq!(row.status, EmailStatus::Failed);
     let r = email::send_due(&t, &Mailer::outbox(&t).unwrap(), 10)
         .await
         .unwrap();

@@ -9,7 +9,7 @@ use common::*;
 use household_core::admin::people;
 use household_core::clock::Clock;
 use household_core::customer::{self, BookingInput, ReviewInput};
-use household_core::domain::Role;
+use household_core::domain::{Role, RunStatus};
 use household_core::scheduler::{due_period, run_due, Job, Schedule};
 use household_core::{accounts, professional, store, Actor, App, AppConfig};
 
@@ -113,14 +113,18 @@ async fn monthly_reports_catch_up_once_and_never_twice() {
     let runs = run_due(&t, &ist()).await.unwrap();
     let names: Vec<_> = runs
         .iter()
-        .map(|r| (r.job.as_str(), r.period.as_str(), r.status.as_str()))
+        .map(|r| (r.job, r.period.as_str(), r.status))
         .collect();
     assert!(
-        names.contains(&("professional_monthly_report", "2026-10", "succeeded")),
+        names.contains(&(
+            Job::ProfessionalMonthlyReport,
+            "2026-10",
+            RunStatus::Succeeded
+        )),
         "{names:?}"
     );
     assert!(
-        names.contains(&("customer_monthly_report", "2026-10", "succeeded")),
+        names.contains(&(Job::CustomerMonthlyReport, "2026-10", RunStatus::Succeeded)),
         "{names:?}"
     );
     let mail = emails(&t).await;
@@ -158,7 +162,7 @@ async fn monthly_reports_catch_up_once_and_never_twice() {
         .await
         .unwrap()
         .iter()
-        .all(|r| r.job == "daily_reminder"));
+        .all(|r| r.job == Job::DailyReminder));
     let before = emails(&t).await.len();
     let mut config = AppConfig::new(t.data_dir());
     config.clock = t.clock.clone();
@@ -247,5 +251,5 @@ async fn the_daily_reminder_goes_to_professionals_with_waiting_work() {
     let runs = store::jobs::list(&t.pool, 10).await.unwrap();
     assert!(runs
         .iter()
-        .any(|r| r.job == "daily_reminder" && r.emails == 1));
+        .any(|r| r.job == Job::DailyReminder && r.emails == 1));
 }

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { flushPromises } from "@vue/test-utils";
 import { setFailureHandler } from "../api";
-import type { EmailRow, JobRunRow, Settings } from "../bindings";
+import type { EmailRow, Job, JobRunRow, Settings } from "../bindings";
 import AppLayout from "../components/AppLayout.vue";
 import BackgroundJobsPage from "../pages/admin/BackgroundJobsPage.vue";
 import SettingsPage from "../pages/SettingsPage.vue";
@@ -205,7 +205,7 @@ describe("background jobs page", () => {
         email({ id: 2, status: "failed", attempts: 5, last_error: long, sent_at: null }),
         email({ id: 1 }),
       ],
-      admin_run_job_now: (a: Args) => run({ id: 3, job: String(a?.job), period: "2026-10", emails: 4 }),
+      admin_run_job_now: (a: Args) => run({ id: 3, job: a?.job as Job, period: "2026-10", emails: 4 }),
     });
     const { wrapper } = await mountAt(BackgroundJobsPage, "/admin/jobs");
 

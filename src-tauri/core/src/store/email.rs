@@ -1,5 +1,6 @@
 //! `email_queue`.
 
+use crate::domain::EmailStatus;
 use serde::Serialize;
 use specta::Type;
 use sqlx::SqliteExecutor;
@@ -12,7 +13,7 @@ pub struct EmailRow {
     pub subject: String,
     pub text_body: String,
     pub html_body: String,
-    pub status: String,
+    pub status: EmailStatus,
     pub attempts: i64,
     pub next_attempt_at: String,
     pub last_error: Option<String>,

@@ -1,5 +1,7 @@
 //! `job_runs` and the queries behind the scheduled reports and reminders.
 
+use crate::domain::RunStatus;
+use crate::scheduler::Job;
 use serde::Serialize;
 use specta::Type;
 use sqlx::SqliteExecutor;
@@ -8,9 +10,9 @@ use sqlx::SqliteExecutor;
 #[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq, Eq)]
 pub struct JobRunRow {
     pub id: i64,
-    pub job: String,
+    pub job: Job,
     pub period: String,
-    pub status: String,
+    pub status: RunStatus,
     pub emails: i64,
     pub error: Option<String>,
     pub started_at: String,
