@@ -9,9 +9,6 @@ use crate::error::{AppError, AppResult};
 use crate::session::Actor;
 use crate::store::{self, exports::ExportJobRow, requests::RequestFilter};
 use crate::App;
-
-mod format;
-pub use format::{header, money, neutralise};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::SqlitePool;
@@ -20,6 +17,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
+
+mod format;
+pub use format::{header, money, neutralise};
 
 /// What to export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
