@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 T0=$SECONDS
-STEPS=(setup fmt clippy cargo-test ui-typecheck ui-test build e2e)
+STEPS=(setup fmt clippy-build cargo-test ui-typecheck ui-test e2e)
 current=""
 done_steps=()
 times=()
@@ -32,12 +32,25 @@ run_step() {
 }
 
 run_step setup        bash scripts/setup.sh
+
+# One Rust build serves the lint, the tests and the e2e binary. clippy-driver, as the
+# workspace's compiler wrapper, lints every workspace crate (-D warnings: a lint fails the
+# build) and then compiles it normally, so `cargo test` reuses those artifacts instead of
+# building everything a second time after `cargo clippy`'s check-only pass. The app binary
+# the e2e tests drive comes out of the same build (household-app's integration test needs
+# it), with the same features: nothing is rebuilt for it.
+clippy_driver="$(rustc --print sysroot)/bin/clippy-driver"
+[[ -x "$clippy_driver" ]] || die "clippy-driver not found in the toolchain: rustup component add clippy"
+export RUSTC_WORKSPACE_WRAPPER="$clippy_driver"
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"  # cargo clippy's encoding of `-- -D warnings`
+
 run_step fmt          cargo fmt --all --check
-run_step clippy       cargo clippy --workspace --all-targets -- -D warnings
+run_step clippy-build cargo test --workspace --all-targets --no-run
 run_step cargo-test   cargo test --workspace
 run_step ui-typecheck npm --prefix ui run typecheck
 run_step ui-test      npm --prefix ui test
-run_step build        cargo build -p household-app
+current=e2e
+[[ -x "$APP_BIN" ]] || die "$APP_BIN was not built by the clippy-build step"
 run_step e2e          bash scripts/e2e.sh
 
 printf '%stest.sh: all %d steps passed in %d s (%s)%s\n' "$GREEN" \

@@ -1,73 +1,27 @@
 // The app's own commands get ACL permissions (`allow-<command>`), granted only to the main
-// window by capabilities/main.json: a command missing here cannot be invoked at all.
-const COMMANDS: &[&str] = &[
-    "app_status",
-    "create_first_admin",
-    "load_demo_data",
-    "login",
-    "logout",
-    "touch_session",
-    "register_customer",
-    "register_professional",
-    "list_public_services",
-    "home_summary",
-    "get_settings",
-    "save_settings",
-    "admin_list_services",
-    "admin_create_service",
-    "admin_update_service",
-    "admin_set_service_active",
-    "admin_delete_service",
-    "admin_list_people",
-    "admin_person_detail",
-    "admin_professional_document",
-    "admin_open_professional_document",
-    "admin_approve_professional",
-    "admin_reject_professional",
-    "admin_block_user",
-    "admin_unblock_user",
-    "admin_list_requests",
-    "admin_request_detail",
-    "admin_dashboard",
-    "admin_set_smtp_password",
-    "admin_send_test_email",
-    "admin_job_runs",
-    "admin_run_job_now",
-    "admin_email_queue",
-    "notifications_centre",
-    "notifications_mark_read",
-    "admin_start_export",
-    "admin_export_job",
-    "admin_list_exports",
-    "admin_cancel_export",
-    "admin_open_export",
-    "admin_reveal_export",
-    "customer_profile",
-    "customer_update_profile",
-    "customer_search_services",
-    "customer_book",
-    "customer_edit_request",
-    "customer_cancel_request",
-    "customer_close_request",
-    "customer_review_request",
-    "customer_my_requests",
-    "customer_request_detail",
-    "professional_profile",
-    "professional_update_profile",
-    "professional_feed",
-    "professional_accept",
-    "professional_decline",
-    "professional_complete",
-    "professional_rate_customer",
-    "professional_jobs",
-    "change_password",
-    "admin_reject_request",
-];
+// window by capabilities/main.json. That file is generated with the TypeScript bindings from
+// the command list in src/lib.rs (`UPDATE_BINDINGS=1 cargo test -p household-app --test
+// bindings`), so the manifest's command list is read back from it: one list, no copy.
 
 fn main() {
-    tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
-    )
+    let path = "capabilities/main.json";
+    println!("cargo:rerun-if-changed={path}");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    let cap: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {path}: {e}"));
+    let commands: Vec<String> = cap["permissions"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{path} has no permissions list"))
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+        .map(|c| c.replace('-', "_"))
+        .collect();
+    let commands: Vec<&'static str> = commands
+        .into_iter()
+        .map(|c| &*Box::leak(c.into_boxed_str()))
+        .collect();
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(Box::leak(commands.into_boxed_slice())),
+    ))
     .unwrap_or_else(|e| panic!("tauri build failed: {e:#}"));
 }

@@ -64,6 +64,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::auth::register_professional,
         commands::auth::list_public_services,
         commands::home::home_summary,
+        commands::settings::get_theme,
+        commands::settings::set_theme,
         commands::settings::get_settings,
         commands::settings::save_settings,
         commands::admin::admin_list_services,
@@ -115,6 +117,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         commands::professional::professional_jobs,
         commands::auth::change_password,
         commands::admin::admin_reject_request,
+        commands::admin::admin_cancel_request,
     ])
 }
 

@@ -1,7 +1,7 @@
 // Thin wrapper around the generated tauri-specta `commands`: unwraps `Result<T, ApiError>`
 // into `T` or a thrown `ApiFailure`, and reports every failure to one global handler
 // (installed by the app shell) that decides about toasts and ended sessions.
-import type { ApiError, ErrorCode, Result } from "./bindings";
+import type { ApiError, ErrorCode, FieldError, Result } from "./bindings";
 
 export class ApiFailure extends Error {
   readonly error: ApiError;
@@ -16,8 +16,14 @@ export class ApiFailure extends Error {
     return this.error.code;
   }
 
+  /** The first field a validation error names (`fields` has them all). */
   get field(): string | null {
-    return this.error.field;
+    return this.error.fields[0]?.field ?? null;
+  }
+
+  /** Every field problem of a validation error, in form order. */
+  get fields(): FieldError[] {
+    return this.error.fields;
   }
 
   get retryAfterSecs(): number | null {
@@ -63,13 +69,13 @@ export function toFailure(err: unknown): ApiFailure {
     return new ApiFailure({
       code: err.code,
       message: err.message,
-      field: err.field ?? null,
+      fields: Array.isArray(err.fields) ? err.fields : [],
       retry_after_secs: err.retry_after_secs ?? null,
     });
   }
   const message =
     err instanceof Error ? err.message : typeof err === "string" ? err : "Unexpected error";
-  return new ApiFailure({ code: "internal", message, field: null, retry_after_secs: null });
+  return new ApiFailure({ code: "internal", message, fields: [], retry_after_secs: null });
 }
 
 /** Awaits a generated command and returns its data, or throws an ApiFailure. */

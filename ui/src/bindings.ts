@@ -117,7 +117,30 @@ async homeSummary() : Promise<Result<HomeSummary, ApiError>> {
 }
 },
 /**
- * The current preferences (no session needed: the login screen is themed too).
+ * The terminal's colour theme: the only setting shown before sign-in (the login screen is
+ * themed too).
+ */
+async getTheme() : Promise<Result<Theme, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("get_theme") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Changes the terminal's colour theme (anyone, signed in or not).
+ */
+async setTheme(theme: Theme) : Promise<Result<Theme, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("set_theme", { theme }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every setting of this terminal (administrators only: it includes the SMTP server).
  */
 async getSettings() : Promise<Result<Settings, ApiError>> {
     try {
@@ -128,7 +151,7 @@ async getSettings() : Promise<Result<Settings, ApiError>> {
 }
 },
 /**
- * Saves preferences; changing the idle timeout needs an admin session.
+ * Saves the terminal's settings (administrators only); every bad field is reported at once.
  */
 async saveSettings(input: Settings) : Promise<Result<Settings, ApiError>> {
     try {
@@ -678,6 +701,17 @@ async adminRejectRequest(id: number, reason: string) : Promise<Result<null, ApiE
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Cancels an open or assigned request on the customer's behalf, with a reason.
+ */
+async adminCancelRequest(id: number, reason: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_cancel_request", { id, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -694,7 +728,15 @@ async adminRejectRequest(id: number, reason: string) : Promise<Result<null, ApiE
 /**
  * What the webview receives for a failed command.
  */
-export type ApiError = { code: ErrorCode; message: string; field: string | null; retry_after_secs: number | null }
+export type ApiError = { code: ErrorCode; 
+/**
+ * One sentence for a toast or a banner; for validation errors, a summary of `fields`.
+ */
+message: string; 
+/**
+ * Every field problem of a validation error, in form order; empty otherwise.
+ */
+fields: FieldError[]; retry_after_secs: number | null }
 /**
  * What the UI needs at start-up.
  */
@@ -841,6 +883,18 @@ export type FeedPage = { items: FeedItem[]; page: PageInfo; has_more: boolean }
  */
 export type FeedQuery = { page: number; per_page: number }
 /**
+ * One problem with one form field.
+ */
+export type FieldError = { 
+/**
+ * The form field (the input's property name, e.g. `email`, `pincode`).
+ */
+field: string; 
+/**
+ * What is wrong and how to fix it, written for the user.
+ */
+message: string }
+/**
  * A role's home page figures.
  */
 export type HomeSummary = { role: Role; cards: SummaryCard[] }
@@ -852,7 +906,11 @@ export type Job = "professional_monthly_report" | "customer_monthly_report" | "d
  * A job as its professional sees it; the customer's contact only while the job is theirs
  * and not yet closed.
  */
-export type JobItem = { id: number; status: RequestStatus; service_name: string; scheduled_for: string; pincode: string; remarks: string; customer_name: string; customer_phone: string | null; address: string | null; completion_note: string | null; rating: number | null; customer_rating: number | null }
+export type JobItem = { id: number; status: RequestStatus; service_name: string; scheduled_for: string; pincode: string; remarks: string; customer_name: string; customer_phone: string | null; address: string | null; completion_note: string | null; rating: number | null; customer_rating: number | null; 
+/**
+ * Assigned, and the visit time has passed without the job being marked completed.
+ */
+overdue: boolean }
 /**
  * A recorded run.
  */

@@ -24,9 +24,10 @@ export function useFieldErrors() {
       }
       return any;
     },
-    /** Shows a server validation error under its field (when it names one). */
+    /** Shows every field problem of a server validation error under its field. */
     fromFailure(err: unknown) {
-      if (err instanceof ApiFailure && err.field) errors[err.field] = err.message;
+      if (!(err instanceof ApiFailure)) return;
+      for (const f of err.fields) errors[f.field] = f.message;
     },
   };
 }

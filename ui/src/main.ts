@@ -13,7 +13,7 @@ import { listenForExportFinished } from "./exports";
 import { listenForNotifications, startNotificationCentre } from "./notifications";
 import { createAppRouter } from "./router";
 import { session, setUser } from "./session";
-import { handleFailure, listenForSessionEnd, loadSettings, loadStatus, useRouterForShell } from "./shell";
+import { handleFailure, listenForSessionEnd, loadTheme, loadStatus, useRouterForShell } from "./shell";
 import { applyTheme } from "./theme";
 
 async function start() {
@@ -23,7 +23,7 @@ async function start() {
   const router = createAppRouter();
   useRouterForShell(router);
 
-  await Promise.all([loadSettings(), loadStatus()]);
+  await Promise.all([loadTheme(), loadStatus()]);
   void listenForSessionEnd();
   // Admins get a toast when a background export ends, whichever page they are on.
   void listenForExportFinished();

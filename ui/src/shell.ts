@@ -81,23 +81,17 @@ export async function loadStatus(): Promise<void> {
   }
 }
 
-/** Applies the stored theme (works before login too). */
-export async function loadSettings(): Promise<Settings | null> {
+/** Applies the terminal's stored theme (the one setting readable before sign-in). */
+export async function loadTheme(): Promise<void> {
   try {
-    settings.value = await call(commands.getSettings(), { toast: false });
-    applyTheme(settings.value.theme);
+    applyTheme(await call(commands.getTheme(), { toast: false }));
   } catch {
     applyTheme(currentTheme.value);
   }
-  return settings.value;
 }
 
-/** Applies a theme at once and persists it through saveSettings. */
+/** Applies a theme at once and stores it for this terminal. */
 export async function saveTheme(theme: Theme): Promise<void> {
   applyTheme(theme);
-  const current = settings.value ?? (await loadSettings());
-  if (!current) return;
-  const saved = await call(commands.saveSettings({ ...current, theme }));
-  settings.value = saved;
-  applyTheme(saved.theme);
+  applyTheme(await call(commands.setTheme(theme)));
 }

@@ -5,7 +5,7 @@ use crate::documents::{self, DocumentUpload};
 use crate::domain::{
     optional_text, Address, Email, FullName, NewPassword, Phone, Pincode, Role, Username,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::{ensure, AllValid, AppError, AppResult};
 use crate::session::SessionView;
 use crate::store::{self, users::NewUser};
 use crate::{password, throttle, App};
@@ -70,6 +70,17 @@ pub struct ProfessionalRegistration {
     pub document: DocumentUpload,
 }
 
+/// Years of experience, 0 to 70 (registration and profile forms).
+pub fn experience_years(years: u32) -> AppResult<i64> {
+    if years > 70 {
+        return Err(AppError::validation(
+            "experience_years",
+            "Years of experience must be between 0 and 70.",
+        ));
+    }
+    Ok(i64::from(years))
+}
+
 /// The message a blocked user sees.
 pub fn blocked_message(reason: Option<&str>) -> String {
     match reason.map(str::trim).filter(|r| !r.is_empty()) {
@@ -97,30 +108,49 @@ struct Identity {
 }
 
 impl Identity {
+    /// The four identity fields, each checked: every problem is reported at once (and merges
+    /// with the other fields' problems in an [`AllValid`] tuple).
     fn parse(full_name: &str, username: &str, email: &str, password: &str) -> AppResult<Self> {
+        let (full_name, username, email, password) = (
+            FullName::parse(full_name),
+            Username::parse(username),
+            Email::parse(email),
+            NewPassword::parse(password),
+        )
+            .all_valid()?;
         Ok(Identity {
-            full_name: FullName::parse(full_name)?,
-            username: Username::parse(username)?,
-            email: Email::parse(email)?,
-            password: NewPassword::parse(password)?,
+            full_name,
+            username,
+            email,
+            password,
         })
     }
 
-    /// Friendly field errors for taken names (the UNIQUE constraints still guard races).
+    /// Friendly field errors for taken names, both at once (the UNIQUE constraints still
+    /// guard races).
     async fn ensure_free(&self, app: &App) -> AppResult<()> {
+        let mut taken = Vec::new();
         if store::users::username_taken(&app.pool, self.username.as_str()).await? {
-            return Err(AppError::validation(
+            taken.push(AppError::validation(
                 "username",
                 "This username is already taken.",
             ));
         }
         if store::users::email_taken(&app.pool, self.email.as_str()).await? {
-            return Err(AppError::validation(
+            taken.push(AppError::validation(
                 "email",
                 "An account with this email already exists.",
             ));
         }
-        Ok(())
+        let fields: Vec<_> = taken
+            .iter()
+            .flat_map(|e| e.field_errors().iter().cloned())
+            .collect();
+        if fields.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(fields))
+        }
     }
 }
 
@@ -162,7 +192,7 @@ pub async fn create_first_admin(app: &App, input: NewAdmin) -> AppResult<Session
     )?;
     let hash = password::hash(identity.password.expose().to_string()).await?;
     let now = to_db(app.clock.now());
-    let mut tx = app.pool.begin().await?;
+    let mut tx = app.write_tx().await?;
     let id = store::users::insert_first_admin(
         &mut *tx,
         &NewUser {
@@ -197,19 +227,22 @@ pub async fn create_first_admin(app: &App, input: NewAdmin) -> AppResult<Session
 /// Registers a customer and signs them in.
 pub async fn register_customer(app: &App, input: CustomerRegistration) -> AppResult<SessionView> {
     ensure_set_up(app).await?;
-    let identity = Identity::parse(
-        &input.full_name,
-        &input.username,
-        &input.email,
-        &input.password,
-    )?;
-    let phone = Phone::parse(&input.phone)?;
-    let address = Address::parse(&input.address)?;
-    let pincode = Pincode::parse(&input.pincode)?;
+    let (identity, phone, address, pincode) = (
+        Identity::parse(
+            &input.full_name,
+            &input.username,
+            &input.email,
+            &input.password,
+        ),
+        Phone::parse(&input.phone),
+        Address::parse(&input.address),
+        Pincode::parse(&input.pincode),
+    )
+        .all_valid()?;
     identity.ensure_free(app).await?;
     let hash = password::hash(identity.password.expose().to_string()).await?;
     let now = to_db(app.clock.now());
-    let mut tx = app.pool.begin().await?;
+    let mut tx = app.write_tx().await?;
     let id = store::users::insert(
         &mut *tx,
         &NewUser {
@@ -249,33 +282,27 @@ pub async fn register_customer(app: &App, input: CustomerRegistration) -> AppRes
 /// Registers a professional, stores their document, and leaves them awaiting approval.
 pub async fn register_professional(app: &App, input: ProfessionalRegistration) -> AppResult<()> {
     ensure_set_up(app).await?;
-    let identity = Identity::parse(
-        &input.full_name,
-        &input.username,
-        &input.email,
-        &input.password,
-    )?;
-    let phone = Phone::parse(&input.phone)?;
-    let pincode = Pincode::parse(&input.pincode)?;
-    if !store::services::is_active(&app.pool, input.service_id).await? {
-        return Err(AppError::validation(
-            "service_id",
-            "Choose one of the offered services.",
-        ));
-    }
-    if input.experience_years > 70 {
-        return Err(AppError::validation(
-            "experience_years",
-            "Years of experience must be between 0 and 70.",
-        ));
-    }
-    let description = optional_text("description", &input.description, "Description", 1000)?;
-    let document = documents::check(&input.document)?;
+    let offered = store::services::is_active(&app.pool, input.service_id).await?;
+    let (identity, phone, pincode, (), experience, description, document) = (
+        Identity::parse(
+            &input.full_name,
+            &input.username,
+            &input.email,
+            &input.password,
+        ),
+        Phone::parse(&input.phone),
+        Pincode::parse(&input.pincode),
+        ensure(offered, "service_id", "Choose one of the offered services."),
+        experience_years(input.experience_years),
+        optional_text("description", &input.description, "Description", 1000),
+        documents::check(&input.document),
+    )
+        .all_valid()?;
     identity.ensure_free(app).await?;
     let hash = password::hash(identity.password.expose().to_string()).await?;
     documents::store(&app.documents_dir(), &document).await?;
     let now = to_db(app.clock.now());
-    let mut tx = app.pool.begin().await?;
+    let mut tx = app.write_tx().await?;
     let id = store::users::insert(
         &mut *tx,
         &NewUser {
@@ -294,7 +321,7 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
         &store::professionals::NewProfessional {
             user_id: id,
             service_id: input.service_id,
-            experience_years: i64::from(input.experience_years),
+            experience_years: experience,
             description: &description,
             phone: phone.as_str(),
             pincode: pincode.as_str(),
@@ -409,22 +436,22 @@ pub async fn change_password(
     actor: &crate::Actor,
     input: PasswordChange,
 ) -> AppResult<()> {
-    let new = NewPassword::parse(&input.new_password).map_err(|e| match e {
-        AppError::Validation { message, .. } => AppError::validation("new_password", message),
-        other => other,
-    })?;
     let user = store::users::find_by_id(&app.pool, actor.user_id)
         .await?
         .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))?;
-    if !password::verify(user.password_hash, input.current_password).await? {
-        return Err(AppError::validation(
+    let current_ok = password::verify(user.password_hash, input.current_password).await?;
+    let ((), new) = (
+        ensure(
+            current_ok,
             "current_password",
             "The current password is not correct.",
-        ));
-    }
+        ),
+        NewPassword::parse(&input.new_password).map_err(|e| e.renamed("password", "new_password")),
+    )
+        .all_valid()?;
     let hash = password::hash(new.expose().to_string()).await?;
     let now = to_db(app.clock.now());
-    let mut tx = app.pool.begin().await?;
+    let mut tx = app.write_tx().await?;
     store::users::set_password_hash(&mut *tx, actor.user_id, &hash, &now).await?;
     store::audit::append(
         &mut *tx,

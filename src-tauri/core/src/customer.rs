@@ -7,7 +7,7 @@ use crate::clock::to_db;
 use crate::domain::{
     optional_text, review_comment, Address, Phone, Pincode, Rating, RequestStatus, Role,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::{AllValid, AppError, AppResult};
 use crate::lifecycle::Action;
 use crate::requests_common::{apply, load};
 use crate::session::Actor;
@@ -142,9 +142,12 @@ pub async fn update_profile(
     input: CustomerProfileInput,
 ) -> AppResult<CustomerProfile> {
     actor.require(Role::Customer)?;
-    let phone = Phone::parse(&input.phone)?;
-    let address = Address::parse(&input.address)?;
-    let pincode = Pincode::parse(&input.pincode)?;
+    let (phone, address, pincode) = (
+        Phone::parse(&input.phone),
+        Address::parse(&input.address),
+        Pincode::parse(&input.pincode),
+    )
+        .all_valid()?;
     store::customers::update(
         &app.pool,
         actor.user_id,
@@ -198,27 +201,30 @@ pub async fn search(
 pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i64> {
     actor.require(Role::Customer)?;
     let me = profile(app, actor).await?;
-    let at = scheduled(app, &input.scheduled_for)?;
-    let address = match input
-        .address
-        .as_deref()
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-    {
-        Some(a) => Address::parse(a)?.to_string(),
-        None => me.address.clone(),
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
     };
-    let pincode = match input
-        .pincode
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        Some(p) => Pincode::parse(p)?.to_string(),
-        None => me.pincode.clone(),
-    };
-    let remarks = optional_text("remarks", &input.remarks, "Remarks", 500)?;
-    let Some((name, active)) = store::services::find(&app.pool, input.service_id).await? else {
+    let (at, address, pincode, remarks) = (
+        scheduled(app, &input.scheduled_for),
+        match given(&input.address) {
+            Some(a) => Address::parse(&a).map(|a| a.to_string()),
+            None => Ok(me.address.clone()),
+        },
+        match given(&input.pincode) {
+            Some(p) => Pincode::parse(&p).map(|p| p.to_string()),
+            None => Ok(me.pincode.clone()),
+        },
+        optional_text("remarks", &input.remarks, "Remarks", 500),
+    )
+        .all_valid()?;
+    let now = to_db(app.clock.now());
+    // The service checks run under the write lock, and the insert itself re-checks that the
+    // service is active: a service deactivated meanwhile is never booked.
+    let mut tx = app.write_tx().await?;
+    let Some((name, active)) = store::services::find(&mut *tx, input.service_id).await? else {
         return Err(AppError::validation(
             "service_id",
             "Choose one of the offered services.",
@@ -230,14 +236,12 @@ pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i6
             "This service is no longer offered.",
         ));
     }
-    if !store::services::bookable_in(&app.pool, input.service_id, &pincode).await? {
+    if !store::services::bookable_in(&mut *tx, input.service_id, &pincode).await? {
         return Err(AppError::validation(
             "pincode",
             format!("No verified professional offers {name} in PIN code {pincode} yet."),
         ));
     }
-    let now = to_db(app.clock.now());
-    let mut tx = app.write_tx().await?;
     let id = store::requests::insert(
         &mut *tx,
         &store::requests::NewRequest {
@@ -256,7 +260,8 @@ pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i6
             cancelled_at: None,
         },
     )
-    .await?;
+    .await?
+    .ok_or_else(|| AppError::validation("service_id", "This service is no longer offered."))?;
     store::requests::append_event(
         &mut *tx,
         id,
@@ -287,9 +292,12 @@ async fn owned(
 /// Changes date/time, address or remarks while the request is still open.
 pub async fn edit(app: &App, actor: &Actor, id: i64, input: RequestEdit) -> AppResult<()> {
     actor.require(Role::Customer)?;
-    let at = scheduled(app, &input.scheduled_for)?;
-    let address = Address::parse(&input.address)?;
-    let remarks = optional_text("remarks", &input.remarks, "Remarks", 500)?;
+    let (at, address, remarks) = (
+        scheduled(app, &input.scheduled_for),
+        Address::parse(&input.address),
+        optional_text("remarks", &input.remarks, "Remarks", 500),
+    )
+        .all_valid()?;
     let mut tx = app.write_tx().await?;
     let (_, status) = owned(&mut tx, actor, id).await?;
     if status != RequestStatus::Requested {
@@ -347,10 +355,13 @@ pub async fn close(
 ) -> AppResult<()> {
     actor.require(Role::Customer)?;
     let parsed = match &review {
-        Some(r) => Some((
-            Rating::parse(r.rating)?,
-            review_comment(r.comment.as_deref())?,
-        )),
+        Some(r) => Some(
+            (
+                Rating::parse(r.rating),
+                review_comment(r.comment.as_deref()),
+            )
+                .all_valid()?,
+        ),
         None => None,
     };
     let mut tx = app.write_tx().await?;
@@ -370,8 +381,11 @@ pub async fn close(
 /// Reviews a closed request that has no review yet (one review per request).
 pub async fn review(app: &App, actor: &Actor, id: i64, review: ReviewInput) -> AppResult<()> {
     actor.require(Role::Customer)?;
-    let rating = Rating::parse(review.rating)?;
-    let comment = review_comment(review.comment.as_deref())?;
+    let (rating, comment) = (
+        Rating::parse(review.rating),
+        review_comment(review.comment.as_deref()),
+    )
+        .all_valid()?;
     let mut tx = app.write_tx().await?;
     let (state, status) = owned(&mut tx, actor, id).await?;
     if status != RequestStatus::Closed {

@@ -164,7 +164,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
     let now = app.clock.now();
     let stamp = to_db(now);
     let mut accounts = Vec::new();
-    let mut tx = app.pool.begin().await?;
+    let mut tx = app.write_tx().await?;
 
     let mut service_ids = Vec::new();
     for (name, description, price, minutes) in SERVICES {
@@ -301,7 +301,8 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 cancelled_at: (*status == "cancelled").then_some(cancelled.as_str()),
             },
         )
-        .await?;
+        .await?
+        .ok_or_else(|| AppError::internal("demo service is not active"))?;
         store::requests::append_event(
             &mut *tx,
             id,

@@ -422,11 +422,11 @@ mod tests {
     #[test]
     fn validation_errors_name_their_field() {
         match Pincode::parse("1") {
-            Err(AppError::Validation { field, .. }) => assert_eq!(field, "pincode"),
+            Err(e @ AppError::Validation(_)) => assert_eq!(e.fields(), ["pincode"]),
             other => panic!("unexpected {other:?}"),
         }
         match FullName::parse("bad\u{0007}name") {
-            Err(AppError::Validation { field, .. }) => assert_eq!(field, "full_name"),
+            Err(e @ AppError::Validation(_)) => assert_eq!(e.fields(), ["full_name"]),
             other => panic!("unexpected {other:?}"),
         }
     }

@@ -1,6 +1,6 @@
 //! The one error type of the core and its `{code, message}` form for the UI.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// Result alias used by every core function.
@@ -19,12 +19,9 @@ pub enum AppError {
     /// The record does not exist (or is not visible to this user).
     #[error("{0}")]
     NotFound(String),
-    /// Bad input; `field` names the form field it concerns.
-    #[error("{message}")]
-    Validation {
-        field: &'static str,
-        message: String,
-    },
+    /// Bad input: every problem of the form at once, each naming its field (never empty).
+    #[error("{}", join_messages(.0))]
+    Validation(Vec<FieldError>),
     /// The action clashes with the current state of the record.
     #[error("{0}")]
     Conflict(String),
@@ -50,10 +47,47 @@ pub enum AppError {
 
 impl AppError {
     /// Shorthand for a validation error on one field.
-    pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
-        AppError::Validation {
-            field,
+    pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Validation(vec![FieldError {
+            field: field.into(),
             message: message.into(),
+        }])
+    }
+
+    /// The field problems of a validation error (empty for any other error).
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Validation(fields) => fields,
+            _ => &[],
+        }
+    }
+
+    /// The names of the fields a validation error concerns, in form order.
+    pub fn fields(&self) -> Vec<&str> {
+        self.field_errors()
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect()
+    }
+
+    /// The same validation error reported under another field name (a form that calls its
+    /// password `new_password`); other errors pass through.
+    pub fn renamed(self, from: &str, to: &str) -> Self {
+        match self {
+            AppError::Validation(fields) => AppError::Validation(
+                fields
+                    .into_iter()
+                    .map(|f| FieldError {
+                        field: if f.field == from {
+                            to.to_string()
+                        } else {
+                            f.field
+                        },
+                        message: f.message,
+                    })
+                    .collect(),
+            ),
+            other => other,
         }
     }
 
@@ -68,7 +102,7 @@ impl AppError {
             AppError::Unauthorized(_) => ErrorCode::Unauthorized,
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound(_) => ErrorCode::NotFound,
-            AppError::Validation { .. } => ErrorCode::Validation,
+            AppError::Validation(_) => ErrorCode::Validation,
             AppError::Conflict(_) => ErrorCode::Conflict,
             AppError::Locked { .. } => ErrorCode::Locked,
             AppError::AccountBlocked(_) => ErrorCode::AccountBlocked,
@@ -110,7 +144,7 @@ impl From<tokio::task::JoinError> for AppError {
 }
 
 /// Stable error codes, part of the UI contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     Unauthorized,
@@ -125,39 +159,64 @@ pub enum ErrorCode {
     Internal,
 }
 
+/// One problem with one form field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct FieldError {
+    /// The form field (the input's property name, e.g. `email`, `pincode`).
+    pub field: String,
+    /// What is wrong and how to fix it, written for the user.
+    pub message: String,
+}
+
+fn join_messages(fields: &[FieldError]) -> String {
+    fields
+        .iter()
+        .map(|f| f.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// What the webview receives for a failed command.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct ApiError {
     pub code: ErrorCode,
+    /// One sentence for a toast or a banner; for validation errors, a summary of `fields`.
     pub message: String,
-    pub field: Option<String>,
+    /// Every field problem of a validation error, in form order; empty otherwise.
+    pub fields: Vec<FieldError>,
     pub retry_after_secs: Option<u32>,
 }
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let code = e.code();
-        let (message, field, retry_after_secs) = match e {
+        let (message, fields, retry_after_secs) = match e {
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error");
                 (
                     "Something went wrong on our side. Please try again; the details are in the log."
                         .to_string(),
-                    None,
+                    Vec::new(),
                     None,
                 )
             }
-            AppError::Validation { field, message } => (message, Some(field.to_string()), None),
+            AppError::Validation(fields) => {
+                let message = match fields.as_slice() {
+                    [one] => one.message.clone(),
+                    many => format!("Please correct the {} fields marked below.", many.len()),
+                };
+                (message, fields, None)
+            }
             AppError::Locked {
                 message,
                 retry_after_secs,
-            } => (message, None, Some(retry_after_secs)),
-            other => (other.to_string(), None, None),
+            } => (message, Vec::new(), Some(retry_after_secs)),
+            other => (other.to_string(), Vec::new(), None),
         };
         ApiError {
             code,
             message,
-            field,
+            fields,
             retry_after_secs,
         }
     }
@@ -167,5 +226,117 @@ impl AppError {
     /// A background task that panicked or was cancelled.
     pub fn from_join(e: impl std::fmt::Display) -> Self {
         AppError::Internal(format!("background task: {e}"))
+    }
+}
+
+/// `Ok(())` when `ok`, else a validation error on `field`: one entry of an [`AllValid`]
+/// tuple.
+pub fn ensure(ok: bool, field: &str, message: impl Into<String>) -> AppResult<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::validation(field, message))
+    }
+}
+
+/// Checks every field of a form before failing: a tuple of results becomes one result
+/// holding all values, or one validation error listing every field problem at once (so a
+/// form shows all its errors after one submit, not one per round trip).
+pub trait AllValid {
+    /// The tuple of validated values.
+    type Output;
+    /// All values, or every validation problem; a non-validation error wins as it is.
+    fn all_valid(self) -> AppResult<Self::Output>;
+}
+
+fn absorb(errors: &mut Vec<FieldError>, other: &mut Option<AppError>, e: AppError) {
+    match e {
+        AppError::Validation(fields) => errors.extend(fields),
+        e => {
+            other.get_or_insert(e);
+        }
+    }
+}
+
+macro_rules! impl_all_valid {
+    ($($t:ident $v:ident),+) => {
+        impl<$($t),+> AllValid for ($(AppResult<$t>,)+) {
+            type Output = ($($t,)+);
+            fn all_valid(self) -> AppResult<Self::Output> {
+                let ($($v,)+) = self;
+                let mut errors = Vec::new();
+                let mut other = None;
+                $(
+                    let $v = match $v {
+                        Ok(v) => Some(v),
+                        Err(e) => {
+                            absorb(&mut errors, &mut other, e);
+                            None
+                        }
+                    };
+                )+
+                if let Some(e) = other {
+                    return Err(e);
+                }
+                if !errors.is_empty() {
+                    return Err(AppError::Validation(errors));
+                }
+                let missing = || AppError::internal("a validated value went missing");
+                Ok(($($v.ok_or_else(missing)?,)+))
+            }
+        }
+    };
+}
+
+impl_all_valid!(A a, B b);
+impl_all_valid!(A a, B b, C c);
+impl_all_valid!(A a, B b, C c, D d);
+impl_all_valid!(A a, B b, C c, D d, E e);
+impl_all_valid!(A a, B b, C c, D d, E e, F f);
+impl_all_valid!(A a, B b, C c, D d, E e, F f, G g);
+impl_all_valid!(A a, B b, C c, D d, E e, F f, G g, H h);
+impl_all_valid!(A a, B b, C c, D d, E e, F f, G g, H h, I i);
+impl_all_valid!(A a, B b, C c, D d, E e, F f, G g, H h, I i, J j);
+impl_all_valid!(A a, B b, C c, D d, E e, F f, G g, H h, I i, J j, K k);
+impl_all_valid!(A a, B b, C c, D d, E e, F f, G g, H h, I i, J j, K k, L l);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn all_valid_collects_every_field_problem_in_order() {
+        let r: AppResult<(i32, i32, i32)> = (
+            Err(AppError::validation("email", "bad email")),
+            Ok(2),
+            Err(AppError::validation("phone", "bad phone")),
+        )
+            .all_valid();
+        let e = r.expect_err("two problems");
+        assert_eq!(e.fields(), ["email", "phone"]);
+        let api = ApiError::from(e);
+        assert_eq!(api.fields.len(), 2);
+        assert_eq!(api.message, "Please correct the 2 fields marked below.");
+    }
+
+    #[test]
+    fn all_valid_passes_values_and_other_errors_through() {
+        assert_eq!((Ok::<_, AppError>(1), Ok(2)).all_valid().ok(), Some((1, 2)));
+        let r: AppResult<(i32, i32)> = (
+            Err(AppError::validation("a", "x")),
+            Err(AppError::Conflict("taken".into())),
+        )
+            .all_valid();
+        assert!(matches!(r, Err(AppError::Conflict(_))));
+    }
+
+    #[test]
+    fn a_single_problem_is_its_own_message() {
+        let api = ApiError::from(AppError::validation(
+            "pincode",
+            "PIN code must be 6 digits.",
+        ));
+        assert_eq!(api.message, "PIN code must be 6 digits.");
+        assert_eq!(api.fields[0].field, "pincode");
     }
 }

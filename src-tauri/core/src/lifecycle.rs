@@ -4,7 +4,7 @@
 //! requested ──accept──▶ assigned ──complete──▶ completed ──close──▶ closed
 //!     │ ▲                  │
 //!     │ └──────release─────┤            (admin, when a professional is blocked/withdrawn)
-//!     ├──cancel──▶ cancelled ◀──cancel──┘
+//!     ├──cancel──▶ cancelled ◀──cancel──┘   (the customer, or an admin with a reason)
 //!     └──reject──▶ rejected              (admin: nobody can do the job)
 //! ```
 //! Every transition is one guarded `UPDATE ... WHERE id = ? AND status = ?` (plus the actor's
@@ -29,17 +29,20 @@ pub enum Action {
     Reject,
     /// An admin returns an assigned request to the open pool.
     Release,
+    /// An admin calls off an open or assigned request, with a reason.
+    AdminCancel,
 }
 
 impl Action {
     /// Every action (for table-driven tests).
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Action::Accept,
         Action::Complete,
         Action::Close,
         Action::Cancel,
         Action::Reject,
         Action::Release,
+        Action::AdminCancel,
     ];
 
     /// The only role that may perform this action.
@@ -47,7 +50,7 @@ impl Action {
         match self {
             Action::Accept | Action::Complete => Role::Professional,
             Action::Close | Action::Cancel => Role::Customer,
-            Action::Reject | Action::Release => Role::Admin,
+            Action::Reject | Action::Release | Action::AdminCancel => Role::Admin,
         }
     }
 
@@ -57,7 +60,7 @@ impl Action {
             Action::Accept => "accepted",
             Action::Complete => "marked completed",
             Action::Close => "closed",
-            Action::Cancel => "cancelled",
+            Action::Cancel | Action::AdminCancel => "cancelled",
             Action::Reject => "rejected",
             Action::Release => "returned to the open pool",
         }
@@ -71,7 +74,7 @@ pub fn next(from: RequestStatus, action: Action) -> Option<RequestStatus> {
         (Requested, Action::Accept) => Some(Assigned),
         (Assigned, Action::Complete) => Some(Completed),
         (Completed, Action::Close) => Some(Closed),
-        (Requested | Assigned, Action::Cancel) => Some(Cancelled),
+        (Requested | Assigned, Action::Cancel | Action::AdminCancel) => Some(Cancelled),
         (Requested, Action::Reject) => Some(Rejected),
         (Assigned, Action::Release) => Some(Requested),
         _ => None,

@@ -92,6 +92,23 @@ pub(crate) async fn on_transition(
                 note.unwrap_or("no professional is available")
             ),
         )),
+        Action::AdminCancel => {
+            let why = note.unwrap_or("no reason given");
+            out.push((
+                r.customer_id,
+                "request.cancelled",
+                "Request cancelled".into(),
+                format!("{what} was cancelled by the office: {why}"),
+            ));
+            if let Some(p) = r.professional_id {
+                out.push((
+                    p,
+                    "request.cancelled",
+                    "Job cancelled".into(),
+                    format!("{what} for {customer} was cancelled by the office: {why}"),
+                ));
+            }
+        }
         Action::Release => out.push((
             r.customer_id,
             "request.reopened",

@@ -2,10 +2,10 @@
 //! declining, completing, and rating customers.
 
 use crate::admin::{limit_offset, PageInfo};
-use crate::clock::to_db;
+use crate::clock::{from_db, to_db};
 use crate::customer::ReviewInput;
 use crate::domain::{optional_text, review_comment, Phone, Pincode, Rating, RequestStatus, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::{AllValid, AppError, AppResult};
 use crate::lifecycle::Action;
 use crate::requests_common::{apply, load};
 use crate::session::Actor;
@@ -92,21 +92,19 @@ pub async fn update_profile(
     input: ProfessionalProfileInput,
 ) -> AppResult<ProfessionalOwnProfile> {
     actor.require(Role::Professional)?;
-    let phone = Phone::parse(&input.phone)?;
-    let pincode = Pincode::parse(&input.pincode)?;
-    if input.experience_years > 70 {
-        return Err(AppError::validation(
-            "experience_years",
-            "Years of experience must be between 0 and 70.",
-        ));
-    }
-    let description = optional_text("description", &input.description, "Description", 1000)?;
+    let (phone, pincode, experience, description) = (
+        Phone::parse(&input.phone),
+        Pincode::parse(&input.pincode),
+        crate::accounts::experience_years(input.experience_years),
+        optional_text("description", &input.description, "Description", 1000),
+    )
+        .all_valid()?;
     store::professionals::update_profile(
         &app.pool,
         actor.user_id,
         phone.as_str(),
         pincode.as_str(),
-        i64::from(input.experience_years),
+        experience,
         &description,
     )
     .await?;
@@ -211,12 +209,30 @@ async fn own_job(
     }
 }
 
-/// Marks an assigned job completed, with an optional note.
+/// A job cannot be completed before its visit was due to start.
+fn ensure_visit_started(app: &App, state: &store::requests::RequestState) -> AppResult<()> {
+    let visit = from_db(&state.scheduled_for).ok_or_else(|| {
+        AppError::internal(format!("request {} has a malformed visit time", state.id))
+    })?;
+    if app.clock.now() < visit {
+        let local = visit.with_timezone(&app.clock.local_offset());
+        return Err(AppError::Conflict(format!(
+            "This visit is scheduled for {}: it can be marked completed once it has started.",
+            local.format("%-d %b %Y, %H:%M")
+        )));
+    }
+    Ok(())
+}
+
+/// Marks an assigned job completed, with an optional note; not before the visit's time.
 pub async fn complete(app: &App, actor: &Actor, id: i64, note: Option<String>) -> AppResult<()> {
     approved_professional(app, actor).await?;
     let note = optional_text("note", note.as_deref().unwrap_or(""), "Note", 500)?;
     let mut tx = app.write_tx().await?;
     let (state, status) = own_job(&mut tx, actor, id).await?;
+    if status == RequestStatus::Assigned {
+        ensure_visit_started(app, &state)?;
+    }
     let note = (!note.is_empty()).then_some(note);
     apply(
         app,
@@ -240,8 +256,11 @@ pub async fn rate_customer(
     review: ReviewInput,
 ) -> AppResult<()> {
     actor.require(Role::Professional)?;
-    let rating = Rating::parse(review.rating)?;
-    let comment = review_comment(review.comment.as_deref())?;
+    let (rating, comment) = (
+        Rating::parse(review.rating),
+        review_comment(review.comment.as_deref()),
+    )
+        .all_valid()?;
     let mut tx = app.write_tx().await?;
     let (state, status) = own_job(&mut tx, actor, id).await?;
     if !matches!(status, RequestStatus::Completed | RequestStatus::Closed) {
@@ -263,7 +282,8 @@ pub async fn rate_customer(
     Ok(())
 }
 
-/// The professional's jobs, newest first.
+/// The professional's jobs by visit time (assigned: the next first; others: the latest
+/// first), each flagged `overdue` when assigned and its time has passed.
 pub async fn jobs(app: &App, actor: &Actor, q: JobsQuery) -> AppResult<JobsPage> {
     actor.require(Role::Professional)?;
     let (limit, offset) = limit_offset(q.page, q.per_page);
@@ -271,6 +291,7 @@ pub async fn jobs(app: &App, actor: &Actor, q: JobsQuery) -> AppResult<JobsPage>
         &app.pool,
         actor.user_id,
         q.status.map(RequestStatus::as_str),
+        &to_db(app.clock.now()),
         limit + 1,
         offset,
     )

@@ -43,8 +43,15 @@ pub(crate) async fn apply(
             from: from.as_str(),
             to: to.as_str(),
             customer_id: matches!(action, Action::Close | Action::Cancel).then_some(actor.user_id),
-            professional_id: (action == Action::Complete).then_some(actor.user_id),
+            // Completing needs the job to be the actor's; a release frees the professional it
+            // was read with, and only them.
+            professional_id: match action {
+                Action::Complete => Some(actor.user_id),
+                Action::Release => state.professional_id,
+                _ => None,
+            },
             assign_to: (action == Action::Accept).then_some(actor.user_id),
+            unassign: action == Action::Release,
             completion_note: if action == Action::Complete {
                 note
             } else {

@@ -1,7 +1,7 @@
 //! Machine preferences (theme, idle timeout): rules here, persistence in the shell's store.
 
 use crate::domain::Role;
-use crate::error::{AppError, AppResult};
+use crate::error::{ensure, AllValid, AppResult};
 use crate::session::Actor;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -75,83 +75,68 @@ impl Settings {
     }
 }
 
-/// Checks a change: anyone may pick a theme; only an admin may change the idle timeout.
-pub fn authorize_change(
-    actor: Option<&Actor>,
-    current: &Settings,
-    new: &Settings,
-) -> AppResult<()> {
-    if !IDLE_MINUTES_RANGE.contains(&new.idle_timeout_minutes) {
-        return Err(AppError::validation(
+/// Who may read and change the terminal's settings: administrators only (they hold the SMTP
+/// server, the reminder time and the idle policy). The theme has its own open commands, so the
+/// login screen is themed without revealing anything else.
+pub fn require_admin(actor: &Actor) -> AppResult<()> {
+    actor.require(Role::Admin)
+}
+
+fn smtp_problems(smtp: &crate::email::SmtpSettings) -> AppResult<()> {
+    (
+        ensure(
+            !smtp.host.trim().is_empty(),
+            "host",
+            "Enter the SMTP server's host name.",
+        ),
+        ensure(
+            smtp.port != 0,
+            "port",
+            "Enter the SMTP port (587, 465 or 25).",
+        ),
+        ensure(
+            smtp.from_address
+                .parse::<lettre::message::Mailbox>()
+                .is_ok(),
+            "from_address",
+            "Enter the sender as an email address, e.g. bookings@example.com.",
+        ),
+        ensure(
+            (1..=120).contains(&smtp.timeout_secs),
+            "timeout_secs",
+            "The timeout must be between 1 and 120 seconds.",
+        ),
+    )
+        .all_valid()
+        .map(|_| ())
+}
+
+/// Checks every field of new settings at once.
+pub fn validate(new: &Settings) -> AppResult<()> {
+    (
+        ensure(
+            IDLE_MINUTES_RANGE.contains(&new.idle_timeout_minutes),
             "idle_timeout_minutes",
             "The idle timeout must be between 1 and 15 minutes.",
-        ));
-    }
-    if new.reminder().is_none() {
-        return Err(AppError::validation(
+        ),
+        ensure(
+            new.reminder().is_some(),
             "reminder_time",
             "Enter the reminder time as HH:MM, e.g. 18:00.",
-        ));
-    }
-    if let Some(smtp) = &new.smtp {
-        if smtp.host.trim().is_empty() {
-            return Err(AppError::validation(
-                "host",
-                "Enter the SMTP server's host name.",
-            ));
-        }
-        if smtp.port == 0 {
-            return Err(AppError::validation(
-                "port",
-                "Enter the SMTP port (587, 465 or 25).",
-            ));
-        }
-        if smtp
-            .from_address
-            .parse::<lettre::message::Mailbox>()
-            .is_err()
-        {
-            return Err(AppError::validation(
-                "from_address",
-                "Enter the sender as an email address, e.g. bookings@example.com.",
-            ));
-        }
-        if !(1..=120).contains(&smtp.timeout_secs) {
-            return Err(AppError::validation(
-                "timeout_secs",
-                "The timeout must be between 1 and 120 seconds.",
-            ));
-        }
-    }
-    let admin_only = new.idle_timeout_minutes != current.idle_timeout_minutes
-        || new.reminder_time != current.reminder_time
-        || new.smtp != current.smtp
-        || new.notifications_enabled != current.notifications_enabled;
-    if admin_only {
-        match actor {
-            Some(a) if a.role == Role::Admin => {}
-            Some(_) => {
-                return Err(AppError::Forbidden(
-                    "Only an administrator can change the idle timeout.".into(),
-                ))
-            }
-            None => {
-                return Err(AppError::Unauthorized(
-                    "Please sign in as an administrator to change the idle timeout.".into(),
-                ))
-            }
-        }
-    }
-    Ok(())
+        ),
+        new.smtp.as_ref().map_or(Ok(()), smtp_problems),
+    )
+        .all_valid()
+        .map(|_| ())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::email::{SmtpSettings, TlsMode};
 
     #[test]
-    fn idle_timeout_change_needs_admin_theme_does_not() {
-        let cur = Settings::default();
+    fn only_admins_manage_settings() {
         let admin = Actor {
             user_id: 1,
             role: Role::Admin,
@@ -160,36 +145,45 @@ mod tests {
             user_id: 2,
             role: Role::Customer,
         };
-        let theme_only = Settings {
-            theme: Theme::Dark,
-            ..cur.clone()
-        };
-        assert!(authorize_change(None, &cur, &theme_only).is_ok());
-        let shorter = Settings {
-            idle_timeout_minutes: 2,
-            ..cur.clone()
-        };
+        assert!(require_admin(&admin).is_ok());
         assert!(matches!(
-            authorize_change(None, &cur, &shorter),
-            Err(AppError::Unauthorized(_))
+            require_admin(&customer),
+            Err(crate::AppError::Forbidden(_))
         ));
-        assert!(matches!(
-            authorize_change(Some(&customer), &cur, &shorter),
-            Err(AppError::Forbidden(_))
-        ));
-        assert!(authorize_change(Some(&admin), &cur, &shorter).is_ok());
-        let zero = Settings {
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let bad = Settings {
             idle_timeout_minutes: 0,
-            ..cur.clone()
+            reminder_time: "25:99".into(),
+            smtp: Some(SmtpSettings {
+                host: " ".into(),
+                port: 0,
+                tls: TlsMode::StartTls,
+                username: None,
+                from_address: "not an address".into(),
+                timeout_secs: 0,
+            }),
+            ..Settings::default()
         };
-        assert!(matches!(
-            authorize_change(Some(&admin), &cur, &zero),
-            Err(AppError::Validation { .. })
-        ));
+        let err = validate(&bad).expect_err("invalid");
+        assert_eq!(
+            err.fields(),
+            [
+                "idle_timeout_minutes",
+                "reminder_time",
+                "host",
+                "port",
+                "from_address",
+                "timeout_secs"
+            ]
+        );
+        assert!(validate(&Settings::default()).is_ok());
         assert_eq!(
             Settings {
                 idle_timeout_minutes: 99,
-                ..cur.clone()
+                ..Settings::default()
             }
             .sanitized()
             .idle_timeout_minutes,

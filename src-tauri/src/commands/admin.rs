@@ -1,6 +1,6 @@
 //! Admin commands: catalogue, people, requests, dashboard. The core checks the admin role.
 
-use super::CmdResult;
+use super::{Arg, CmdResult};
 use household_core::admin::catalog::{self, ServiceInput};
 use household_core::admin::dashboard::{self, Dashboard};
 use household_core::admin::people::{
@@ -23,7 +23,8 @@ pub async fn admin_list_services(app: State<'_, App>) -> CmdResult<Vec<ServiceAd
 /// Creates a service; returns its id.
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_create_service(app: State<'_, App>, input: ServiceInput) -> CmdResult<i64> {
+pub async fn admin_create_service(app: State<'_, App>, input: Arg<ServiceInput>) -> CmdResult<i64> {
+    let input = input.into_inner();
     let actor = app.actor().await?;
     Ok(catalog::create(&app, &actor, input).await?)
 }
@@ -33,9 +34,11 @@ pub async fn admin_create_service(app: State<'_, App>, input: ServiceInput) -> C
 #[specta::specta]
 pub async fn admin_update_service(
     app: State<'_, App>,
-    id: i64,
-    input: ServiceInput,
+    id: Arg<i64>,
+    input: Arg<ServiceInput>,
 ) -> CmdResult<()> {
+    let id = id.into_inner();
+    let input = input.into_inner();
     let actor = app.actor().await?;
     Ok(catalog::update(&app, &actor, id, input).await?)
 }
@@ -43,7 +46,13 @@ pub async fn admin_update_service(
 /// Deactivates (hides from customers) or reactivates a service.
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_set_service_active(app: State<'_, App>, id: i64, active: bool) -> CmdResult<()> {
+pub async fn admin_set_service_active(
+    app: State<'_, App>,
+    id: Arg<i64>,
+    active: Arg<bool>,
+) -> CmdResult<()> {
+    let id = id.into_inner();
+    let active = active.into_inner();
     let actor = app.actor().await?;
     Ok(catalog::set_active(&app, &actor, id, active).await?)
 }
@@ -51,7 +60,8 @@ pub async fn admin_set_service_active(app: State<'_, App>, id: i64, active: bool
 /// Deletes a service that has no history.
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_delete_service(app: State<'_, App>, id: i64) -> CmdResult<()> {
+pub async fn admin_delete_service(app: State<'_, App>, id: Arg<i64>) -> CmdResult<()> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     Ok(catalog::delete(&app, &actor, id).await?)
 }
@@ -59,7 +69,11 @@ pub async fn admin_delete_service(app: State<'_, App>, id: i64) -> CmdResult<()>
 /// The searchable, paginated people list.
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_list_people(app: State<'_, App>, query: PeopleQuery) -> CmdResult<PeoplePage> {
+pub async fn admin_list_people(
+    app: State<'_, App>,
+    query: Arg<PeopleQuery>,
+) -> CmdResult<PeoplePage> {
+    let query = query.into_inner();
     let actor = app.actor().await?;
     Ok(people::list(&app, &actor, query).await?)
 }
@@ -67,7 +81,11 @@ pub async fn admin_list_people(app: State<'_, App>, query: PeopleQuery) -> CmdRe
 /// One person's profile, figures and audit trail.
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_person_detail(app: State<'_, App>, user_id: i64) -> CmdResult<PersonDetail> {
+pub async fn admin_person_detail(
+    app: State<'_, App>,
+    user_id: Arg<i64>,
+) -> CmdResult<PersonDetail> {
+    let user_id = user_id.into_inner();
     let actor = app.actor().await?;
     Ok(people::detail(&app, &actor, user_id).await?)
 }
@@ -77,8 +95,9 @@ pub async fn admin_person_detail(app: State<'_, App>, user_id: i64) -> CmdResult
 #[specta::specta]
 pub async fn admin_professional_document(
     app: State<'_, App>,
-    user_id: i64,
+    user_id: Arg<i64>,
 ) -> CmdResult<DocumentView> {
+    let user_id = user_id.into_inner();
     let actor = app.actor().await?;
     Ok(people::document(&app, &actor, user_id).await?)
 }
@@ -89,8 +108,9 @@ pub async fn admin_professional_document(
 pub async fn admin_open_professional_document(
     handle: tauri::AppHandle,
     app: State<'_, App>,
-    user_id: i64,
+    user_id: Arg<i64>,
 ) -> CmdResult<()> {
+    let user_id = user_id.into_inner();
     let actor = app.actor().await?;
     let (_, path) = people::document_path(&app, &actor, user_id).await?;
     handle
@@ -103,7 +123,8 @@ pub async fn admin_open_professional_document(
 /// Approves a pending professional.
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_approve_professional(app: State<'_, App>, user_id: i64) -> CmdResult<()> {
+pub async fn admin_approve_professional(app: State<'_, App>, user_id: Arg<i64>) -> CmdResult<()> {
+    let user_id = user_id.into_inner();
     let actor = app.actor().await?;
     Ok(people::approve(&app, &actor, user_id).await?)
 }
@@ -113,9 +134,11 @@ pub async fn admin_approve_professional(app: State<'_, App>, user_id: i64) -> Cm
 #[specta::specta]
 pub async fn admin_reject_professional(
     app: State<'_, App>,
-    user_id: i64,
-    reason: String,
+    user_id: Arg<i64>,
+    reason: Arg<String>,
 ) -> CmdResult<BlockOutcome> {
+    let user_id = user_id.into_inner();
+    let reason = reason.into_inner();
     let actor = app.actor().await?;
     Ok(people::reject(&app, &actor, user_id, &reason).await?)
 }
@@ -125,9 +148,11 @@ pub async fn admin_reject_professional(
 #[specta::specta]
 pub async fn admin_block_user(
     app: State<'_, App>,
-    user_id: i64,
-    reason: String,
+    user_id: Arg<i64>,
+    reason: Arg<String>,
 ) -> CmdResult<BlockOutcome> {
+    let user_id = user_id.into_inner();
+    let reason = reason.into_inner();
     let actor = app.actor().await?;
     Ok(people::block(&app, &actor, user_id, &reason).await?)
 }
@@ -135,7 +160,8 @@ pub async fn admin_block_user(
 /// Lifts a block.
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_unblock_user(app: State<'_, App>, user_id: i64) -> CmdResult<()> {
+pub async fn admin_unblock_user(app: State<'_, App>, user_id: Arg<i64>) -> CmdResult<()> {
+    let user_id = user_id.into_inner();
     let actor = app.actor().await?;
     Ok(people::unblock(&app, &actor, user_id).await?)
 }
@@ -145,8 +171,9 @@ pub async fn admin_unblock_user(app: State<'_, App>, user_id: i64) -> CmdResult<
 #[specta::specta]
 pub async fn admin_list_requests(
     app: State<'_, App>,
-    query: RequestQuery,
+    query: Arg<RequestQuery>,
 ) -> CmdResult<RequestPage> {
+    let query = query.into_inner();
     let actor = app.actor().await?;
     Ok(requests::list(&app, &actor, query).await?)
 }
@@ -154,7 +181,8 @@ pub async fn admin_list_requests(
 /// One request with its history.
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_request_detail(app: State<'_, App>, id: i64) -> CmdResult<RequestDetail> {
+pub async fn admin_request_detail(app: State<'_, App>, id: Arg<i64>) -> CmdResult<RequestDetail> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     Ok(requests::detail(&app, &actor, id).await?)
 }
@@ -170,7 +198,26 @@ pub async fn admin_dashboard(app: State<'_, App>) -> CmdResult<Dashboard> {
 /// Rejects an open request that nobody can serve.
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_reject_request(app: State<'_, App>, id: i64, reason: String) -> CmdResult<()> {
+pub async fn admin_reject_request(
+    app: State<'_, App>,
+    id: Arg<i64>,
+    reason: Arg<String>,
+) -> CmdResult<()> {
+    let id = id.into_inner();
+    let reason = reason.into_inner();
     let actor = app.actor().await?;
     Ok(requests::reject(&app, &actor, id, &reason).await?)
+}
+
+/// Cancels an open or assigned request on the customer's behalf, with a reason.
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_cancel_request(
+    app: State<'_, App>,
+    id: Arg<i64>,
+    reason: Arg<String>,
+) -> CmdResult<()> {
+    let (id, reason) = (id.into_inner(), reason.into_inner());
+    let actor = app.actor().await?;
+    Ok(requests::cancel(&app, &actor, id, &reason).await?)
 }

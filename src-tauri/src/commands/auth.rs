@@ -1,6 +1,6 @@
 //! Login, logout, session and self-registration.
 
-use super::CmdResult;
+use super::{Arg, CmdResult};
 use household_core::accounts::{self, CustomerRegistration, LoginInput, ProfessionalRegistration};
 use household_core::session::SessionView;
 use household_core::store::services::ServiceSummary;
@@ -10,7 +10,8 @@ use tauri::State;
 /// Signs in by username or email.
 #[tauri::command]
 #[specta::specta]
-pub async fn login(app: State<'_, App>, input: LoginInput) -> CmdResult<SessionView> {
+pub async fn login(app: State<'_, App>, input: Arg<LoginInput>) -> CmdResult<SessionView> {
+    let input = input.into_inner();
     Ok(accounts::login(&app, input).await?)
 }
 
@@ -34,8 +35,9 @@ pub async fn touch_session(app: State<'_, App>) -> CmdResult<SessionView> {
 #[specta::specta]
 pub async fn register_customer(
     app: State<'_, App>,
-    input: CustomerRegistration,
+    input: Arg<CustomerRegistration>,
 ) -> CmdResult<SessionView> {
+    let input = input.into_inner();
     Ok(accounts::register_customer(&app, input).await?)
 }
 
@@ -44,8 +46,9 @@ pub async fn register_customer(
 #[specta::specta]
 pub async fn register_professional(
     app: State<'_, App>,
-    input: ProfessionalRegistration,
+    input: Arg<ProfessionalRegistration>,
 ) -> CmdResult<()> {
+    let input = input.into_inner();
     Ok(accounts::register_professional(&app, input).await?)
 }
 
@@ -63,8 +66,9 @@ pub async fn list_public_services(app: State<'_, App>) -> CmdResult<Vec<ServiceS
 #[specta::specta]
 pub async fn change_password(
     app: State<'_, App>,
-    input: accounts::PasswordChange,
+    input: Arg<accounts::PasswordChange>,
 ) -> CmdResult<()> {
+    let input = input.into_inner();
     let actor = app.actor().await?;
     Ok(accounts::change_password(&app, &actor, input).await?)
 }

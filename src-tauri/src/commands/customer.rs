@@ -1,6 +1,6 @@
 //! Customer commands. The core checks the customer role and request ownership.
 
-use super::CmdResult;
+use super::{Arg, CmdResult};
 use household_core::admin::requests::RequestDetail;
 use household_core::customer::{
     self, BookingInput, CustomerProfileInput, MyRequestsPage, MyRequestsQuery, RequestEdit,
@@ -24,8 +24,9 @@ pub async fn customer_profile(app: State<'_, App>) -> CmdResult<CustomerProfile>
 #[specta::specta]
 pub async fn customer_update_profile(
     app: State<'_, App>,
-    input: CustomerProfileInput,
+    input: Arg<CustomerProfileInput>,
 ) -> CmdResult<CustomerProfile> {
+    let input = input.into_inner();
     let actor = app.actor().await?;
     Ok(customer::update_profile(&app, &actor, input).await?)
 }
@@ -35,8 +36,9 @@ pub async fn customer_update_profile(
 #[specta::specta]
 pub async fn customer_search_services(
     app: State<'_, App>,
-    query: ServiceSearch,
+    query: Arg<ServiceSearch>,
 ) -> CmdResult<Vec<ServiceSearchRow>> {
+    let query = query.into_inner();
     let actor = app.actor().await?;
     Ok(customer::search(&app, &actor, query).await?)
 }
@@ -44,7 +46,8 @@ pub async fn customer_search_services(
 /// Books a service; returns the new request's id.
 #[tauri::command]
 #[specta::specta]
-pub async fn customer_book(app: State<'_, App>, input: BookingInput) -> CmdResult<i64> {
+pub async fn customer_book(app: State<'_, App>, input: Arg<BookingInput>) -> CmdResult<i64> {
+    let input = input.into_inner();
     let actor = app.actor().await?;
     Ok(customer::book(&app, &actor, input).await?)
 }
@@ -54,9 +57,11 @@ pub async fn customer_book(app: State<'_, App>, input: BookingInput) -> CmdResul
 #[specta::specta]
 pub async fn customer_edit_request(
     app: State<'_, App>,
-    id: i64,
-    input: RequestEdit,
+    id: Arg<i64>,
+    input: Arg<RequestEdit>,
 ) -> CmdResult<()> {
+    let id = id.into_inner();
+    let input = input.into_inner();
     let actor = app.actor().await?;
     Ok(customer::edit(&app, &actor, id, input).await?)
 }
@@ -64,7 +69,8 @@ pub async fn customer_edit_request(
 /// Cancels a request that is not yet completed.
 #[tauri::command]
 #[specta::specta]
-pub async fn customer_cancel_request(app: State<'_, App>, id: i64) -> CmdResult<()> {
+pub async fn customer_cancel_request(app: State<'_, App>, id: Arg<i64>) -> CmdResult<()> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     Ok(customer::cancel(&app, &actor, id).await?)
 }
@@ -74,9 +80,11 @@ pub async fn customer_cancel_request(app: State<'_, App>, id: i64) -> CmdResult<
 #[specta::specta]
 pub async fn customer_close_request(
     app: State<'_, App>,
-    id: i64,
-    review: Option<ReviewInput>,
+    id: Arg<i64>,
+    review: Arg<Option<ReviewInput>>,
 ) -> CmdResult<()> {
+    let id = id.into_inner();
+    let review = review.into_inner();
     let actor = app.actor().await?;
     Ok(customer::close(&app, &actor, id, review).await?)
 }
@@ -86,9 +94,11 @@ pub async fn customer_close_request(
 #[specta::specta]
 pub async fn customer_review_request(
     app: State<'_, App>,
-    id: i64,
-    review: ReviewInput,
+    id: Arg<i64>,
+    review: Arg<ReviewInput>,
 ) -> CmdResult<()> {
+    let id = id.into_inner();
+    let review = review.into_inner();
     let actor = app.actor().await?;
     Ok(customer::review(&app, &actor, id, review).await?)
 }
@@ -98,8 +108,9 @@ pub async fn customer_review_request(
 #[specta::specta]
 pub async fn customer_my_requests(
     app: State<'_, App>,
-    query: MyRequestsQuery,
+    query: Arg<MyRequestsQuery>,
 ) -> CmdResult<MyRequestsPage> {
+    let query = query.into_inner();
     let actor = app.actor().await?;
     Ok(customer::my_requests(&app, &actor, query).await?)
 }
@@ -107,7 +118,11 @@ pub async fn customer_my_requests(
 /// One of the customer's requests with its timeline.
 #[tauri::command]
 #[specta::specta]
-pub async fn customer_request_detail(app: State<'_, App>, id: i64) -> CmdResult<RequestDetail> {
+pub async fn customer_request_detail(
+    app: State<'_, App>,
+    id: Arg<i64>,
+) -> CmdResult<RequestDetail> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     Ok(customer::request_detail(&app, &actor, id).await?)
 }

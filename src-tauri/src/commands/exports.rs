@@ -1,7 +1,7 @@
 //! CSV export commands. The file location only ever comes from the native save dialog,
 //! opened here in Rust; the page never sends a path.
 
-use super::CmdResult;
+use super::{Arg, CmdResult};
 use household_core::exports::{self, ExportFilters, ExportKind};
 use household_core::store::exports::ExportJobRow;
 use household_core::{App, AppError};
@@ -21,9 +21,11 @@ pub const EXPORT_DIR_ENV: &str = "HS_EXPORT_DIR";
 pub async fn admin_start_export(
     handle: tauri::AppHandle,
     app: State<'_, App>,
-    kind: ExportKind,
-    filters: ExportFilters,
+    kind: Arg<ExportKind>,
+    filters: Arg<ExportFilters>,
 ) -> CmdResult<Option<i64>> {
+    let kind = kind.into_inner();
+    let filters = filters.into_inner();
     let actor = app.actor().await?;
     actor.require(household_core::domain::Role::Admin)?;
     let today = app.clock.now().format("%Y-%m-%d").to_string();
@@ -61,7 +63,8 @@ pub async fn admin_start_export(
 /// One export job (progress polling).
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_export_job(app: State<'_, App>, id: i64) -> CmdResult<ExportJobRow> {
+pub async fn admin_export_job(app: State<'_, App>, id: Arg<i64>) -> CmdResult<ExportJobRow> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     Ok(exports::get(&app, &actor, id).await?)
 }
@@ -71,9 +74,11 @@ pub async fn admin_export_job(app: State<'_, App>, id: i64) -> CmdResult<ExportJ
 #[specta::specta]
 pub async fn admin_list_exports(
     app: State<'_, App>,
-    page: u32,
-    per_page: u32,
+    page: Arg<u32>,
+    per_page: Arg<u32>,
 ) -> CmdResult<Vec<ExportJobRow>> {
+    let page = page.into_inner();
+    let per_page = per_page.into_inner();
     let actor = app.actor().await?;
     Ok(exports::list(&app, &actor, page, per_page).await?)
 }
@@ -81,7 +86,8 @@ pub async fn admin_list_exports(
 /// Stops a running export (no file is left behind).
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_cancel_export(app: State<'_, App>, id: i64) -> CmdResult<()> {
+pub async fn admin_cancel_export(app: State<'_, App>, id: Arg<i64>) -> CmdResult<()> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     Ok(exports::cancel(&app, &actor, id).await?)
 }
@@ -92,8 +98,9 @@ pub async fn admin_cancel_export(app: State<'_, App>, id: i64) -> CmdResult<()> 
 pub async fn admin_open_export(
     handle: tauri::AppHandle,
     app: State<'_, App>,
-    id: i64,
+    id: Arg<i64>,
 ) -> CmdResult<()> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     let path = exports::file_of(&app, &actor, id).await?;
     handle
@@ -109,8 +116,9 @@ pub async fn admin_open_export(
 pub async fn admin_reveal_export(
     handle: tauri::AppHandle,
     app: State<'_, App>,
-    id: i64,
+    id: Arg<i64>,
 ) -> CmdResult<()> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     let path = exports::file_of(&app, &actor, id).await?;
     handle

@@ -1,6 +1,6 @@
 //! Background jobs for the admin: scheduled runs and the email queue.
 
-use super::CmdResult;
+use super::{Arg, CmdResult};
 use crate::prefs::Prefs;
 use household_core::scheduler::{self, Job};
 use household_core::store::email::EmailRow;
@@ -22,8 +22,9 @@ pub async fn admin_job_runs(app: State<'_, App>) -> CmdResult<Vec<JobRunRow>> {
 pub async fn admin_run_job_now(
     app: State<'_, App>,
     prefs: State<'_, Prefs>,
-    job: Job,
+    job: Arg<Job>,
 ) -> CmdResult<JobRunRow> {
+    let job = job.into_inner();
     let actor = app.actor().await?;
     Ok(scheduler::run_now(&app, &actor, job, &crate::schedule(&prefs)).await?)
 }

@@ -2,6 +2,7 @@
 //! acting user always comes from the Rust session, never from the webview.
 
 pub mod admin;
+pub mod arg;
 pub mod auth;
 pub mod customer;
 pub mod exports;
@@ -12,6 +13,7 @@ pub mod professional;
 pub mod settings;
 pub mod setup;
 
+pub use arg::Arg;
 use household_core::ApiError;
 
 /// What every command returns to the webview.

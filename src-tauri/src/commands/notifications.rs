@@ -1,6 +1,6 @@
 //! The in-app notification centre.
 
-use super::CmdResult;
+use super::{Arg, CmdResult};
 use household_core::notifications::{self, NotificationCentre};
 use household_core::App;
 use tauri::State;
@@ -17,7 +17,8 @@ pub async fn notifications_centre(app: State<'_, App>) -> CmdResult<Notification
 /// Marks one notification read, or all of them when `id` is null.
 #[tauri::command]
 #[specta::specta]
-pub async fn notifications_mark_read(app: State<'_, App>, id: Option<i64>) -> CmdResult<()> {
+pub async fn notifications_mark_read(app: State<'_, App>, id: Arg<Option<i64>>) -> CmdResult<()> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     Ok(notifications::mark_read(&app, &actor, id).await?)
 }

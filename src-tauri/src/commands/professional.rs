@@ -1,6 +1,6 @@
 //! Professional commands. The core checks role, approval, service area and job ownership.
 
-use super::CmdResult;
+use super::{Arg, CmdResult};
 use household_core::customer::ReviewInput;
 use household_core::professional::{
     self, FeedPage, FeedQuery, JobsPage, JobsQuery, ProfessionalProfileInput,
@@ -22,8 +22,9 @@ pub async fn professional_profile(app: State<'_, App>) -> CmdResult<Professional
 #[specta::specta]
 pub async fn professional_update_profile(
     app: State<'_, App>,
-    input: ProfessionalProfileInput,
+    input: Arg<ProfessionalProfileInput>,
 ) -> CmdResult<ProfessionalOwnProfile> {
+    let input = input.into_inner();
     let actor = app.actor().await?;
     Ok(professional::update_profile(&app, &actor, input).await?)
 }
@@ -31,7 +32,8 @@ pub async fn professional_update_profile(
 /// Open requests in the professional's service and area.
 #[tauri::command]
 #[specta::specta]
-pub async fn professional_feed(app: State<'_, App>, query: FeedQuery) -> CmdResult<FeedPage> {
+pub async fn professional_feed(app: State<'_, App>, query: Arg<FeedQuery>) -> CmdResult<FeedPage> {
+    let query = query.into_inner();
     let actor = app.actor().await?;
     Ok(professional::feed(&app, &actor, query).await?)
 }
@@ -39,7 +41,8 @@ pub async fn professional_feed(app: State<'_, App>, query: FeedQuery) -> CmdResu
 /// Accepts an open request (race-safe).
 #[tauri::command]
 #[specta::specta]
-pub async fn professional_accept(app: State<'_, App>, id: i64) -> CmdResult<()> {
+pub async fn professional_accept(app: State<'_, App>, id: Arg<i64>) -> CmdResult<()> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     Ok(professional::accept(&app, &actor, id).await?)
 }
@@ -47,7 +50,8 @@ pub async fn professional_accept(app: State<'_, App>, id: i64) -> CmdResult<()> 
 /// Declines an open request (hidden from this professional's feed).
 #[tauri::command]
 #[specta::specta]
-pub async fn professional_decline(app: State<'_, App>, id: i64) -> CmdResult<()> {
+pub async fn professional_decline(app: State<'_, App>, id: Arg<i64>) -> CmdResult<()> {
+    let id = id.into_inner();
     let actor = app.actor().await?;
     Ok(professional::decline(&app, &actor, id).await?)
 }
@@ -57,9 +61,11 @@ pub async fn professional_decline(app: State<'_, App>, id: i64) -> CmdResult<()>
 #[specta::specta]
 pub async fn professional_complete(
     app: State<'_, App>,
-    id: i64,
-    note: Option<String>,
+    id: Arg<i64>,
+    note: Arg<Option<String>>,
 ) -> CmdResult<()> {
+    let id = id.into_inner();
+    let note = note.into_inner();
     let actor = app.actor().await?;
     Ok(professional::complete(&app, &actor, id, note).await?)
 }
@@ -69,9 +75,11 @@ pub async fn professional_complete(
 #[specta::specta]
 pub async fn professional_rate_customer(
     app: State<'_, App>,
-    id: i64,
-    review: ReviewInput,
+    id: Arg<i64>,
+    review: Arg<ReviewInput>,
 ) -> CmdResult<()> {
+    let id = id.into_inner();
+    let review = review.into_inner();
     let actor = app.actor().await?;
     Ok(professional::rate_customer(&app, &actor, id, review).await?)
 }
@@ -79,7 +87,8 @@ pub async fn professional_rate_customer(
 /// The professional's jobs.
 #[tauri::command]
 #[specta::specta]
-pub async fn professional_jobs(app: State<'_, App>, query: JobsQuery) -> CmdResult<JobsPage> {
+pub async fn professional_jobs(app: State<'_, App>, query: Arg<JobsQuery>) -> CmdResult<JobsPage> {
+    let query = query.into_inner();
     let actor = app.actor().await?;
     Ok(professional::jobs(&app, &actor, query).await?)
 }

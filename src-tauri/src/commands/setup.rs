@@ -1,6 +1,6 @@
 //! First run and demo data.
 
-use super::CmdResult;
+use super::{Arg, CmdResult};
 use household_core::accounts::{self, AppStatus, NewAdmin};
 use household_core::demo::{self, DemoSummary};
 use household_core::session::SessionView;
@@ -17,7 +17,11 @@ pub async fn app_status(app: State<'_, App>) -> CmdResult<AppStatus> {
 /// Creates the one-time admin account and signs it in.
 #[tauri::command]
 #[specta::specta]
-pub async fn create_first_admin(app: State<'_, App>, input: NewAdmin) -> CmdResult<SessionView> {
+pub async fn create_first_admin(
+    app: State<'_, App>,
+    input: Arg<NewAdmin>,
+) -> CmdResult<SessionView> {
+    let input = input.into_inner();
     Ok(accounts::create_first_admin(&app, input).await?)
 }
 

@@ -8,8 +8,14 @@ import { createAppRouter } from "../router";
 import { session } from "../session";
 import { clearToasts } from "../toasts";
 
-export function apiError(code: ApiError["code"], message: string, extra: Partial<ApiError> = {}): ApiError {
-  return { code, message, field: null, retry_after_secs: null, ...extra };
+/** An ApiError; `field` is shorthand for a validation error on that one field. */
+export function apiError(
+  code: ApiError["code"],
+  message: string,
+  extra: Partial<ApiError> & { field?: string | null } = {},
+): ApiError {
+  const { field, ...rest } = extra;
+  return { code, message, fields: field ? [{ field, message }] : [], retry_after_secs: null, ...rest };
 }
 
 export function user(role: SessionView["role"], extra: Partial<SessionView> = {}): SessionView {

@@ -60,6 +60,7 @@ function job(extra: Partial<JobItem>): JobItem {
     completion_note: null,
     rating: null,
     customer_rating: null,
+    overdue: false,
     ...extra,
   };
 }

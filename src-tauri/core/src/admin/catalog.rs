@@ -2,7 +2,7 @@
 
 use crate::clock::to_db;
 use crate::domain::{optional_text, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::{ensure, AllValid, AppError, AppResult};
 use crate::session::Actor;
 use crate::store::{self, services::ServiceAdminRow};
 use crate::App;
@@ -29,35 +29,40 @@ struct ValidService {
     minutes: i64,
 }
 
-fn validate(input: &ServiceInput) -> AppResult<ValidService> {
-    let name = input.name.trim();
+fn service_name(raw: &str) -> AppResult<String> {
+    let name = raw.trim();
     if name.chars().count() < 2 || name.chars().count() > 80 {
         return Err(AppError::validation(
             "name",
             "The service name must be 2 to 80 characters.",
         ));
     }
-    if name.chars().any(char::is_control) {
-        return Err(AppError::validation(
-            "name",
-            "The service name contains characters that are not allowed.",
-        ));
-    }
-    let description = optional_text("description", &input.description, "Description", 1000)?;
-    if !(0..=MAX_PRICE_MINOR).contains(&input.base_price_minor) {
-        return Err(AppError::validation(
+    ensure(
+        !name.chars().any(char::is_control),
+        "name",
+        "The service name contains characters that are not allowed.",
+    )?;
+    Ok(name.to_string())
+}
+
+fn validate(input: &ServiceInput) -> AppResult<ValidService> {
+    let (name, description, (), ()) = (
+        service_name(&input.name),
+        optional_text("description", &input.description, "Description", 1000),
+        ensure(
+            (0..=MAX_PRICE_MINOR).contains(&input.base_price_minor),
             "base_price_minor",
             "The base price must be between 0 and 10,000,000.",
-        ));
-    }
-    if !(5..=24 * 60).contains(&input.estimated_minutes) {
-        return Err(AppError::validation(
+        ),
+        ensure(
+            (5..=24 * 60).contains(&input.estimated_minutes),
             "estimated_minutes",
             "The estimated time must be between 5 minutes and 24 hours.",
-        ));
-    }
+        ),
+    )
+        .all_valid()?;
     Ok(ValidService {
-        name: name.to_string(),
+        name,
         description,
         price: input.base_price_minor,
         minutes: i64::from(input.estimated_minutes),

@@ -232,11 +232,11 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
     .await?;
     // An approved professional who is rejected later loses their open jobs like a blocked one.
     let released = release_assigned(
+        app,
         &mut tx,
         actor,
         user_id,
         "the professional's approval was withdrawn",
-        &now,
     )
     .await?;
     store::audit::append(
@@ -296,14 +296,8 @@ pub async fn block(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResu
         ));
     }
     store::users::set_status(&mut *tx, user_id, "blocked", Some(&why), &now).await?;
-    let released = release_assigned(
-        &mut tx,
-        actor,
-        user_id,
-        "the professional was blocked",
-        &now,
-    )
-    .await?;
+    let released =
+        release_assigned(app, &mut tx, actor, user_id, "the professional was blocked").await?;
     store::audit::append(
         &mut *tx,
         Some(actor.user_id),
@@ -356,38 +350,30 @@ pub async fn unblock(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Returns a professional's assigned requests to the pool, recording each in its history.
+/// Returns a professional's assigned requests to the pool through the state machine's
+/// `Release` (guarded update, history entry and notification), recording why.
 async fn release_assigned(
+    app: &App,
     tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
     actor: &Actor,
     professional_id: i64,
     why: &str,
-    now: &str,
 ) -> AppResult<Vec<i64>> {
+    let note = format!("Returned to the open pool: {why}.");
     let mut released = Vec::new();
     for id in store::requests::assigned_to(&mut **tx, professional_id).await? {
-        if store::requests::release(&mut **tx, id, professional_id, now).await? {
-            let note = format!("Returned to the open pool: {why}.");
-            store::requests::append_event(
-                &mut **tx,
-                id,
-                Some(actor.user_id),
-                Some("assigned"),
-                "requested",
-                Some(&note),
-                now,
-            )
-            .await?;
-            crate::notifications::on_transition(
-                tx,
-                id,
-                crate::lifecycle::Action::Release,
-                None,
-                now,
-            )
-            .await?;
-            released.push(id);
-        }
+        let (state, status) = crate::requests_common::load(tx, id).await?;
+        crate::requests_common::apply(
+            app,
+            tx,
+            actor,
+            &state,
+            status,
+            crate::lifecycle::Action::Release,
+            Some(&note),
+        )
+        .await?;
+        released.push(id);
     }
     Ok(released)
 }

@@ -3,7 +3,8 @@
 use super::{limit_offset, PageInfo};
 use crate::clock::{local_day_start, to_db};
 use crate::domain::{RequestStatus, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::{AllValid, AppError, AppResult};
+use crate::lifecycle::Action;
 use crate::session::Actor;
 use crate::store::{
     self,
@@ -65,8 +66,11 @@ fn date(field: &'static str, raw: Option<&str>) -> AppResult<Option<NaiveDate>> 
 
 /// Validates the date range of a query: `YYYY-MM-DD`, start not after end.
 pub(crate) fn parse_dates(q: &RequestQuery) -> AppResult<(Option<NaiveDate>, Option<NaiveDate>)> {
-    let from = date("created_from", q.created_from.as_deref())?;
-    let to = date("created_to", q.created_to.as_deref())?;
+    let (from, to) = (
+        date("created_from", q.created_from.as_deref()),
+        date("created_to", q.created_to.as_deref()),
+    )
+        .all_valid()?;
     if let (Some(f), Some(t)) = (from, to) {
         if f > t {
             return Err(AppError::validation(
@@ -128,20 +132,47 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<RequestDetai
     Ok(RequestDetail { request, history })
 }
 
-/// Rejects an open request nobody can serve, with a reason for the customer.
+/// Rejects an open request nobody can serve, with a reason for the customer (notified and
+/// audited).
 pub async fn reject(app: &App, actor: &Actor, id: i64, why: &str) -> AppResult<()> {
+    decide(app, actor, id, why, Action::Reject, "request.rejected").await
+}
+
+/// Cancels an open or assigned request for the customer (e.g. they phoned the office), with a
+/// reason; the customer and any assigned professional are notified, and it is audited.
+pub async fn cancel(app: &App, actor: &Actor, id: i64, why: &str) -> AppResult<()> {
+    decide(
+        app,
+        actor,
+        id,
+        why,
+        Action::AdminCancel,
+        "request.cancelled",
+    )
+    .await
+}
+
+async fn decide(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    why: &str,
+    action: Action,
+    audit_action: &str,
+) -> AppResult<()> {
     actor.require(Role::Admin)?;
     let why = super::reason(why)?;
     let mut tx = app.write_tx().await?;
     let (state, status) = crate::requests_common::load(&mut tx, id).await?;
-    crate::requests_common::apply(
-        app,
-        &mut tx,
-        actor,
-        &state,
-        status,
-        crate::lifecycle::Action::Reject,
-        Some(&why),
+    crate::requests_common::apply(app, &mut tx, actor, &state, status, action, Some(&why)).await?;
+    store::audit::append(
+        &mut *tx,
+        Some(actor.user_id),
+        audit_action,
+        "request",
+        Some(id),
+        &why,
+        &to_db(app.clock.now()),
     )
     .await?;
     tx.commit().await?;

@@ -5,7 +5,7 @@
 use crate::admin::requests::RequestQuery;
 use crate::clock::{to_db, Clock};
 use crate::domain::{ExportStatus, RequestStatus, Role};
-use crate::error::{AppError, AppResult};
+use crate::error::{ensure, AllValid, AppError, AppResult};
 use crate::session::Actor;
 use crate::store::{self, exports::ExportJobRow, requests::RequestFilter};
 use crate::App;
@@ -181,17 +181,21 @@ pub async fn start(
     target: PathBuf,
 ) -> AppResult<i64> {
     actor.require(Role::Admin)?;
-    let filters = validate_filters(kind, &filters)?;
-    if !target.is_absolute() || target.file_name().is_none() {
-        return Err(AppError::validation(
+    let (filters, ()) = (
+        validate_filters(kind, &filters),
+        ensure(
+            target.is_absolute() && target.file_name().is_some(),
             "target",
             "Choose where to save the file.",
-        ));
-    }
+        ),
+    )
+        .all_valid()?;
     let now = to_db(app.clock.now());
     let filters_json = serde_json::to_string(&filters).map_err(AppError::internal)?;
+    // The job row and its audit entry commit together: no job without its audit trail.
+    let mut tx = app.write_tx().await?;
     let id = store::exports::insert(
-        &app.pool,
+        &mut *tx,
         actor.user_id,
         kind.as_str(),
         &filters_json,
@@ -200,7 +204,7 @@ pub async fn start(
     )
     .await?;
     store::audit::append(
-        &app.pool,
+        &mut *tx,
         Some(actor.user_id),
         "export.started",
         "export",
@@ -209,6 +213,7 @@ pub async fn start(
         &now,
     )
     .await?;
+    tx.commit().await?;
     let cancel = app.exports.register(id);
     let job = Job {
         id,

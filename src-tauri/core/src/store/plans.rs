@@ -44,7 +44,13 @@ pub async fn list_query_plans(pool: &SqlitePool) -> sqlx::Result<Vec<Plan>> {
             &requests::customer_list_sql(Some(false)),
         )
         .await?,
-        explain_sql(pool, "professional jobs", requests::JOBS_SQL).await?,
+        explain_sql(pool, "professional jobs", requests::PAST_JOBS_SQL).await?,
+        explain_sql(
+            pool,
+            "professional upcoming jobs",
+            requests::UPCOMING_JOBS_SQL,
+        )
+        .await?,
     ];
     let shapes: [(&'static str, RequestFilter<'static>, RequestSortColumn); 5] = [
         (

@@ -21,14 +21,15 @@ pub struct NewRequest<'a> {
     pub cancelled_at: Option<&'a str>,
 }
 
-/// Inserts a request row as given, at the service's current price, and returns its id.
-pub async fn insert(ex: impl SqliteExecutor<'_>, r: &NewRequest<'_>) -> sqlx::Result<i64> {
+/// Inserts a request row as given, at the service's current price, and returns its id;
+/// `None` when the service is missing or no longer active (checked in the same statement).
+pub async fn insert(ex: impl SqliteExecutor<'_>, r: &NewRequest<'_>) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "INSERT INTO service_requests (service_id, customer_id, professional_id, status, scheduled_for,
              address, pincode, remarks, created_at, updated_at, assigned_at, completed_at, closed_at, cancelled_at,
              price_minor)
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, s.base_price_minor
-         FROM services s WHERE s.id = $1
+         FROM services s WHERE s.id = $1 AND s.is_active = 1
          RETURNING id",
     )
     .bind(r.service_id)
@@ -44,7 +45,7 @@ pub async fn insert(ex: impl SqliteExecutor<'_>, r: &NewRequest<'_>) -> sqlx::Re
     .bind(r.completed_at)
     .bind(r.closed_at)
     .bind(r.cancelled_at)
-    .fetch_one(ex)
+    .fetch_optional(ex)
     .await
 }
 
@@ -377,27 +378,6 @@ pub async fn assigned_to(
         .await
 }
 
-/// Guarded release of an assigned request back to the open pool (`assigned -> requested`);
-/// returns whether it happened.
-pub async fn release(
-    ex: impl SqliteExecutor<'_>,
-    id: i64,
-    professional_id: i64,
-    now: &str,
-) -> sqlx::Result<bool> {
-    sqlx::query(
-        "UPDATE service_requests SET status = 'requested', professional_id = NULL, assigned_at = NULL,
-                updated_at = $1
-         WHERE id = $2 AND status = 'assigned' AND professional_id = $3",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(professional_id)
-    .execute(ex)
-    .await
-    .map(|r| r.rows_affected() == 1)
-}
-
 /// A guarded status change: applies only if the request is still in `from` (and, when given,
 /// still belongs to that customer / professional). Returns whether it applied.
 #[derive(Debug)]
@@ -411,6 +391,8 @@ pub struct Transition<'a> {
     pub professional_id: Option<i64>,
     /// Sets the professional (accept).
     pub assign_to: Option<i64>,
+    /// Clears the professional and the assignment time (release to the open pool).
+    pub unassign: bool,
     pub completion_note: Option<&'a str>,
     pub now: &'a str,
 }
@@ -432,6 +414,9 @@ pub async fn transition(ex: impl SqliteExecutor<'_>, t: &Transition<'_>) -> sqlx
     }
     if let Some(p) = t.assign_to {
         q.push(", professional_id = ").push_bind(p);
+    }
+    if t.unassign {
+        q.push(", professional_id = NULL, assigned_at = NULL");
     }
     if let Some(note) = t.completion_note {
         q.push(", completion_note = ").push_bind(note);
@@ -458,11 +443,13 @@ pub struct RequestState {
     pub customer_id: i64,
     pub professional_id: Option<i64>,
     pub pincode: String,
+    /// The visit time (stored UTC timestamp).
+    pub scheduled_for: String,
 }
 
 /// A request's current state.
 pub async fn state(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<RequestState>> {
-    sqlx::query_as("SELECT id, status, service_id, customer_id, professional_id, pincode FROM service_requests WHERE id = $1")
+    sqlx::query_as("SELECT id, status, service_id, customer_id, professional_id, pincode, scheduled_for FROM service_requests WHERE id = $1")
         .bind(id)
         .fetch_optional(ex)
         .await
@@ -605,37 +592,60 @@ pub struct JobItem {
     pub completion_note: Option<String>,
     pub rating: Option<i64>,
     pub customer_rating: Option<i64>,
+    /// Assigned, and the visit time has passed without the job being marked completed.
+    pub overdue: bool,
 }
 
-/// The jobs query ($1 professional, $2 status or NULL, $3 limit, $4 offset).
-pub const JOBS_SQL: &str =
-    "SELECT r.id, r.status, s.name AS service_name, r.scheduled_for, r.pincode, r.remarks,
+/// The jobs query with its ORDER BY ($1 professional, $2 status or NULL, $3 limit, $4 offset,
+/// $5 now: an assigned job whose visit time has passed is `overdue`).
+macro_rules! jobs_sql {
+    ($order:literal) => {
+        concat!(
+            "SELECT r.id, r.status, s.name AS service_name, r.scheduled_for, r.pincode, r.remarks,
                 cu.full_name AS customer_name,
                 CASE WHEN r.status IN ('assigned', 'completed') THEN c.phone END AS customer_phone,
                 CASE WHEN r.status IN ('assigned', 'completed') THEN r.address END AS address,
-                r.completion_note, v.rating, v.customer_rating
+                r.completion_note, v.rating, v.customer_rating,
+                (r.status = 'assigned' AND r.scheduled_for < $5) AS overdue
          FROM service_requests r
          JOIN services s ON s.id = r.service_id
          JOIN users cu ON cu.id = r.customer_id
          JOIN customers c ON c.user_id = r.customer_id
          LEFT JOIN reviews v ON v.request_id = r.id
          WHERE r.professional_id = $1 AND ($2 IS NULL OR r.status = $2)
-         ORDER BY r.created_at DESC, r.id DESC
-         LIMIT $3 OFFSET $4";
+         ORDER BY ",
+            $order,
+            " LIMIT $3 OFFSET $4"
+        )
+    };
+}
 
-/// A professional's jobs in a status (or all of theirs), newest first.
+/// Jobs still to do, the next visit first (overdue ones lead).
+pub const UPCOMING_JOBS_SQL: &str = jobs_sql!("r.scheduled_for ASC, r.id ASC");
+/// Any other jobs, the latest visit first.
+pub const PAST_JOBS_SQL: &str = jobs_sql!("r.scheduled_for DESC, r.id DESC");
+
+/// A professional's jobs in a status (or all of theirs), by visit time: assigned jobs the
+/// soonest first, the others the latest first.
 pub async fn jobs_for_professional(
     ex: impl SqliteExecutor<'_>,
     professional_id: i64,
     status: Option<&str>,
+    now: &str,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<JobItem>> {
-    sqlx::query_as(JOBS_SQL)
+    let sql = if status == Some("assigned") {
+        UPCOMING_JOBS_SQL
+    } else {
+        PAST_JOBS_SQL
+    };
+    sqlx::query_as(sql)
         .bind(professional_id)
         .bind(status)
         .bind(limit)
         .bind(offset)
+        .bind(now)
         .fetch_all(ex)
         .await
 }

@@ -1,10 +1,7 @@
 //! Sessions live in Rust: logout, idle timeout, blocking mid-session.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use household_core::accounts;
 use household_core::session::EndReason;
 use household_core::{store, ErrorCode};

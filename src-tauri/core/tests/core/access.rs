@@ -1,9 +1,6 @@
 //! Role checks and per-role data: deny by default, each role sees only its own figures.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
-use common::*;
+use crate::common::*;
 use household_core::domain::Role;
 use household_core::{accounts, demo, home, store, ErrorCode};
 

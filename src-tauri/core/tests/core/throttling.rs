@@ -1,10 +1,7 @@
 //! Failed logins back off exponentially, bounded, and never reveal whether an account exists.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use household_core::throttle::{FREE_FAILURES, MAX_DELAY_SECS};
 use household_core::{AppError, ErrorCode};
 

@@ -1,11 +1,8 @@
 //! Scheduled reports and reminders: due periods, catch-up, never twice (restart, two
 //! instances), and the content of a monthly report for a known data set.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
+use crate::common::*;
 use chrono::{Duration, NaiveTime, TimeZone, Utc};
-use common::*;
 use household_core::admin::people;
 use household_core::clock::Clock;
 use household_core::customer::{self, BookingInput, ReviewInput};

@@ -1,10 +1,7 @@
 //! CSV exports: exact content, formula escaping, cancel, failure, crash recovery, access.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use household_core::admin::catalog::{self, ServiceInput};
 use household_core::admin::people;
 use household_core::clock::Clock;
@@ -94,6 +91,7 @@ async fn closed_requests_export_has_the_exact_expected_content() {
         .unwrap();
     let open = customer::book(&t, &cara, book("still open")).await.unwrap();
     professional::accept(&t, &ravi, closed).await.unwrap();
+    reach_visit(&t, closed).await;
     t.clock.advance(Duration::hours(2));
     professional::complete(&t, &ravi, closed, None)
         .await
@@ -149,7 +147,7 @@ async fn closed_requests_export_has_the_exact_expected_content() {
     assert_eq!(job.file_size, Some(csv.len() as i64));
     let expected = format!(
         "request_id,service,customer,customer_email,professional,requested_at,completed_at,closed_at,remarks,rating,review_comment,base_price\n\
-         {closed},Plumbing,\"'=HYPERLINK(\"\"http://evil\"\")\",cara@example.com,Pro ravi,2026-11-21T09:00:00Z,2026-11-21T11:00:00Z,2026-11-21T12:00:00Z,\"'+1, \"\"quoted\"\" remark\",5,'@great job,499.00\n"
+         {closed},Plumbing,\"'=HYPERLINK(\"\"http://evil\"\")\",cara@example.com,Pro ravi,2026-11-21T09:00:00Z,2026-11-22T11:00:00Z,2026-11-22T12:00:00Z,\"'+1, \"\"quoted\"\" remark\",5,'@great job,499.00\n"
     );
     assert_eq!(csv, expected);
     assert!(!csv.contains(&format!("\n{open},")));

@@ -1,9 +1,6 @@
 //! First-run admin, registration and login stories.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
-use common::*;
+use crate::common::*;
 use household_core::accounts::{self, GENERIC_LOGIN_FAILURE};
 use household_core::domain::Role;
 use household_core::{store, AppError, ErrorCode};
@@ -139,55 +136,55 @@ async fn duplicate_and_invalid_registrations_name_the_field_and_store_nothing() 
     let mut same_email = customer_form("other");
     same_email.email = "CARA@example.com".into();
     let cases = vec![
-        (customer_form("cara"), "username"),
-        (same_email, "email"),
+        (customer_form("cara"), vec!["username", "email"]),
+        (same_email, vec!["email"]),
         (
             CustomerReg {
                 pincode: "12345".into(),
                 ..customer_form("user1")
             },
-            "pincode",
+            vec!["pincode"],
         ),
         (
             CustomerReg {
                 phone: "12".into(),
                 ..customer_form("user2")
             },
-            "phone",
+            vec!["phone"],
         ),
         (
             CustomerReg {
                 password: "short".into(),
                 ..customer_form("user3")
             },
-            "password",
+            vec!["password"],
         ),
         (
             CustomerReg {
                 email: "not-an-email".into(),
                 ..customer_form("user4")
             },
-            "email",
+            vec!["email"],
         ),
         (
             CustomerReg {
                 address: "".into(),
                 ..customer_form("user5")
             },
-            "address",
+            vec!["address"],
         ),
         (
             CustomerReg {
                 full_name: "   ".into(),
                 ..customer_form("user6")
             },
-            "full_name",
+            vec!["full_name"],
         ),
     ];
-    for (form, field) in cases {
+    for (form, fields) in cases {
         match accounts::register_customer(&t, form).await {
-            Err(AppError::Validation { field: f, .. }) => assert_eq!(f, field),
-            other => panic!("expected validation on {field}, got {other:?}"),
+            Err(e @ AppError::Validation(_)) => assert_eq!(e.fields(), fields),
+            other => panic!("expected validation on {fields:?}, got {other:?}"),
         }
     }
     let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
@@ -327,7 +324,7 @@ async fn professional_registration_rejects_bad_documents_and_services() {
         (old, "experience_years"),
     ] {
         match accounts::register_professional(&t, form).await {
-            Err(AppError::Validation { field: f, .. }) => assert_eq!(f, field),
+            Err(e @ AppError::Validation(_)) => assert_eq!(e.fields(), [field]),
             other => panic!("expected validation on {field}, got {other:?}"),
         }
     }
@@ -349,4 +346,36 @@ async fn professional_registration_rejects_bad_documents_and_services() {
 fn base64_of(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The form from the issue: five bad fields come back together, in form order, after one
+/// submit (not one per round trip), and nothing is stored.
+#[tokio::test]
+async fn every_field_error_of_a_registration_comes_back_at_once() {
+    let t = spawn_set_up_app().await;
+    let form = CustomerReg {
+        email: "not-an-email".into(),
+        password: "abc".into(),
+        phone: "12".into(),
+        address: "x".into(),
+        pincode: "5600".into(),
+        ..customer_form("asha")
+    };
+    let err = accounts::register_customer(&t, form).await.unwrap_err();
+    assert_eq!(
+        err.fields(),
+        ["email", "password", "phone", "address", "pincode"]
+    );
+    let api = household_core::ApiError::from(err);
+    assert_eq!(api.fields.len(), 5);
+    assert!(
+        api.fields[1].message.contains("12 characters"),
+        "{:?}",
+        api.fields[1]
+    );
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 1, "only the admin");
 }

@@ -1,9 +1,6 @@
 //! The bulk generator makes a consistent data set that the workflows can use.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
-use common::*;
+use crate::common::*;
 use household_core::domain::{RequestStatus, Role};
 use household_core::generator::{generate, GenSize};
 use household_core::professional::{self, FeedQuery};

@@ -1,5 +1,5 @@
 //! `spawn_app()`: every test gets its own database in a temp folder and a manual clock.
-#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+#![allow(dead_code)]
 
 use base64::Engine;
 use chrono::{TimeZone, Utc};
@@ -134,4 +134,18 @@ pub async fn user_id(t: &TestApp, username: &str) -> i64 {
         .unwrap()
         .expect("user exists")
         .id
+}
+
+/// Moves the clock to a request's visit time: a job cannot be completed before it.
+pub async fn reach_visit(t: &TestApp, id: i64) {
+    use household_core::clock::{from_db, Clock};
+    let state = household_core::store::requests::state(&t.pool, id)
+        .await
+        .expect("state")
+        .expect("request exists");
+    let at = from_db(&state.scheduled_for).expect("visit time");
+    let now = t.clock.now();
+    if at > now {
+        t.clock.advance(at - now);
+    }
 }

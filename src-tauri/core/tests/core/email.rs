@@ -1,11 +1,8 @@
 //! The email queue: outbox files, a real SMTP round trip, a refusing server, a silent server,
 //! retries with back-off, never twice.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
+use crate::common::*;
 use chrono::Duration;
-use common::*;
 use household_core::domain::EmailStatus;
 use household_core::email::{self, backoff, Mailer, SmtpSettings, TlsMode, MAX_ATTEMPTS};
 use household_core::store;

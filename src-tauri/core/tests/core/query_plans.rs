@@ -2,10 +2,7 @@
 //! data after ANALYZE, so the planner sees realistic statistics; 200,000 requests, because
 //! skewed statistics only mislead the planner at sizes like that).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
-use common::*;
+use crate::common::*;
 use household_core::generator::{generate, GenSize};
 use household_core::store::plans::list_query_plans;
 

@@ -1,9 +1,6 @@
 //! The schema migrates from empty and enforces its constraints.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
-
-mod common;
-use common::*;
+use crate::common::*;
 
 #[tokio::test]
 async fn migrates_from_empty_with_every_table_and_pragma() {

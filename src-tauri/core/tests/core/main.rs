@@ -1,0 +1,21 @@
+//! The core's integration tests, as one binary: every test binary links the whole core and
+//! its dependencies again, so the suites are modules of this one (run one with
+//! `cargo test -p household-core --test core -- lifecycle::`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
+
+mod common;
+
+mod access;
+mod accounts;
+mod admin;
+mod email;
+mod exports;
+mod generator;
+mod lifecycle;
+mod migrations;
+mod notifications;
+mod query_plans;
+mod scheduler;
+mod sessions;
+mod throttling;
