@@ -1,9 +1,9 @@
 //! Accounts: first-run admin, self-registration, login and logout.
 
-use crate::clock::to_db;
 use crate::documents::{self, DocumentUpload};
 use crate::domain::{
-    optional_text, Address, Email, FullName, NewPassword, Phone, Pincode, Role, Username,
+    optional_text, Address, Email, FullName, NewPassword, Phone, Pincode, Role, UserStatus,
+    Username, VerificationStatus,
 };
 use crate::error::{ensure, AllValid, AppError, AppResult};
 use crate::session::SessionView;
@@ -91,7 +91,7 @@ pub fn blocked_message(reason: Option<&str>) -> String {
 
 /// Start-up status: first run or not, the live session, whether demo data can be loaded.
 pub async fn status(app: &App) -> AppResult<AppStatus> {
-    let needs_setup = store::users::count_by_role(&app.pool, "admin").await? == 0;
+    let needs_setup = store::users::count_by_role(&app.pool, Role::Admin).await? == 0;
     Ok(AppStatus {
         needs_setup,
         session: app.peek_session(),
@@ -174,7 +174,7 @@ fn view_of(id: i64, identity: &Identity, role: Role) -> SessionView {
 }
 
 async fn ensure_set_up(app: &App) -> AppResult<()> {
-    if store::users::count_by_role(&app.pool, "admin").await? == 0 {
+    if store::users::count_by_role(&app.pool, Role::Admin).await? == 0 {
         return Err(AppError::Conflict(
             "This app is not set up yet: the administrator account must be created first.".into(),
         ));
@@ -191,7 +191,7 @@ pub async fn create_first_admin(app: &App, input: NewAdmin) -> AppResult<Session
         &input.password,
     )?;
     let hash = password::hash(identity.password.expose().to_string()).await?;
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let mut tx = app.write_tx().await?;
     let id = store::users::insert_first_admin(
         &mut *tx,
@@ -200,8 +200,8 @@ pub async fn create_first_admin(app: &App, input: NewAdmin) -> AppResult<Session
             email: identity.email.as_str(),
             full_name: identity.full_name.as_str(),
             password_hash: &hash,
-            role: "admin",
-            now: &now,
+            role: Role::Admin,
+            now,
         },
     )
     .await
@@ -216,7 +216,7 @@ pub async fn create_first_admin(app: &App, input: NewAdmin) -> AppResult<Session
         "user",
         Some(id),
         "first-run setup",
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -241,7 +241,7 @@ pub async fn register_customer(app: &App, input: CustomerRegistration) -> AppRes
         .all_valid()?;
     identity.ensure_free(app).await?;
     let hash = password::hash(identity.password.expose().to_string()).await?;
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let mut tx = app.write_tx().await?;
     let id = store::users::insert(
         &mut *tx,
@@ -250,8 +250,8 @@ pub async fn register_customer(app: &App, input: CustomerRegistration) -> AppRes
             email: identity.email.as_str(),
             full_name: identity.full_name.as_str(),
             password_hash: &hash,
-            role: "customer",
-            now: &now,
+            role: Role::Customer,
+            now,
         },
     )
     .await
@@ -271,11 +271,11 @@ pub async fn register_customer(app: &App, input: CustomerRegistration) -> AppRes
         "user",
         Some(id),
         "",
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
-    store::users::touch_last_login(&app.pool, id, &now).await?;
+    store::users::touch_last_login(&app.pool, id, now).await?;
     Ok(app.start_session(view_of(id, &identity, Role::Customer)))
 }
 
@@ -301,7 +301,7 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
     identity.ensure_free(app).await?;
     let hash = password::hash(identity.password.expose().to_string()).await?;
     documents::store(&app.documents_dir(), &document).await?;
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let mut tx = app.write_tx().await?;
     let id = store::users::insert(
         &mut *tx,
@@ -310,8 +310,8 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
             email: identity.email.as_str(),
             full_name: identity.full_name.as_str(),
             password_hash: &hash,
-            role: "professional",
-            now: &now,
+            role: Role::Professional,
+            now,
         },
     )
     .await
@@ -329,7 +329,7 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
             document_mime: document.mime,
             document_name: &document.display_name,
             document_size: i64::try_from(document.bytes.len()).map_err(AppError::internal)?,
-            now: &now,
+            now,
         },
     )
     .await?;
@@ -340,7 +340,7 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
         "user",
         Some(id),
         "",
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -378,27 +378,27 @@ pub async fn login(app: &App, input: LoginInput) -> AppResult<SessionView> {
         }
     };
     throttle::clear(&app.pool, &key).await?;
-    if user.status != "active" {
+    if user.status != UserStatus::Active {
         return Err(AppError::AccountBlocked(blocked_message(
             user.blocked_reason.as_deref(),
         )));
     }
-    let role = Role::parse(&user.role)?;
+    let role = user.role;
     if role == Role::Professional {
         let (status, note) = store::professionals::verification(&app.pool, user.id)
             .await?
             .ok_or_else(|| {
                 AppError::internal(format!("professional {} has no profile", user.id))
             })?;
-        match status.as_str() {
-            "approved" => {}
-            "rejected" => {
+        match status {
+            VerificationStatus::Approved => {}
+            VerificationStatus::Rejected => {
                 let why = note.filter(|n| !n.trim().is_empty()).map(|n| format!(" Reason: {n}")).unwrap_or_default();
                 return Err(AppError::ApprovalRejected(format!(
                     "Your application as a service professional was not approved.{why}"
                 )));
             }
-            _ => {
+            VerificationStatus::Pending => {
                 return Err(AppError::ApprovalPending(
                     "Your account is awaiting approval: an administrator is checking your documents. You can sign in once it is approved."
                         .into(),
@@ -406,8 +406,8 @@ pub async fn login(app: &App, input: LoginInput) -> AppResult<SessionView> {
             }
         }
     }
-    let now = to_db(app.clock.now());
-    store::users::touch_last_login(&app.pool, user.id, &now).await?;
+    let now = app.now();
+    store::users::touch_last_login(&app.pool, user.id, now).await?;
     Ok(app.start_session(SessionView {
         user_id: user.id,
         username: user.username,
@@ -450,9 +450,9 @@ pub async fn change_password(
     )
         .all_valid()?;
     let hash = password::hash(new.expose().to_string()).await?;
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let mut tx = app.write_tx().await?;
-    store::users::set_password_hash(&mut *tx, actor.user_id, &hash, &now).await?;
+    store::users::set_password_hash(&mut *tx, actor.user_id, &hash, now).await?;
     store::audit::append(
         &mut *tx,
         Some(actor.user_id),
@@ -460,7 +460,7 @@ pub async fn change_password(
         "user",
         Some(actor.user_id),
         "",
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;

@@ -66,6 +66,11 @@ impl App {
         })
     }
 
+    /// The current instant, as stored.
+    pub fn now(&self) -> crate::Timestamp {
+        crate::Timestamp::from(self.clock.now())
+    }
+
     /// The folder holding the database and documents.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
@@ -170,7 +175,7 @@ impl App {
             .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))?;
         let account = store::users::find_by_id(&self.pool, view.user_id).await?;
         match account {
-            Some(u) if u.status == "active" => {}
+            Some(u) if u.status == crate::domain::UserStatus::Active => {}
             Some(u) => {
                 self.end_session();
                 return Err(AppError::AccountBlocked(crate::accounts::blocked_message(

@@ -3,7 +3,6 @@
 
 use crate::admin::requests::RequestDetail;
 use crate::admin::{limit_offset, PageInfo};
-use crate::clock::to_db;
 use crate::domain::{
     optional_text, review_comment, Address, Phone, Pincode, Rating, RequestStatus, Role,
 };
@@ -18,6 +17,7 @@ use crate::store::{
     services::{SearchOrder, ServiceSearchRow},
 };
 use crate::App;
+use crate::Timestamp;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -220,7 +220,7 @@ pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i6
         optional_text("remarks", &input.remarks, "Remarks", 500),
     )
         .all_valid()?;
-    let now = to_db(app.clock.now());
+    let now = app.now();
     // The service checks run under the write lock, and the insert itself re-checks that the
     // service is active: a service deactivated meanwhile is never booked.
     let mut tx = app.write_tx().await?;
@@ -248,12 +248,12 @@ pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i6
             service_id: input.service_id,
             customer_id: actor.user_id,
             professional_id: None,
-            status: RequestStatus::Requested.as_str(),
-            scheduled_for: &to_db(at),
+            status: RequestStatus::Requested,
+            scheduled_for: Timestamp::from(at),
             address: &address,
             pincode: &pincode,
             remarks: &remarks,
-            created_at: &now,
+            created_at: now,
             assigned_at: None,
             completed_at: None,
             closed_at: None,
@@ -267,9 +267,9 @@ pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i6
         id,
         Some(actor.user_id),
         None,
-        "requested",
+        RequestStatus::Requested,
         None,
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -306,15 +306,15 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, input: RequestEdit) -> AppR
             status.as_str()
         )));
     }
-    let now = to_db(app.clock.now());
+    let now = app.now();
     if !store::requests::edit_open(
         &mut *tx,
         id,
         actor.user_id,
-        &to_db(at),
+        Timestamp::from(at),
         address.as_str(),
         &remarks,
-        &now,
+        now,
     )
     .await?
     {
@@ -326,10 +326,10 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, input: RequestEdit) -> AppR
         &mut *tx,
         id,
         Some(actor.user_id),
-        Some("requested"),
-        "requested",
+        Some(RequestStatus::Requested),
+        RequestStatus::Requested,
         Some("Details changed by the customer"),
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -406,8 +406,8 @@ async fn write_review(
     rating: Rating,
     comment: Option<&str>,
 ) -> AppResult<()> {
-    let now = to_db(app.clock.now());
-    if !store::reviews::set_job_review(&mut **tx, state.id, rating.get(), comment, &now).await? {
+    let now = app.now();
+    if !store::reviews::set_job_review(&mut **tx, state.id, rating.get(), comment, now).await? {
         return Err(AppError::Conflict(
             "This request already has a review.".into(),
         ));

@@ -1,12 +1,12 @@
 //! A small, realistic demo data set: services, approved and pending professionals, customers
 //! and requests in every status, so a newcomer can explore every role at once.
 
-use crate::clock::to_db;
 use crate::documents::{self, DocumentUpload};
-use crate::domain::Role;
+use crate::domain::{RequestStatus, Role, VerificationStatus};
 use crate::error::{AppError, AppResult};
 use crate::session::Actor;
 use crate::store::{self, users::NewUser};
+use crate::Timestamp;
 use crate::{password, App};
 use base64::Engine;
 use chrono::Duration;
@@ -78,14 +78,63 @@ const SERVICES: &[(&str, &str, i64, i64)] = &[
 ];
 
 // (username, full name, service index, pincode, years, verification)
-const PROFESSIONALS: &[(&str, &str, usize, &str, i64, &str)] = &[
-    ("ravi.k", "Ravi Kumar", 0, "560001", 8, "approved"),
-    ("meena.s", "Meena Sharma", 1, "560001", 5, "approved"),
-    ("arjun.n", "Arjun Nair", 2, "560034", 3, "approved"),
-    ("farah.a", "Farah Ali", 3, "560001", 6, "approved"),
-    ("kiran.r", "Kiran Rao", 4, "560034", 2, "pending"),
-    ("sanjay.p", "Sanjay Patil", 5, "560001", 10, "pending"),
-    ("deepa.m", "Deepa Menon", 0, "560034", 1, "rejected"),
+const PROFESSIONALS: &[(&str, &str, usize, &str, i64, VerificationStatus)] = &[
+    (
+        "ravi.k",
+        "Ravi Kumar",
+        0,
+        "560001",
+        8,
+        VerificationStatus::Approved,
+    ),
+    (
+        "meena.s",
+        "Meena Sharma",
+        1,
+        "560001",
+        5,
+        VerificationStatus::Approved,
+    ),
+    (
+        "arjun.n",
+        "Arjun Nair",
+        2,
+        "560034",
+        3,
+        VerificationStatus::Approved,
+    ),
+    (
+        "farah.a",
+        "Farah Ali",
+        3,
+        "560001",
+        6,
+        VerificationStatus::Approved,
+    ),
+    (
+        "kiran.r",
+        "Kiran Rao",
+        4,
+        "560034",
+        2,
+        VerificationStatus::Pending,
+    ),
+    (
+        "sanjay.p",
+        "Sanjay Patil",
+        5,
+        "560001",
+        10,
+        VerificationStatus::Pending,
+    ),
+    (
+        "deepa.m",
+        "Deepa Menon",
+        0,
+        "560034",
+        1,
+        VerificationStatus::Rejected,
+    ),
 ];
 
 // (username, full name, pincode, address)
@@ -118,21 +167,21 @@ const CUSTOMERS: &[(&str, &str, &str, &str)] = &[
 ];
 
 // (customer index, service index, status, days ago created, rating)
-const REQUESTS: &[(usize, usize, &str, i64, Option<i64>)] = &[
-    (0, 0, "closed", 20, Some(5)),
-    (1, 1, "closed", 18, Some(4)),
-    (2, 2, "closed", 15, Some(5)),
-    (4, 3, "closed", 12, Some(3)),
-    (0, 1, "completed", 6, None),
-    (3, 2, "completed", 5, None),
-    (1, 0, "assigned", 3, None),
-    (4, 3, "assigned", 2, None),
-    (0, 3, "requested", 1, None),
-    (1, 0, "requested", 1, None),
-    (2, 2, "requested", 0, None),
-    (3, 4, "requested", 0, None),
-    (4, 1, "cancelled", 9, None),
-    (2, 5, "rejected", 11, None),
+const REQUESTS: &[(usize, usize, RequestStatus, i64, Option<i64>)] = &[
+    (0, 0, RequestStatus::Closed, 20, Some(5)),
+    (1, 1, RequestStatus::Closed, 18, Some(4)),
+    (2, 2, RequestStatus::Closed, 15, Some(5)),
+    (4, 3, RequestStatus::Closed, 12, Some(3)),
+    (0, 1, RequestStatus::Completed, 6, None),
+    (3, 2, RequestStatus::Completed, 5, None),
+    (1, 0, RequestStatus::Assigned, 3, None),
+    (4, 3, RequestStatus::Assigned, 2, None),
+    (0, 3, RequestStatus::Requested, 1, None),
+    (1, 0, RequestStatus::Requested, 1, None),
+    (2, 2, RequestStatus::Requested, 0, None),
+    (3, 4, RequestStatus::Requested, 0, None),
+    (4, 1, RequestStatus::Cancelled, 9, None),
+    (2, 5, RequestStatus::Rejected, 11, None),
 ];
 
 /// True when the database holds no business data (no services, no non-admin users).
@@ -162,14 +211,14 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
     documents::store(&app.documents_dir(), &document).await?;
 
     let now = app.clock.now();
-    let stamp = to_db(now);
+    let stamp = Timestamp::from(now);
     let mut accounts = Vec::new();
     let mut tx = app.write_tx().await?;
 
     let mut service_ids = Vec::new();
     for (name, description, price, minutes) in SERVICES {
         service_ids.push(
-            store::services::insert(&mut *tx, name, description, *price, *minutes, &stamp).await?,
+            store::services::insert(&mut *tx, name, description, *price, *minutes, stamp).await?,
         );
     }
 
@@ -183,8 +232,8 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 email: &email,
                 full_name,
                 password_hash: &hash,
-                role: "professional",
-                now: &stamp,
+                role: Role::Professional,
+                now: stamp,
             },
         )
         .await?;
@@ -202,20 +251,20 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 document_mime: document.mime,
                 document_name: "certificate.pdf",
                 document_size: i64::try_from(document.bytes.len()).map_err(AppError::internal)?,
-                now: &stamp,
+                now: stamp,
             },
         )
         .await?;
-        if *verification != "pending" {
-            let note =
-                (*verification == "rejected").then_some("The certificate could not be verified.");
+        if *verification != VerificationStatus::Pending {
+            let note = (*verification == VerificationStatus::Rejected)
+                .then_some("The certificate could not be verified.");
             store::professionals::set_verification(
                 &mut *tx,
                 id,
-                verification,
+                *verification,
                 note,
                 admin_id,
-                &stamp,
+                stamp,
             )
             .await?;
         }
@@ -237,8 +286,8 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 email: &email,
                 full_name,
                 password_hash: &hash,
-                role: "customer",
-                now: &stamp,
+                role: Role::Customer,
+                now: stamp,
             },
         )
         .await?;
@@ -258,25 +307,34 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
         let pro = pro_ids
             .iter()
             .zip(PROFESSIONALS)
-            .find(|((_, s, _), p)| s == service && p.5 == "approved")
+            .find(|((_, s, _), p)| s == service && p.5 == VerificationStatus::Approved)
             .map(|((id, _, _), _)| *id);
         let created = now - Duration::days(*days_ago) - Duration::hours(3);
-        let t = |h: i64| to_db(created + Duration::hours(h));
-        let scheduled = to_db(
+        let t = |h: i64| Timestamp::from(created + Duration::hours(h));
+        let scheduled = Timestamp::from(
             (created + Duration::days(2))
                 .date_naive()
                 .and_hms_opt(10, 0, 0)
                 .map(|d| d.and_utc())
                 .unwrap_or(created),
         );
-        let needs_pro = matches!(*status, "assigned" | "completed" | "closed");
+        let needs_pro = matches!(
+            *status,
+            RequestStatus::Assigned | RequestStatus::Completed | RequestStatus::Closed
+        );
         let professional_id = if needs_pro { pro } else { None };
         if needs_pro && professional_id.is_none() {
             continue;
         }
         let (assigned, completed, closed, cancelled) = (t(2), t(30), t(40), t(5));
-        let reached = |s: &str| -> bool {
-            let order = ["requested", "assigned", "completed", "closed"];
+        // How far along the happy path (requested → assigned → completed → closed) it got.
+        let order = [
+            RequestStatus::Requested,
+            RequestStatus::Assigned,
+            RequestStatus::Completed,
+            RequestStatus::Closed,
+        ];
+        let reached = |s: RequestStatus| -> bool {
             let (a, b) = (
                 order.iter().position(|x| *x == s),
                 order.iter().position(|x| x == status),
@@ -289,16 +347,16 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 service_id: service_ids[*service],
                 customer_id,
                 professional_id,
-                status,
-                scheduled_for: &scheduled,
+                status: *status,
+                scheduled_for: scheduled,
                 address,
                 pincode,
                 remarks: "Demo request — please call before arriving.",
-                created_at: &t(0),
-                assigned_at: reached("assigned").then_some(assigned.as_str()),
-                completed_at: reached("completed").then_some(completed.as_str()),
-                closed_at: reached("closed").then_some(closed.as_str()),
-                cancelled_at: (*status == "cancelled").then_some(cancelled.as_str()),
+                created_at: t(0),
+                assigned_at: reached(RequestStatus::Assigned).then_some(assigned),
+                completed_at: reached(RequestStatus::Completed).then_some(completed),
+                closed_at: reached(RequestStatus::Closed).then_some(closed),
+                cancelled_at: (*status == RequestStatus::Cancelled).then_some(cancelled),
             },
         )
         .await?
@@ -308,45 +366,45 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
             id,
             Some(customer_id),
             None,
-            "requested",
+            RequestStatus::Requested,
             None,
-            &t(0),
+            t(0),
         )
         .await?;
-        let mut from = "requested";
+        let mut from = RequestStatus::Requested;
         for (step, at, actor) in [
-            ("assigned", &assigned, professional_id),
-            ("completed", &completed, professional_id),
-            ("closed", &closed, Some(customer_id)),
+            (RequestStatus::Assigned, &assigned, professional_id),
+            (RequestStatus::Completed, &completed, professional_id),
+            (RequestStatus::Closed, &closed, Some(customer_id)),
         ] {
             if reached(step) {
-                store::requests::append_event(&mut *tx, id, actor, Some(from), step, None, at)
+                store::requests::append_event(&mut *tx, id, actor, Some(from), step, None, *at)
                     .await?;
                 from = step;
             }
         }
         match *status {
-            "cancelled" => {
+            RequestStatus::Cancelled => {
                 store::requests::append_event(
                     &mut *tx,
                     id,
                     Some(customer_id),
-                    Some("requested"),
-                    "cancelled",
+                    Some(RequestStatus::Requested),
+                    RequestStatus::Cancelled,
                     Some("Plans changed"),
-                    &cancelled,
+                    cancelled,
                 )
                 .await?;
             }
-            "rejected" => {
+            RequestStatus::Rejected => {
                 store::requests::append_event(
                     &mut *tx,
                     id,
                     None,
-                    Some("requested"),
-                    "rejected",
+                    Some(RequestStatus::Requested),
+                    RequestStatus::Rejected,
                     Some("No professional available in this area"),
-                    &t(48),
+                    t(48),
                 )
                 .await?;
             }
@@ -358,7 +416,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 id,
                 *r,
                 Some("Demo review: arrived on time and did a neat job."),
-                &closed,
+                closed,
             )
             .await?;
             store::reviews::set_customer_rating(
@@ -366,7 +424,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 id,
                 5,
                 Some("Polite and clear about the problem."),
-                &completed,
+                completed,
             )
             .await?;
             if let Some(pro) = professional_id {
@@ -375,16 +433,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
             store::reviews::add_customer_rating(&mut *tx, customer_id, 5).await?;
         }
     }
-    store::audit::append(
-        &mut *tx,
-        admin_id,
-        "demo.loaded",
-        "system",
-        None,
-        "",
-        &stamp,
-    )
-    .await?;
+    store::audit::append(&mut *tx, admin_id, "demo.loaded", "system", None, "", stamp).await?;
     tx.commit().await?;
 
     let requests = store::requests::count_all(&app.pool).await?;

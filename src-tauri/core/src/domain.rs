@@ -15,29 +15,6 @@ pub enum Role {
     Customer,
 }
 
-impl Role {
-    /// The value stored in `users.role`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Professional => "professional",
-            Role::Customer => "customer",
-        }
-    }
-
-    /// Parses a stored role.
-    pub fn parse(s: &str) -> AppResult<Self> {
-        match s {
-            "admin" => Ok(Role::Admin),
-            "professional" => Ok(Role::Professional),
-            "customer" => Ok(Role::Customer),
-            other => Err(AppError::internal(format!(
-                "unknown role in database: {other}"
-            ))),
-        }
-    }
-}
-
 /// Whether an account may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
@@ -55,20 +32,6 @@ pub enum VerificationStatus {
     Pending,
     Approved,
     Rejected,
-}
-
-impl VerificationStatus {
-    /// Parses a stored verification status.
-    pub fn parse(s: &str) -> AppResult<Self> {
-        match s {
-            "pending" => Ok(Self::Pending),
-            "approved" => Ok(Self::Approved),
-            "rejected" => Ok(Self::Rejected),
-            other => Err(AppError::internal(format!(
-                "unknown verification status: {other}"
-            ))),
-        }
-    }
 }
 
 /// Where an export job stands.
@@ -124,29 +87,50 @@ pub enum RequestStatus {
     Cancelled,
 }
 
-impl RequestStatus {
-    /// Every status, in lifecycle order.
-    pub const ALL: [RequestStatus; 6] = [
-        Self::Requested,
-        Self::Assigned,
-        Self::Completed,
-        Self::Closed,
-        Self::Rejected,
-        Self::Cancelled,
-    ];
+/// The stored (and serialised) name of each variant of a status-like enum, once: `as_str`,
+/// `Display` and `ALL` (every variant, in declaration order) from one list.
+macro_rules! stored_names {
+    ($t:ident { $($v:ident => $s:literal),+ $(,)? }) => {
+        impl $t {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$t] = &[$($t::$v),+];
 
-    /// The value stored in `service_requests.status`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Requested => "requested",
-            Self::Assigned => "assigned",
-            Self::Completed => "completed",
-            Self::Closed => "closed",
-            Self::Rejected => "rejected",
-            Self::Cancelled => "cancelled",
+            /// The value stored in the database (the same as the serialised one).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($t::$v => $s),+
+                }
+            }
         }
-    }
+
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
 }
+
+stored_names!(Role { Admin => "admin", Professional => "professional", Customer => "customer" });
+stored_names!(UserStatus { Active => "active", Blocked => "blocked" });
+stored_names!(VerificationStatus { Pending => "pending", Approved => "approved", Rejected => "rejected" });
+stored_names!(ExportStatus {
+    Queued => "queued",
+    Running => "running",
+    Succeeded => "succeeded",
+    Failed => "failed",
+    Cancelled => "cancelled",
+});
+stored_names!(EmailStatus { Queued => "queued", Sending => "sending", Sent => "sent", Failed => "failed" });
+stored_names!(RunStatus { Running => "running", Succeeded => "succeeded", Failed => "failed" });
+stored_names!(RequestStatus {
+    Requested => "requested",
+    Assigned => "assigned",
+    Completed => "completed",
+    Closed => "closed",
+    Rejected => "rejected",
+    Cancelled => "cancelled",
+});
 
 fn trimmed(
     field: &'static str,
@@ -417,6 +401,26 @@ mod tests {
         assert!(NewPassword::parse(&" ".repeat(20)).is_err());
         assert!(NewPassword::parse(&"x".repeat(129)).is_err());
         assert!(NewPassword::parse("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn stored_names_are_the_serialised_names() {
+        fn check<T: Serialize + fmt::Display>(all: &[T]) {
+            for v in all {
+                assert_eq!(
+                    serde_json::to_value(v).ok(),
+                    Some(serde_json::Value::String(v.to_string()))
+                );
+            }
+        }
+        check(Role::ALL);
+        check(UserStatus::ALL);
+        check(VerificationStatus::ALL);
+        check(ExportStatus::ALL);
+        check(EmailStatus::ALL);
+        check(RunStatus::ALL);
+        check(RequestStatus::ALL);
+        assert_eq!(RequestStatus::ALL.len(), 6);
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! exponential back-off. Without SMTP settings mail goes to an outbox folder of `.eml` files
 //! (lettre's file transport), so nothing is lost and everything is visible.
 
-use crate::clock::to_db;
 use crate::error::{AppError, AppResult};
 use crate::store::{self, email::EmailRow};
 use crate::App;
+use crate::Timestamp;
 use chrono::Duration;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -194,16 +194,7 @@ pub async fn enqueue(
     html: &str,
     dedupe_key: Option<&str>,
 ) -> AppResult<bool> {
-    Ok(store::email::enqueue(
-        &app.pool,
-        to,
-        subject,
-        text,
-        html,
-        dedupe_key,
-        &to_db(app.clock.now()),
-    )
-    .await?)
+    Ok(store::email::enqueue(&app.pool, to, subject, text, html, dedupe_key, app.now()).await?)
 }
 
 /// Sends every due message once: successes are marked sent, failures retried later with
@@ -213,20 +204,19 @@ pub async fn send_due(app: &App, mailer: &Mailer, max: u32) -> AppResult<SendRep
     let mut report = SendReport::default();
     for _ in 0..max {
         let now = app.clock.now();
-        let Some(row) = store::email::claim_due(&app.pool, &to_db(now)).await? else {
+        let Some(row) = store::email::claim_due(&app.pool, Timestamp::from(now)).await? else {
             break;
         };
         match mailer.send(&row).await {
             Ok(()) => {
-                store::email::mark_sent(&app.pool, row.id, &to_db(app.clock.now())).await?;
+                store::email::mark_sent(&app.pool, row.id, app.now()).await?;
                 report.sent += 1;
             }
             Err(error) => {
                 tracing::warn!(email = row.id, attempt = row.attempts, %error, "email not sent");
-                let retry =
-                    (row.attempts < MAX_ATTEMPTS).then(|| to_db(now + backoff(row.attempts)));
-                store::email::mark_attempt_failed(&app.pool, row.id, &error, retry.as_deref())
-                    .await?;
+                let retry = (row.attempts < MAX_ATTEMPTS)
+                    .then(|| Timestamp::from(now + backoff(row.attempts)));
+                store::email::mark_attempt_failed(&app.pool, row.id, &error, retry).await?;
                 if retry.is_some() {
                     report.retried += 1
                 } else {
@@ -261,9 +251,9 @@ pub async fn send_test(
         html_body: "<p>This is a test message: your email settings work.</p>".into(),
         status: crate::domain::EmailStatus::Sending,
         attempts: 1,
-        next_attempt_at: to_db(app.clock.now()),
+        next_attempt_at: app.now(),
         last_error: None,
-        created_at: to_db(app.clock.now()),
+        created_at: app.now(),
         sent_at: None,
     };
     mailer

@@ -1,6 +1,6 @@
 //! The figures on each role's home page, from aggregate queries.
 
-use crate::domain::Role;
+use crate::domain::{RequestStatus, Role, UserStatus, VerificationStatus};
 use crate::error::{AppError, AppResult};
 use crate::session::Actor;
 use crate::store;
@@ -42,19 +42,22 @@ pub async fn summary(app: &App, actor: &Actor) -> AppResult<HomeSummary> {
             card(
                 "customers",
                 "Active customers",
-                store::users::count_by_role_status(pool, "customer", "active").await?,
+                store::users::count_by_role_status(pool, Role::Customer, UserStatus::Active)
+                    .await?,
                 "Customers who can book",
             ),
             card(
                 "approved_professionals",
                 "Approved professionals",
-                store::professionals::count_by_verification(pool, "approved").await?,
+                store::professionals::count_by_verification(pool, VerificationStatus::Approved)
+                    .await?,
                 "Verified and able to take jobs",
             ),
             card(
                 "pending_professionals",
                 "Awaiting approval",
-                store::professionals::count_by_verification(pool, "pending").await?,
+                store::professionals::count_by_verification(pool, VerificationStatus::Pending)
+                    .await?,
                 "Documents to check",
             ),
             card(
@@ -66,13 +69,13 @@ pub async fn summary(app: &App, actor: &Actor) -> AppResult<HomeSummary> {
             card(
                 "open_requests",
                 "Open requests",
-                store::requests::count_by_status(pool, "requested").await?,
+                store::requests::count_by_status(pool, RequestStatus::Requested).await?,
                 "Waiting for a professional",
             ),
             card(
                 "assigned_requests",
                 "Jobs in progress",
-                store::requests::count_by_status(pool, "assigned").await?,
+                store::requests::count_by_status(pool, RequestStatus::Assigned).await?,
                 "Assigned, not yet completed",
             ),
         ],
@@ -82,25 +85,25 @@ pub async fn summary(app: &App, actor: &Actor) -> AppResult<HomeSummary> {
                 card(
                     "open_requests",
                     "Open requests",
-                    store::requests::count_for_customer(pool, id, "requested").await?,
+                    store::requests::count_for_customer(pool, id, RequestStatus::Requested).await?,
                     "Waiting for a professional",
                 ),
                 card(
                     "assigned_requests",
                     "Assigned",
-                    store::requests::count_for_customer(pool, id, "assigned").await?,
+                    store::requests::count_for_customer(pool, id, RequestStatus::Assigned).await?,
                     "A professional is on it",
                 ),
                 card(
                     "completed_requests",
                     "To review",
-                    store::requests::count_for_customer(pool, id, "completed").await?,
+                    store::requests::count_for_customer(pool, id, RequestStatus::Completed).await?,
                     "Completed: close them with a review",
                 ),
                 card(
                     "closed_requests",
                     "Closed",
-                    store::requests::count_for_customer(pool, id, "closed").await?,
+                    store::requests::count_for_customer(pool, id, RequestStatus::Closed).await?,
                     "Finished jobs",
                 ),
             ]
@@ -121,13 +124,15 @@ pub async fn summary(app: &App, actor: &Actor) -> AppResult<HomeSummary> {
                 card(
                     "assigned_requests",
                     "Assigned to you",
-                    store::requests::count_for_professional(pool, id, "assigned").await?,
+                    store::requests::count_for_professional(pool, id, RequestStatus::Assigned)
+                        .await?,
                     "Jobs to complete",
                 ),
                 card(
                     "completed_requests",
                     "Completed",
-                    store::requests::count_for_professional(pool, id, "completed").await?,
+                    store::requests::count_for_professional(pool, id, RequestStatus::Completed)
+                        .await?,
                     "Waiting for the customer to close",
                 ),
                 card("reviews", "Reviews", reviews, "Ratings from customers"),

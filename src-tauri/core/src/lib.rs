@@ -27,9 +27,11 @@ pub mod session;
 pub mod settings;
 pub mod store;
 pub mod throttle;
+pub mod timestamp;
 
 pub use app::{App, AppConfig};
 pub use error::{ApiError, AppError, AppResult, ErrorCode};
 pub use session::Actor;
 /// The bulk data generator (SQL, so it lives with the store).
 pub use store::generator;
+pub use timestamp::Timestamp;

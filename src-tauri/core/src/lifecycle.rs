@@ -90,14 +90,6 @@ pub fn illegal(current: RequestStatus, action: Action) -> AppError {
     ))
 }
 
-/// Parses a stored status.
-pub fn parse_status(s: &str) -> Result<RequestStatus, AppError> {
-    RequestStatus::ALL
-        .into_iter()
-        .find(|st| st.as_str() == s)
-        .ok_or_else(|| AppError::internal(format!("unknown request status in database: {s}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,12 @@
 //! Notifications: written to the outbox in the same transaction as every request transition
 //! and admin decision about a user; read by the in-app centre and shown as OS notifications.
 
-use crate::clock::{from_db, to_db};
 use crate::error::AppResult;
 use crate::lifecycle::Action;
 use crate::session::Actor;
 use crate::store::{self, notifications::NotificationRow};
 use crate::App;
+use crate::Timestamp;
 use serde::Serialize;
 use specta::Type;
 use sqlx::SqliteConnection;
@@ -24,10 +24,8 @@ pub fn short_name(full: &str) -> String {
     }
 }
 
-fn day(stored: &str) -> String {
-    from_db(stored)
-        .map(|t| t.format("%-d %b").to_string())
-        .unwrap_or_else(|| stored.to_string())
+fn day(at: Timestamp) -> String {
+    at.get().format("%-d %b").to_string()
 }
 
 /// Writes the notifications a transition causes (inside its transaction).
@@ -36,12 +34,12 @@ pub(crate) async fn on_transition(
     request_id: i64,
     action: Action,
     note: Option<&str>,
-    now: &str,
+    now: Timestamp,
 ) -> AppResult<()> {
     let Some(r) = store::requests::find(&mut *conn, request_id).await? else {
         return Ok(());
     };
-    let what = format!("{} on {}", r.service_name, day(&r.scheduled_for));
+    let what = format!("{} on {}", r.service_name, day(r.scheduled_for));
     let pro = r
         .professional_name
         .as_deref()
@@ -132,7 +130,7 @@ pub(crate) async fn on_account(
     kind: &str,
     title: &str,
     body: &str,
-    now: &str,
+    now: Timestamp,
 ) -> AppResult<()> {
     store::notifications::insert(conn, user_id, kind, title, body, None, now).await?;
     Ok(())
@@ -162,16 +160,14 @@ pub async fn centre(app: &App, actor: &Actor) -> AppResult<NotificationCentre> {
 
 /// Marks one notification (or all with `None`) read.
 pub async fn mark_read(app: &App, actor: &Actor, id: Option<i64>) -> AppResult<()> {
-    store::notifications::mark_read(&app.pool, actor.user_id, id, &to_db(app.clock.now())).await?;
+    store::notifications::mark_read(&app.pool, actor.user_id, id, app.now()).await?;
     Ok(())
 }
 
 /// Claims the user's unshown notifications and turns them into OS notifications: one each,
 /// or a single summary when there are more than [`SUMMARY_THRESHOLD`] (no flood at login).
 pub async fn take_for_os(app: &App, actor: &Actor) -> AppResult<Vec<OsNotification>> {
-    let rows =
-        store::notifications::claim_unshown(&app.pool, actor.user_id, &to_db(app.clock.now()))
-            .await?;
+    let rows = store::notifications::claim_unshown(&app.pool, actor.user_id, app.now()).await?;
     Ok(summarise(&rows))
 }
 

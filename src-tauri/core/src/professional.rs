@@ -2,9 +2,10 @@
 //! declining, completing, and rating customers.
 
 use crate::admin::{limit_offset, PageInfo};
-use crate::clock::{from_db, to_db};
 use crate::customer::ReviewInput;
-use crate::domain::{optional_text, review_comment, Phone, Pincode, Rating, RequestStatus, Role};
+use crate::domain::{
+    optional_text, review_comment, Phone, Pincode, Rating, RequestStatus, Role, VerificationStatus,
+};
 use crate::error::{AllValid, AppError, AppResult};
 use crate::lifecycle::Action;
 use crate::requests_common::{apply, load};
@@ -67,7 +68,7 @@ async fn approved_professional(app: &App, actor: &Actor) -> AppResult<(i64, Stri
         .ok_or_else(|| {
             AppError::internal(format!("professional {} has no profile", actor.user_id))
         })?;
-    if status != "approved" {
+    if status != VerificationStatus::Approved {
         return Err(AppError::Forbidden(
             "Your account is not approved to take jobs.".into(),
         ));
@@ -174,16 +175,16 @@ pub async fn decline(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
             status.as_str()
         )));
     }
-    let now = to_db(app.clock.now());
-    if store::requests::decline(&mut *tx, id, actor.user_id, &now).await? {
+    let now = app.now();
+    if store::requests::decline(&mut *tx, id, actor.user_id, now).await? {
         store::requests::append_event(
             &mut *tx,
             id,
             Some(actor.user_id),
-            Some("requested"),
-            "requested",
+            Some(RequestStatus::Requested),
+            RequestStatus::Requested,
             Some("Declined by a professional"),
-            &now,
+            now,
         )
         .await?;
     }
@@ -211,11 +212,9 @@ async fn own_job(
 
 /// A job cannot be completed before its visit was due to start.
 fn ensure_visit_started(app: &App, state: &store::requests::RequestState) -> AppResult<()> {
-    let visit = from_db(&state.scheduled_for).ok_or_else(|| {
-        AppError::internal(format!("request {} has a malformed visit time", state.id))
-    })?;
-    if app.clock.now() < visit {
-        let local = visit.with_timezone(&app.clock.local_offset());
+    let visit = state.scheduled_for;
+    if app.now() < visit {
+        let local = visit.at_offset(app.clock.local_offset());
         return Err(AppError::Conflict(format!(
             "This visit is scheduled for {}: it can be marked completed once it has started.",
             local.format("%-d %b %Y, %H:%M")
@@ -269,8 +268,8 @@ pub async fn rate_customer(
             status.as_str()
         )));
     }
-    let now = to_db(app.clock.now());
-    if !store::reviews::set_customer_rating(&mut *tx, id, rating.get(), comment.as_deref(), &now)
+    let now = app.now();
+    if !store::reviews::set_customer_rating(&mut *tx, id, rating.get(), comment.as_deref(), now)
         .await?
     {
         return Err(AppError::Conflict(
@@ -290,8 +289,8 @@ pub async fn jobs(app: &App, actor: &Actor, q: JobsQuery) -> AppResult<JobsPage>
     let items = store::requests::jobs_for_professional(
         &app.pool,
         actor.user_id,
-        q.status.map(RequestStatus::as_str),
-        &to_db(app.clock.now()),
+        q.status,
+        app.now(),
         limit + 1,
         offset,
     )

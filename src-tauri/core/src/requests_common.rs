@@ -1,6 +1,5 @@
 //! Pieces shared by the customer and professional workflows: one transition, with history.
 
-use crate::clock::to_db;
 use crate::domain::RequestStatus;
 use crate::error::{AppError, AppResult};
 use crate::lifecycle::{self, Action};
@@ -19,7 +18,7 @@ pub(crate) async fn load(
     let state = store::requests::state(&mut *conn, id)
         .await?
         .ok_or_else(|| AppError::NotFound("That request does not exist.".into()))?;
-    let status = lifecycle::parse_status(&state.status)?;
+    let status = state.status;
     Ok((state, status))
 }
 
@@ -35,13 +34,13 @@ pub(crate) async fn apply(
     note: Option<&str>,
 ) -> AppResult<RequestStatus> {
     let to = lifecycle::next(from, action).ok_or_else(|| lifecycle::illegal(from, action))?;
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let applied = store::requests::transition(
         &mut **tx,
         &Transition {
             id: state.id,
-            from: from.as_str(),
-            to: to.as_str(),
+            from,
+            to,
             customer_id: matches!(action, Action::Close | Action::Cancel).then_some(actor.user_id),
             // Completing needs the job to be the actor's; a release frees the professional it
             // was read with, and only them.
@@ -57,7 +56,7 @@ pub(crate) async fn apply(
             } else {
                 None
             },
-            now: &now,
+            now,
         },
     )
     .await?;
@@ -76,12 +75,12 @@ pub(crate) async fn apply(
         &mut **tx,
         state.id,
         Some(actor.user_id),
-        Some(from.as_str()),
-        to.as_str(),
+        Some(from),
+        to,
         note,
-        &now,
+        now,
     )
     .await?;
-    crate::notifications::on_transition(tx, state.id, action, note, &now).await?;
+    crate::notifications::on_transition(tx, state.id, action, note, now).await?;
     Ok(to)
 }

@@ -3,12 +3,12 @@
 //! in `job_runs` (UNIQUE), so nothing is sent twice across restarts or two app instances; at
 //! start-up the latest missed period of each job is caught up.
 
-use crate::clock::to_db;
 use crate::email;
 use crate::error::{AppError, AppResult};
 use crate::exports::money;
 use crate::store::{self, jobs::JobRunRow};
 use crate::App;
+use crate::Timestamp;
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Utc,
 };
@@ -91,7 +91,7 @@ pub fn due_period(job: Job, now: DateTime<Utc>, schedule: &Schedule) -> String {
 }
 
 /// The UTC bounds [from, to) of a "YYYY-MM" period in local time, as stored timestamps.
-fn month_bounds(period: &str, offset: FixedOffset) -> AppResult<(String, String)> {
+fn month_bounds(period: &str, offset: FixedOffset) -> AppResult<(Timestamp, Timestamp)> {
     let start = NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d")
         .map_err(AppError::internal)?;
     let next = if start.month() == 12 {
@@ -104,7 +104,7 @@ fn month_bounds(period: &str, offset: FixedOffset) -> AppResult<(String, String)
         offset
             .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
             .single()
-            .map(|t| to_db(t.with_timezone(&Utc)))
+            .map(|t| Timestamp::from(t.with_timezone(&Utc)))
             .ok_or_else(|| AppError::internal("bad local time"))
     };
     Ok((utc(start)?, utc(next)?))
@@ -153,9 +153,7 @@ pub async fn run_for(
     period: &str,
     schedule: &Schedule,
 ) -> AppResult<Option<JobRunRow>> {
-    let Some(id) =
-        store::jobs::claim(&app.pool, job.as_str(), period, &to_db(app.clock.now())).await?
-    else {
+    let Some(id) = store::jobs::claim(&app.pool, job.as_str(), period, app.now()).await? else {
         return Ok(None);
     };
     let result = match job {
@@ -163,11 +161,29 @@ pub async fn run_for(
         Job::CustomerMonthlyReport => customer_reports(app, period, schedule).await,
         Job::DailyReminder => reminders(app, period).await,
     };
-    let now = to_db(app.clock.now());
+    let now = app.now();
     match &result {
-        Ok(n) => store::jobs::finish(&app.pool, id, "succeeded", *n, None, &now).await?,
+        Ok(n) => {
+            store::jobs::finish(
+                &app.pool,
+                id,
+                crate::domain::RunStatus::Succeeded,
+                *n,
+                None,
+                now,
+            )
+            .await?
+        }
         Err(e) => {
-            store::jobs::finish(&app.pool, id, "failed", 0, Some(&e.to_string()), &now).await?
+            store::jobs::finish(
+                &app.pool,
+                id,
+                crate::domain::RunStatus::Failed,
+                0,
+                Some(&e.to_string()),
+                now,
+            )
+            .await?
         }
     }
     tracing::info!(
@@ -186,7 +202,7 @@ async fn professional_reports(app: &App, period: &str, schedule: &Schedule) -> A
     let (from, to) = month_bounds(period, schedule.offset)?;
     let mut queued = 0;
     for (id, name, address) in store::jobs::professionals(&app.pool).await? {
-        let jobs = store::jobs::completed_jobs(&app.pool, id, &from, &to).await?;
+        let jobs = store::jobs::completed_jobs(&app.pool, id, from, to).await?;
         let rated: Vec<i64> = jobs.iter().filter_map(|j| j.rating).collect();
         let avg = (!rated.is_empty()).then(|| {
             format!(
@@ -204,7 +220,7 @@ async fn professional_reports(app: &App, period: &str, schedule: &Schedule) -> A
             &text,
             &html,
             Some(&key),
-            &to_db(app.clock.now()),
+            app.now(),
         )
         .await?
         {
@@ -218,7 +234,7 @@ async fn customer_reports(app: &App, period: &str, schedule: &Schedule) -> AppRe
     let (from, to) = month_bounds(period, schedule.offset)?;
     let mut queued = 0;
     for (id, name, address, made, completed, closed, spent) in
-        store::jobs::customer_activity(&app.pool, &from, &to).await?
+        store::jobs::customer_activity(&app.pool, from, to).await?
     {
         let ctx = json!({ "name": name, "period": period, "made": made, "completed": completed, "closed": closed, "spent": money(spent) });
         let (text, html) = email::render(CUSTOMER_REPORT_TXT, CUSTOMER_REPORT_HTML, &ctx)?;
@@ -230,7 +246,7 @@ async fn customer_reports(app: &App, period: &str, schedule: &Schedule) -> AppRe
             &text,
             &html,
             Some(&key),
-            &to_db(app.clock.now()),
+            app.now(),
         )
         .await?
         {
@@ -253,7 +269,7 @@ async fn reminders(app: &App, period: &str) -> AppResult<i64> {
             &text,
             &html,
             Some(&key),
-            &to_db(app.clock.now()),
+            app.now(),
         )
         .await?
         {

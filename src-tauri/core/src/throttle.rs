@@ -4,9 +4,9 @@
 //! The key is the normalised text typed into the login field, not a user id, so unknown
 //! accounts are throttled exactly like real ones and the response reveals nothing.
 
-use crate::clock::{from_db, to_db};
 use crate::error::{AppError, AppResult};
 use crate::store;
+use crate::Timestamp;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::SqlitePool;
 
@@ -33,7 +33,7 @@ pub async fn check(pool: &SqlitePool, key: &str, now: DateTime<Utc>) -> AppResul
     let Some(row) = store::throttle::get(pool, key).await? else {
         return Ok(());
     };
-    let Some(until) = row.locked_until.as_deref().and_then(from_db) else {
+    let Some(until) = row.locked_until.map(Timestamp::get) else {
         return Ok(());
     };
     if until > now {
@@ -52,17 +52,14 @@ pub async fn check(pool: &SqlitePool, key: &str, now: DateTime<Utc>) -> AppResul
 pub async fn record_failure(pool: &SqlitePool, key: &str, now: DateTime<Utc>) -> AppResult<()> {
     let previous = store::throttle::get(pool, key).await?;
     let failures = match previous {
-        Some(row)
-            if from_db(&row.last_failure_at)
-                .is_some_and(|t| now - t < Duration::seconds(FORGET_AFTER_SECS)) =>
-        {
+        Some(row) if now - row.last_failure_at.get() < Duration::seconds(FORGET_AFTER_SECS) => {
             row.failures + 1
         }
         _ => 1,
     };
     let delay = delay_after(failures);
-    let locked_until = (delay > Duration::zero()).then(|| to_db(now + delay));
-    store::throttle::put(pool, key, failures, &to_db(now), locked_until.as_deref()).await?;
+    let locked_until = (delay > Duration::zero()).then(|| Timestamp::from(now + delay));
+    store::throttle::put(pool, key, failures, Timestamp::from(now), locked_until).await?;
     Ok(())
 }
 

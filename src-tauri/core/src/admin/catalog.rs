@@ -1,6 +1,5 @@
 //! The service catalogue: create, edit, (de)activate, delete when unused.
 
-use crate::clock::to_db;
 use crate::domain::{optional_text, Role};
 use crate::error::{ensure, AllValid, AppError, AppResult};
 use crate::session::Actor;
@@ -86,9 +85,9 @@ pub async fn create(app: &App, actor: &Actor, input: ServiceInput) -> AppResult<
             "A service with this name already exists.",
         ));
     }
-    let now = to_db(app.clock.now());
-    let id = store::services::insert(&mut *tx, &v.name, &v.description, v.price, v.minutes, &now)
-        .await?;
+    let now = app.now();
+    let id =
+        store::services::insert(&mut *tx, &v.name, &v.description, v.price, v.minutes, now).await?;
     store::audit::append(
         &mut *tx,
         Some(actor.user_id),
@@ -96,7 +95,7 @@ pub async fn create(app: &App, actor: &Actor, input: ServiceInput) -> AppResult<
         "service",
         Some(id),
         &v.name,
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -117,7 +116,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: ServiceInput) -> A
             "A service with this name already exists.",
         ));
     }
-    let now = to_db(app.clock.now());
+    let now = app.now();
     store::services::update(
         &mut *tx,
         id,
@@ -125,7 +124,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: ServiceInput) -> A
         &v.description,
         v.price,
         v.minutes,
-        &now,
+        now,
     )
     .await?;
     store::audit::append(
@@ -135,7 +134,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: ServiceInput) -> A
         "service",
         Some(id),
         &v.name,
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -152,8 +151,8 @@ pub async fn set_active(app: &App, actor: &Actor, id: i64, active: bool) -> AppR
     if was_active == active {
         return Ok(());
     }
-    let now = to_db(app.clock.now());
-    store::services::set_active(&mut *tx, id, active, &now).await?;
+    let now = app.now();
+    store::services::set_active(&mut *tx, id, active, now).await?;
     let action = if active {
         "service.activated"
     } else {
@@ -166,7 +165,7 @@ pub async fn set_active(app: &App, actor: &Actor, id: i64, active: bool) -> AppR
         "service",
         Some(id),
         &name,
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -185,7 +184,7 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
             "\"{name}\" has requests or professionals on record, so it cannot be deleted. Deactivate it instead: it will be hidden from customers and kept for reports."
         )));
     }
-    let now = to_db(app.clock.now());
+    let now = app.now();
     store::audit::append(
         &mut *tx,
         Some(actor.user_id),
@@ -193,7 +192,7 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
         "service",
         Some(id),
         &name,
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;

@@ -1,7 +1,7 @@
 //! The admin dashboard, from aggregate queries.
 
-use crate::clock::{local_day_start, to_db};
-use crate::domain::Role;
+use crate::clock::local_day_start;
+use crate::domain::{Role, VerificationStatus};
 use crate::error::AppResult;
 use crate::session::Actor;
 use crate::store::{
@@ -9,6 +9,7 @@ use crate::store::{
     dashboard::{LabelCount, ServiceStat},
 };
 use crate::App;
+use crate::Timestamp;
 use chrono::Duration;
 use serde::Serialize;
 use specta::Type;
@@ -49,7 +50,7 @@ pub async fn get(app: &App, actor: &Actor) -> AppResult<Dashboard> {
         .collect();
     let days = store::dashboard::per_day(
         &app.pool,
-        &to_db(local_day_start(first, offset)),
+        Timestamp::from(local_day_start(first, offset)),
         offset.local_minus_utc() / 60,
     )
     .await?;
@@ -70,7 +71,10 @@ pub async fn get(app: &App, actor: &Actor) -> AppResult<Dashboard> {
         top_services: store::dashboard::top_services(&app.pool, 5).await?,
         rating_avg,
         rating_count,
-        pending_professionals: store::professionals::count_by_verification(&app.pool, "pending")
-            .await?,
+        pending_professionals: store::professionals::count_by_verification(
+            &app.pool,
+            VerificationStatus::Pending,
+        )
+        .await?,
     })
 }

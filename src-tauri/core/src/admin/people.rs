@@ -1,7 +1,6 @@
 //! People: the searchable list, details, professional verification, blocking.
 
 use super::{limit_offset, reason, PageInfo};
-use crate::clock::to_db;
 use crate::documents;
 use crate::domain::{Role, UserStatus, VerificationStatus};
 use crate::error::{AppError, AppResult};
@@ -53,21 +52,6 @@ pub struct DocumentView {
     pub content_base64: String,
 }
 
-fn status_str(s: UserStatus) -> &'static str {
-    match s {
-        UserStatus::Active => "active",
-        UserStatus::Blocked => "blocked",
-    }
-}
-
-fn verification_str(v: VerificationStatus) -> &'static str {
-    match v {
-        VerificationStatus::Pending => "pending",
-        VerificationStatus::Approved => "approved",
-        VerificationStatus::Rejected => "rejected",
-    }
-}
-
 /// The people list, filtered and paginated in the database.
 pub async fn list(app: &App, actor: &Actor, q: PeopleQuery) -> AppResult<PeoplePage> {
     actor.require(Role::Admin)?;
@@ -84,9 +68,9 @@ pub async fn list(app: &App, actor: &Actor, q: PeopleQuery) -> AppResult<PeopleP
         .map(str::trim)
         .filter(|s| !s.is_empty());
     let filter = PeopleFilter {
-        role: q.role.map(Role::as_str),
-        status: q.status.map(status_str),
-        verification: q.verification.map(verification_str),
+        role: q.role,
+        status: q.status,
+        verification: q.verification,
         service_id: q.service_id,
         pincode,
         search,
@@ -160,7 +144,7 @@ pub async fn document_path(
     Ok((profile, path))
 }
 
-async fn professional_status(app: &App, user_id: i64) -> AppResult<String> {
+async fn professional_status(app: &App, user_id: i64) -> AppResult<VerificationStatus> {
     store::professionals::verification(&app.pool, user_id)
         .await?
         .map(|(s, _)| s)
@@ -170,20 +154,20 @@ async fn professional_status(app: &App, user_id: i64) -> AppResult<String> {
 /// Approves a professional after their documents were checked.
 pub async fn approve(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
     actor.require(Role::Admin)?;
-    if professional_status(app, user_id).await? == "approved" {
+    if professional_status(app, user_id).await? == VerificationStatus::Approved {
         return Err(AppError::Conflict(
             "This professional is already approved.".into(),
         ));
     }
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let mut tx = app.write_tx().await?;
     store::professionals::set_verification(
         &mut *tx,
         user_id,
-        "approved",
+        VerificationStatus::Approved,
         None,
         Some(actor.user_id),
-        &now,
+        now,
     )
     .await?;
     store::audit::append(
@@ -193,7 +177,7 @@ pub async fn approve(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
         "user",
         Some(user_id),
         "",
-        &now,
+        now,
     )
     .await?;
     crate::notifications::on_account(
@@ -202,7 +186,7 @@ pub async fn approve(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
         "account.approved",
         "Account approved",
         "Your documents were checked: you can now accept jobs.",
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -214,20 +198,20 @@ pub async fn approve(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
 pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResult<BlockOutcome> {
     actor.require(Role::Admin)?;
     let why = reason(why)?;
-    if professional_status(app, user_id).await? == "rejected" {
+    if professional_status(app, user_id).await? == VerificationStatus::Rejected {
         return Err(AppError::Conflict(
             "This application is already rejected.".into(),
         ));
     }
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let mut tx = app.write_tx().await?;
     store::professionals::set_verification(
         &mut *tx,
         user_id,
-        "rejected",
+        VerificationStatus::Rejected,
         Some(&why),
         Some(actor.user_id),
-        &now,
+        now,
     )
     .await?;
     // An approved professional who is rejected later loses their open jobs like a blocked one.
@@ -246,7 +230,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
         "user",
         Some(user_id),
         &why,
-        &now,
+        now,
     )
     .await?;
     crate::notifications::on_account(
@@ -255,7 +239,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
         "account.rejected",
         "Application not approved",
         &format!("Reason: {why}"),
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -282,20 +266,22 @@ pub async fn block(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResu
             "You cannot block your own account.".into(),
         ));
     }
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let mut tx = app.write_tx().await?;
     let target = store::users::find_by_id(&mut *tx, user_id)
         .await?
         .ok_or_else(|| AppError::NotFound("That user does not exist.".into()))?;
-    if target.status == "blocked" {
+    if target.status == UserStatus::Blocked {
         return Err(AppError::Conflict("This user is already blocked.".into()));
     }
-    if target.role == "admin" && store::people::other_active_admins(&mut *tx, user_id).await? == 0 {
+    if target.role == Role::Admin
+        && store::people::other_active_admins(&mut *tx, user_id).await? == 0
+    {
         return Err(AppError::Conflict(
             "The last active administrator cannot be blocked.".into(),
         ));
     }
-    store::users::set_status(&mut *tx, user_id, "blocked", Some(&why), &now).await?;
+    store::users::set_status(&mut *tx, user_id, UserStatus::Blocked, Some(&why), now).await?;
     let released =
         release_assigned(app, &mut tx, actor, user_id, "the professional was blocked").await?;
     store::audit::append(
@@ -305,7 +291,7 @@ pub async fn block(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResu
         "user",
         Some(user_id),
         &why,
-        &now,
+        now,
     )
     .await?;
     crate::notifications::on_account(
@@ -314,7 +300,7 @@ pub async fn block(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResu
         "account.blocked",
         "Account blocked",
         &format!("Reason: {why}"),
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -327,15 +313,15 @@ pub async fn block(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResu
 /// Lifts a block.
 pub async fn unblock(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
     actor.require(Role::Admin)?;
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let mut tx = app.write_tx().await?;
     let target = store::users::find_by_id(&mut *tx, user_id)
         .await?
         .ok_or_else(|| AppError::NotFound("That user does not exist.".into()))?;
-    if target.status != "blocked" {
+    if target.status != UserStatus::Blocked {
         return Err(AppError::Conflict("This user is not blocked.".into()));
     }
-    store::users::set_status(&mut *tx, user_id, "active", None, &now).await?;
+    store::users::set_status(&mut *tx, user_id, UserStatus::Active, None, now).await?;
     store::audit::append(
         &mut *tx,
         Some(actor.user_id),
@@ -343,7 +329,7 @@ pub async fn unblock(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
         "user",
         Some(user_id),
         "",
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;

@@ -1,7 +1,7 @@
 //! Request oversight: the filtered, sorted, paginated list and the detail with its history.
 
 use super::{limit_offset, PageInfo};
-use crate::clock::{local_day_start, to_db};
+use crate::clock::local_day_start;
 use crate::domain::{RequestStatus, Role};
 use crate::error::{AllValid, AppError, AppResult};
 use crate::lifecycle::Action;
@@ -11,6 +11,7 @@ use crate::store::{
     requests::{RequestEvent, RequestFilter, RequestRecord, RequestRow, RequestSortColumn},
 };
 use crate::App;
+use crate::Timestamp;
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -87,11 +88,11 @@ pub(crate) fn created_filter(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
     offset: FixedOffset,
-) -> (Option<String>, Option<String>) {
+) -> (Option<Timestamp>, Option<Timestamp>) {
     (
-        from.map(|d| to_db(local_day_start(d, offset))),
+        from.map(|d| Timestamp::from(local_day_start(d, offset))),
         to.and_then(|d| d.succ_opt())
-            .map(|d| to_db(local_day_start(d, offset))),
+            .map(|d| Timestamp::from(local_day_start(d, offset))),
     )
 }
 
@@ -101,7 +102,7 @@ pub async fn list(app: &App, actor: &Actor, q: RequestQuery) -> AppResult<Reques
     let (from, to) = parse_dates(&q)?;
     let (created_since, created_before) = created_filter(from, to, app.clock.local_offset());
     let filter = RequestFilter {
-        status: q.status.map(RequestStatus::as_str),
+        status: q.status,
         service_id: q.service_id,
         professional_id: q.professional_id,
         customer_id: q.customer_id,
@@ -172,7 +173,7 @@ async fn decide(
         "request",
         Some(id),
         &why,
-        &to_db(app.clock.now()),
+        app.now(),
     )
     .await?;
     tx.commit().await?;

@@ -3,12 +3,13 @@
 //! so a crashed, cancelled or failed export never leaves a partial file under the chosen name.
 
 use crate::admin::requests::RequestQuery;
-use crate::clock::{to_db, Clock};
+use crate::clock::Clock;
 use crate::domain::{ExportStatus, RequestStatus, Role};
 use crate::error::{ensure, AllValid, AppError, AppResult};
 use crate::session::Actor;
 use crate::store::{self, exports::ExportJobRow, requests::RequestFilter};
 use crate::App;
+use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::SqlitePool;
@@ -126,7 +127,7 @@ impl ExportRegistry {
 /// How often a running job's progress is saved for the history page's progress bar.
 const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
-fn request_filter(f: &ExportFilters, offset: chrono::FixedOffset) -> RequestFilter<'_> {
+fn request_filter(f: &ExportFilters, offset: chrono::FixedOffset) -> RequestFilter {
     let day = |d: &Option<String>| {
         d.as_deref()
             .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
@@ -134,7 +135,7 @@ fn request_filter(f: &ExportFilters, offset: chrono::FixedOffset) -> RequestFilt
     let (created_since, created_before) =
         crate::admin::requests::created_filter(day(&f.created_from), day(&f.created_to), offset);
     RequestFilter {
-        status: f.status.map(RequestStatus::as_str),
+        status: f.status,
         service_id: f.service_id,
         professional_id: f.professional_id,
         customer_id: f.customer_id,
@@ -190,7 +191,7 @@ pub async fn start(
         ),
     )
         .all_valid()?;
-    let now = to_db(app.clock.now());
+    let now = app.now();
     let filters_json = serde_json::to_string(&filters).map_err(AppError::internal)?;
     // The job row and its audit entry commit together: no job without its audit trail.
     let mut tx = app.write_tx().await?;
@@ -200,7 +201,7 @@ pub async fn start(
         kind.as_str(),
         &filters_json,
         &target.to_string_lossy(),
-        &now,
+        now,
     )
     .await?;
     store::audit::append(
@@ -210,7 +211,7 @@ pub async fn start(
         "export",
         Some(id),
         kind.as_str(),
-        &now,
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -261,7 +262,7 @@ async fn run_and_record(job: Job) {
     {
         let tmp = temp_path(&job.target, job.id);
         let result = run(&job, &tmp).await;
-        let now = to_db(job.clock.now());
+        let now = Timestamp::from(job.clock.now());
         let (status, rows, size, error) = match result {
             Ok(Outcome::Done { rows, size }) => (
                 ExportStatus::Succeeded,
@@ -287,16 +288,9 @@ async fn run_and_record(job: Job) {
         if status != ExportStatus::Succeeded {
             let _ = tokio::fs::remove_file(&tmp).await;
         }
-        if let Err(e) = store::exports::finish(
-            &job.pool,
-            job.id,
-            status,
-            rows,
-            size,
-            error.as_deref(),
-            &now,
-        )
-        .await
+        if let Err(e) =
+            store::exports::finish(&job.pool, job.id, status, rows, size, error.as_deref(), now)
+                .await
         {
             tracing::error!(job = job.id, error = %e, "could not record the end of an export");
         }
@@ -327,7 +321,8 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
             q.build_query_scalar().fetch_one(&job.pool).await?
         }
     };
-    store::exports::mark_running(&job.pool, job.id, total, &to_db(job.clock.now())).await?;
+    store::exports::mark_running(&job.pool, job.id, total, Timestamp::from(job.clock.now()))
+        .await?;
 
     let (sql, params) = match job.kind {
         ExportKind::ClosedRequests => (store::exports::CLOSED_REQUESTS_SQL.to_owned(), vec![]),
@@ -509,8 +504,8 @@ pub async fn file_of(app: &App, actor: &Actor, id: i64) -> AppResult<PathBuf> {
 /// At start-up: jobs a crash left queued or running are marked failed and their temp files
 /// removed. Returns how many.
 pub async fn recover_interrupted(app: &App) -> AppResult<usize> {
-    let now = to_db(app.clock.now());
-    let stale = store::exports::fail_interrupted(&app.pool, &now).await?;
+    let now = app.now();
+    let stale = store::exports::fail_interrupted(&app.pool, now).await?;
     for (id, path) in &stale {
         if let Some(p) = path {
             let tmp = temp_path(Path::new(p), *id);

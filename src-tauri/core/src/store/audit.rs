@@ -1,5 +1,6 @@
 //! `audit_log`: append-only record of admin actions and account events.
 
+use crate::timestamp::Timestamp;
 use sqlx::SqliteExecutor;
 
 /// Appends one audit entry.
@@ -10,7 +11,7 @@ pub async fn append(
     target_type: &str,
     target_id: Option<i64>,
     detail: &str,
-    at: &str,
+    at: Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (actor_id, action, target_type, target_id, detail, created_at)
@@ -49,7 +50,7 @@ pub struct AuditEntry {
     pub action: String,
     pub actor_name: Option<String>,
     pub detail: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// The entries about one target, newest first.

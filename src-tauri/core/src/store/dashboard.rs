@@ -1,5 +1,6 @@
 //! Aggregate queries for the admin dashboard (the UI never loads rows to count them).
 
+use crate::timestamp::Timestamp;
 use serde::Serialize;
 use specta::Type;
 use sqlx::SqliteExecutor;
@@ -33,7 +34,7 @@ pub async fn by_status(ex: impl SqliteExecutor<'_>) -> sqlx::Result<Vec<LabelCou
 /// PostgreSQL store would group by `created_at AT TIME ZONE`.)
 pub async fn per_day(
     ex: impl SqliteExecutor<'_>,
-    since: &str,
+    since: Timestamp,
     offset_minutes: i32,
 ) -> sqlx::Result<Vec<LabelCount>> {
     sqlx::query_as(

@@ -1,6 +1,7 @@
 //! `email_queue`.
 
 use crate::domain::EmailStatus;
+use crate::timestamp::Timestamp;
 use serde::Serialize;
 use specta::Type;
 use sqlx::SqliteExecutor;
@@ -15,10 +16,10 @@ pub struct EmailRow {
     pub html_body: String,
     pub status: EmailStatus,
     pub attempts: i64,
-    pub next_attempt_at: String,
+    pub next_attempt_at: Timestamp,
     pub last_error: Option<String>,
-    pub created_at: String,
-    pub sent_at: Option<String>,
+    pub created_at: Timestamp,
+    pub sent_at: Option<Timestamp>,
 }
 
 const COLUMNS: &str = "id, to_address, subject, text_body, html_body, status, attempts, next_attempt_at, last_error, created_at, sent_at";
@@ -32,7 +33,7 @@ pub async fn enqueue(
     text: &str,
     html: &str,
     dedupe_key: Option<&str>,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<bool> {
     sqlx::query(
         "INSERT INTO email_queue (to_address, subject, text_body, html_body, dedupe_key, next_attempt_at, created_at)
@@ -51,7 +52,10 @@ pub async fn enqueue(
 
 /// Claims the oldest due message (`queued -> sending`) in one statement, so two senders never
 /// take the same one.
-pub async fn claim_due(ex: impl SqliteExecutor<'_>, now: &str) -> sqlx::Result<Option<EmailRow>> {
+pub async fn claim_due(
+    ex: impl SqliteExecutor<'_>,
+    now: Timestamp,
+) -> sqlx::Result<Option<EmailRow>> {
     sqlx::query_as(&format!(
         "UPDATE email_queue SET status = 'sending', attempts = attempts + 1
          WHERE id = (SELECT id FROM email_queue WHERE status = 'queued' AND next_attempt_at <= $1
@@ -64,7 +68,7 @@ pub async fn claim_due(ex: impl SqliteExecutor<'_>, now: &str) -> sqlx::Result<O
 }
 
 /// `sending -> sent`.
-pub async fn mark_sent(ex: impl SqliteExecutor<'_>, id: i64, now: &str) -> sqlx::Result<()> {
+pub async fn mark_sent(ex: impl SqliteExecutor<'_>, id: i64, now: Timestamp) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE email_queue SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2",
     )
@@ -80,7 +84,7 @@ pub async fn mark_attempt_failed(
     ex: impl SqliteExecutor<'_>,
     id: i64,
     error: &str,
-    retry_at: Option<&str>,
+    retry_at: Option<Timestamp>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE email_queue SET status = CASE WHEN $1 IS NULL THEN 'failed' ELSE 'queued' END,

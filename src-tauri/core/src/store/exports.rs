@@ -7,6 +7,7 @@
 
 use super::requests::{FilterValue, RequestFilter};
 use crate::domain::ExportStatus;
+use crate::timestamp::Timestamp;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use serde::Serialize;
 use specta::Type;
@@ -30,9 +31,9 @@ pub struct ExportJobRow {
     pub file_path: Option<String>,
     pub file_size: Option<i64>,
     pub error: Option<String>,
-    pub created_at: String,
-    pub started_at: Option<String>,
-    pub finished_at: Option<String>,
+    pub created_at: Timestamp,
+    pub started_at: Option<Timestamp>,
+    pub finished_at: Option<Timestamp>,
 }
 
 const SELECT: &str = "SELECT j.id, j.requested_by, u.full_name AS requested_by_name, j.kind, j.filters, j.status,
@@ -46,7 +47,7 @@ pub async fn insert(
     kind: &str,
     filters: &str,
     file_path: &str,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO export_jobs (requested_by, kind, filters, status, file_path, created_at)
@@ -87,7 +88,7 @@ pub async fn mark_running(
     ex: impl SqliteExecutor<'_>,
     id: i64,
     total: i64,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<bool> {
     sqlx::query("UPDATE export_jobs SET status = 'running', rows_total = $1, started_at = $2 WHERE id = $3 AND status = 'queued'")
         .bind(total)
@@ -116,7 +117,7 @@ pub async fn finish(
     rows: i64,
     file_size: Option<i64>,
     error: Option<&str>,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE export_jobs SET status = $1, rows_written = $2, file_size = $3, error = $4, finished_at = $5
@@ -136,7 +137,7 @@ pub async fn finish(
 /// Jobs a crash left queued or running: marked failed; returns their ids and target paths.
 pub async fn fail_interrupted(
     ex: impl SqliteExecutor<'_>,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<Vec<(i64, Option<String>)>> {
     sqlx::query_as(
         "UPDATE export_jobs SET status = 'failed', finished_at = $1,
@@ -204,7 +205,7 @@ pub const CUSTOMERS_COUNT_SQL: &str = "SELECT COUNT(*) FROM customers";
 pub const REQUESTS_COUNT_SELECT: &str = "SELECT COUNT(*) FROM service_requests r";
 
 /// The `requests` export's SELECT for `f`, with `$n` placeholders, and the values to bind.
-pub fn requests_sql(f: &RequestFilter<'_>) -> (String, Vec<FilterValue>) {
+pub fn requests_sql(f: &RequestFilter) -> (String, Vec<FilterValue>) {
     let mut sql = String::from(REQUESTS_SELECT);
     sql.push_str(" WHERE 1 = 1");
     let mut params = Vec::new();

@@ -2,6 +2,7 @@
 
 use crate::domain::RunStatus;
 use crate::scheduler::Job;
+use crate::timestamp::Timestamp;
 use serde::Serialize;
 use specta::Type;
 use sqlx::SqliteExecutor;
@@ -15,8 +16,8 @@ pub struct JobRunRow {
     pub status: RunStatus,
     pub emails: i64,
     pub error: Option<String>,
-    pub started_at: String,
-    pub finished_at: Option<String>,
+    pub started_at: Timestamp,
+    pub finished_at: Option<Timestamp>,
 }
 
 /// Claims (job, period): a new row, or a failed one to retry. `None` when another run has it.
@@ -24,7 +25,7 @@ pub async fn claim(
     ex: impl SqliteExecutor<'_>,
     job: &str,
     period: &str,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar(
         "INSERT INTO job_runs (job, period, status, started_at) VALUES ($1, $2, 'running', $3)
@@ -44,10 +45,10 @@ pub async fn claim(
 pub async fn finish(
     ex: impl SqliteExecutor<'_>,
     id: i64,
-    status: &str,
+    status: RunStatus,
     emails: i64,
     error: Option<&str>,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE job_runs SET status = $1, emails = $2, error = $3, finished_at = $4 WHERE id = $5",
@@ -73,7 +74,7 @@ pub async fn list(ex: impl SqliteExecutor<'_>, limit: i64) -> sqlx::Result<Vec<J
 /// One job a professional completed in the period.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct CompletedJob {
-    pub completed_at: String,
+    pub completed_at: Timestamp,
     pub service: String,
     pub pincode: String,
     pub rating: Option<i64>,
@@ -95,8 +96,8 @@ pub async fn professionals(
 pub async fn completed_jobs(
     ex: impl SqliteExecutor<'_>,
     professional_id: i64,
-    from: &str,
-    to: &str,
+    from: Timestamp,
+    to: Timestamp,
 ) -> sqlx::Result<Vec<CompletedJob>> {
     sqlx::query_as(
         "SELECT r.completed_at, s.name AS service, r.pincode, v.rating
@@ -115,8 +116,8 @@ pub async fn completed_jobs(
 /// spending at booked prices in minor units).
 pub async fn customer_activity(
     ex: impl SqliteExecutor<'_>,
-    from: &str,
-    to: &str,
+    from: Timestamp,
+    to: Timestamp,
 ) -> sqlx::Result<Vec<(i64, String, String, i64, i64, i64, i64)>> {
     sqlx::query_as(
         "SELECT u.id, u.full_name, u.email,

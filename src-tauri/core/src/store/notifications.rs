@@ -1,5 +1,6 @@
 //! `notifications`: the outbox of user-facing notifications.
 
+use crate::timestamp::Timestamp;
 use serde::Serialize;
 use specta::Type;
 use sqlx::SqliteExecutor;
@@ -12,8 +13,8 @@ pub struct NotificationRow {
     pub title: String,
     pub body: String,
     pub request_id: Option<i64>,
-    pub created_at: String,
-    pub read_at: Option<String>,
+    pub created_at: Timestamp,
+    pub read_at: Option<Timestamp>,
 }
 
 /// Writes one notification (call inside the transaction of the change it reports).
@@ -24,7 +25,7 @@ pub async fn insert(
     title: &str,
     body: &str,
     request_id: Option<i64>,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO notifications (user_id, kind, title, body, request_id, created_at)
@@ -70,7 +71,7 @@ pub async fn mark_read(
     ex: impl SqliteExecutor<'_>,
     user_id: i64,
     id: Option<i64>,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<u64> {
     sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL AND ($3 IS NULL OR id = $3)")
         .bind(now)
@@ -86,7 +87,7 @@ pub async fn mark_read(
 pub async fn claim_unshown(
     ex: impl SqliteExecutor<'_>,
     user_id: i64,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<Vec<NotificationRow>> {
     let mut rows: Vec<NotificationRow> = sqlx::query_as(
         "UPDATE notifications SET shown_at = $1 WHERE user_id = $2 AND shown_at IS NULL

@@ -1,6 +1,7 @@
 //! Admin views over users, customers and professionals (list with filters, details).
 
 use crate::domain::{Role, UserStatus, VerificationStatus};
+use crate::timestamp::Timestamp;
 use serde::Serialize;
 use specta::Type;
 use sqlx::{QueryBuilder, Sqlite, SqliteExecutor};
@@ -8,9 +9,9 @@ use sqlx::{QueryBuilder, Sqlite, SqliteExecutor};
 /// Filters of the admin's people list; every field optional.
 #[derive(Debug, Clone, Default)]
 pub struct PeopleFilter<'a> {
-    pub role: Option<&'a str>,
-    pub status: Option<&'a str>,
-    pub verification: Option<&'a str>,
+    pub role: Option<Role>,
+    pub status: Option<UserStatus>,
+    pub verification: Option<VerificationStatus>,
     pub service_id: Option<i64>,
     pub pincode: Option<&'a str>,
     /// Substring of name, username, email or phone.
@@ -29,7 +30,7 @@ pub struct PersonRow {
     pub blocked_reason: Option<String>,
     pub phone: Option<String>,
     pub pincode: Option<String>,
-    pub created_at: String,
+    pub created_at: Timestamp,
     /// Professionals: their service and verification status.
     pub service_id: Option<i64>,
     pub service_name: Option<String>,
@@ -135,11 +136,11 @@ pub struct ProfessionalProfile {
     pub experience_years: i64,
     pub description: String,
     pub verification_note: Option<String>,
-    pub verified_at: Option<String>,
+    pub verified_at: Option<Timestamp>,
     pub document_name: String,
     pub document_mime: String,
     pub document_size: i64,
-    pub document_uploaded_at: String,
+    pub document_uploaded_at: Timestamp,
     #[serde(skip)]
     #[specta(skip)]
     pub document_sha256: String,

@@ -52,7 +52,7 @@ pub async fn list_query_plans(pool: &SqlitePool) -> sqlx::Result<Vec<Plan>> {
         )
         .await?,
     ];
-    let shapes: [(&'static str, RequestFilter<'static>, RequestSortColumn); 5] = [
+    let shapes: [(&'static str, RequestFilter, RequestSortColumn); 5] = [
         (
             "admin requests, newest first",
             RequestFilter::default(),
@@ -61,7 +61,7 @@ pub async fn list_query_plans(pool: &SqlitePool) -> sqlx::Result<Vec<Plan>> {
         (
             "admin requests by status",
             RequestFilter {
-                status: Some("closed"),
+                status: Some(crate::domain::RequestStatus::Closed),
                 ..Default::default()
             },
             RequestSortColumn::CreatedAt,
@@ -96,7 +96,7 @@ pub async fn list_query_plans(pool: &SqlitePool) -> sqlx::Result<Vec<Plan>> {
             pool,
             "admin requests count",
             requests::count_query(&RequestFilter {
-                status: Some("closed"),
+                status: Some(crate::domain::RequestStatus::Closed),
                 ..Default::default()
             }),
         )

@@ -1,6 +1,7 @@
 //! `professionals` table.
 
 use crate::domain::VerificationStatus;
+use crate::timestamp::Timestamp;
 use sqlx::SqliteExecutor;
 
 /// Fields of a new professional profile.
@@ -16,7 +17,7 @@ pub struct NewProfessional<'a> {
     pub document_mime: &'a str,
     pub document_name: &'a str,
     pub document_size: i64,
-    pub now: &'a str,
+    pub now: Timestamp,
 }
 
 /// Inserts a professional profile (status `pending`).
@@ -46,7 +47,7 @@ pub async fn insert(ex: impl SqliteExecutor<'_>, p: &NewProfessional<'_>) -> sql
 pub async fn verification(
     ex: impl SqliteExecutor<'_>,
     user_id: i64,
-) -> sqlx::Result<Option<(String, Option<String>)>> {
+) -> sqlx::Result<Option<(VerificationStatus, Option<String>)>> {
     sqlx::query_as(
         "SELECT verification_status, verification_note FROM professionals WHERE user_id = $1",
     )
@@ -59,10 +60,10 @@ pub async fn verification(
 pub async fn set_verification(
     ex: impl SqliteExecutor<'_>,
     user_id: i64,
-    status: &str,
+    status: VerificationStatus,
     note: Option<&str>,
     admin_id: Option<i64>,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<u64> {
     sqlx::query(
         "UPDATE professionals SET verification_status = $1, verification_note = $2,
@@ -80,7 +81,10 @@ pub async fn set_verification(
 }
 
 /// Number of professionals in a verification status.
-pub async fn count_by_verification(ex: impl SqliteExecutor<'_>, status: &str) -> sqlx::Result<i64> {
+pub async fn count_by_verification(
+    ex: impl SqliteExecutor<'_>,
+    status: VerificationStatus,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM professionals WHERE verification_status = $1")
         .bind(status)
         .fetch_one(ex)

@@ -1,6 +1,7 @@
 //! `service_requests`, `request_events` and `request_rejections`.
 
 use crate::domain::RequestStatus;
+use crate::timestamp::Timestamp;
 use sqlx::SqliteExecutor;
 
 /// Fields of a new request row (demo data now; booking later).
@@ -9,16 +10,16 @@ pub struct NewRequest<'a> {
     pub service_id: i64,
     pub customer_id: i64,
     pub professional_id: Option<i64>,
-    pub status: &'a str,
-    pub scheduled_for: &'a str,
+    pub status: RequestStatus,
+    pub scheduled_for: Timestamp,
     pub address: &'a str,
     pub pincode: &'a str,
     pub remarks: &'a str,
-    pub created_at: &'a str,
-    pub assigned_at: Option<&'a str>,
-    pub completed_at: Option<&'a str>,
-    pub closed_at: Option<&'a str>,
-    pub cancelled_at: Option<&'a str>,
+    pub created_at: Timestamp,
+    pub assigned_at: Option<Timestamp>,
+    pub completed_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    pub cancelled_at: Option<Timestamp>,
 }
 
 /// Inserts a request row as given, at the service's current price, and returns its id;
@@ -54,10 +55,10 @@ pub async fn append_event(
     ex: impl SqliteExecutor<'_>,
     request_id: i64,
     actor_id: Option<i64>,
-    from_status: Option<&str>,
-    to_status: &str,
+    from_status: Option<RequestStatus>,
+    to_status: RequestStatus,
     note: Option<&str>,
-    at: &str,
+    at: Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO request_events (request_id, actor_id, from_status, to_status, note, created_at)
@@ -75,7 +76,10 @@ pub async fn append_event(
 }
 
 /// Number of requests in a status.
-pub async fn count_by_status(ex: impl SqliteExecutor<'_>, status: &str) -> sqlx::Result<i64> {
+pub async fn count_by_status(
+    ex: impl SqliteExecutor<'_>,
+    status: RequestStatus,
+) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM service_requests WHERE status = $1")
         .bind(status)
         .fetch_one(ex)
@@ -86,7 +90,7 @@ pub async fn count_by_status(ex: impl SqliteExecutor<'_>, status: &str) -> sqlx:
 pub async fn count_for_customer(
     ex: impl SqliteExecutor<'_>,
     customer_id: i64,
-    status: &str,
+    status: RequestStatus,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM service_requests WHERE customer_id = $1 AND status = $2",
@@ -101,7 +105,7 @@ pub async fn count_for_customer(
 pub async fn count_for_professional(
     ex: impl SqliteExecutor<'_>,
     professional_id: i64,
-    status: &str,
+    status: RequestStatus,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM service_requests WHERE professional_id = $1 AND status = $2",
@@ -134,15 +138,15 @@ pub async fn count_open_for_area(
 
 /// Filters of the admin request list.
 #[derive(Debug, Clone, Default)]
-pub struct RequestFilter<'a> {
-    pub status: Option<&'a str>,
+pub struct RequestFilter {
+    pub status: Option<RequestStatus>,
     pub service_id: Option<i64>,
     pub professional_id: Option<i64>,
     pub customer_id: Option<i64>,
     /// Created at or after this stored (UTC) timestamp.
-    pub created_since: Option<String>,
+    pub created_since: Option<Timestamp>,
     /// Created before this stored (UTC) timestamp.
-    pub created_before: Option<String>,
+    pub created_before: Option<Timestamp>,
 }
 
 /// Columns the admin list may sort by (an allow-list: the name never comes from the UI).
@@ -174,9 +178,9 @@ pub struct RequestRow {
     pub customer_name: String,
     pub professional_id: Option<i64>,
     pub professional_name: Option<String>,
-    pub scheduled_for: String,
+    pub scheduled_for: Timestamp,
     pub pincode: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
     pub rating: Option<i64>,
 }
 
@@ -197,13 +201,13 @@ pub enum FilterValue {
     Int(i64),
 }
 
-impl RequestFilter<'_> {
+impl RequestFilter {
     /// The WHERE conditions as (`column operator`, value) pairs: the one definition behind the
     /// admin list (sqlx) and the requests export (a plain SQLite reader).
     pub fn conditions(&self) -> Vec<(&'static str, FilterValue)> {
         let mut out = Vec::new();
         if let Some(s) = self.status {
-            out.push(("r.status = ", FilterValue::Text(s.to_owned())));
+            out.push(("r.status = ", FilterValue::Text(s.as_str().to_owned())));
         }
         if let Some(id) = self.service_id {
             out.push(("r.service_id = ", FilterValue::Int(id)));
@@ -215,17 +219,17 @@ impl RequestFilter<'_> {
             out.push(("r.customer_id = ", FilterValue::Int(id)));
         }
         if let Some(t) = &self.created_since {
-            out.push(("r.created_at >= ", FilterValue::Text(t.clone())));
+            out.push(("r.created_at >= ", FilterValue::Text(t.to_string())));
         }
         if let Some(t) = &self.created_before {
-            out.push(("r.created_at < ", FilterValue::Text(t.clone())));
+            out.push(("r.created_at < ", FilterValue::Text(t.to_string())));
         }
         out
     }
 }
 
 /// Appends the admin list's WHERE clause for `f`.
-pub fn push_filters<'a>(q: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>, f: &RequestFilter<'a>) {
+pub fn push_filters<'a>(q: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>, f: &RequestFilter) {
     q.push(" WHERE 1 = 1");
     for (condition, value) in f.conditions() {
         q.push(" AND ").push(condition);
@@ -241,7 +245,7 @@ pub const COUNT_CAP: i64 = 1_000;
 
 /// The admin list's page query (shared with the query-plan check).
 pub fn list_query<'a>(
-    f: &RequestFilter<'a>,
+    f: &RequestFilter,
     sort: RequestSortColumn,
     descending: bool,
     limit: i64,
@@ -261,7 +265,7 @@ pub fn list_query<'a>(
 }
 
 /// The admin list's capped count query (shared with the query-plan check).
-pub fn count_query<'a>(f: &RequestFilter<'a>) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+pub fn count_query<'a>(f: &RequestFilter) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
     let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM service_requests r");
     push_filters(&mut q, f);
     q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(")");
@@ -273,7 +277,7 @@ pub fn count_query<'a>(f: &RequestFilter<'a>) -> sqlx::QueryBuilder<'a, sqlx::Sq
 /// allow-listed column with the id as tie-breaker, so pages are stable.
 pub async fn list(
     pool: &sqlx::SqlitePool,
-    f: &RequestFilter<'_>,
+    f: &RequestFilter,
     sort: RequestSortColumn,
     descending: bool,
     limit: i64,
@@ -302,16 +306,16 @@ pub struct RequestRecord {
     pub professional_name: Option<String>,
     /// The professional's phone, only while the job is theirs and open (assigned/completed).
     pub professional_phone: Option<String>,
-    pub scheduled_for: String,
+    pub scheduled_for: Timestamp,
     pub address: String,
     pub pincode: String,
     pub remarks: String,
     pub completion_note: Option<String>,
-    pub created_at: String,
-    pub assigned_at: Option<String>,
-    pub completed_at: Option<String>,
-    pub closed_at: Option<String>,
-    pub cancelled_at: Option<String>,
+    pub created_at: Timestamp,
+    pub assigned_at: Option<Timestamp>,
+    pub completed_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    pub cancelled_at: Option<Timestamp>,
     pub rating: Option<i64>,
     pub comment: Option<String>,
     pub customer_rating: Option<i64>,
@@ -349,7 +353,7 @@ pub struct RequestEvent {
     pub from_status: Option<RequestStatus>,
     pub to_status: RequestStatus,
     pub note: Option<String>,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// A request's history, oldest first.
@@ -383,8 +387,8 @@ pub async fn assigned_to(
 #[derive(Debug)]
 pub struct Transition<'a> {
     pub id: i64,
-    pub from: &'a str,
-    pub to: &'a str,
+    pub from: RequestStatus,
+    pub to: RequestStatus,
     /// Required owner on the customer side.
     pub customer_id: Option<i64>,
     /// Required current professional.
@@ -394,18 +398,18 @@ pub struct Transition<'a> {
     /// Clears the professional and the assignment time (release to the open pool).
     pub unassign: bool,
     pub completion_note: Option<&'a str>,
-    pub now: &'a str,
+    pub now: Timestamp,
 }
 
 /// Applies a [`Transition`] as one UPDATE.
 pub async fn transition(ex: impl SqliteExecutor<'_>, t: &Transition<'_>) -> sqlx::Result<bool> {
     // The timestamp column comes from this allow-list, never from input.
     let stamp = match t.to {
-        "assigned" => Some("assigned_at"),
-        "completed" => Some("completed_at"),
-        "closed" => Some("closed_at"),
-        "cancelled" => Some("cancelled_at"),
-        _ => None,
+        RequestStatus::Assigned => Some("assigned_at"),
+        RequestStatus::Completed => Some("completed_at"),
+        RequestStatus::Closed => Some("closed_at"),
+        RequestStatus::Cancelled => Some("cancelled_at"),
+        RequestStatus::Requested | RequestStatus::Rejected => None,
     };
     let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE service_requests SET status = ");
     q.push_bind(t.to).push(", updated_at = ").push_bind(t.now);
@@ -438,13 +442,13 @@ pub async fn transition(ex: impl SqliteExecutor<'_>, t: &Transition<'_>) -> sqlx
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct RequestState {
     pub id: i64,
-    pub status: String,
+    pub status: RequestStatus,
     pub service_id: i64,
     pub customer_id: i64,
     pub professional_id: Option<i64>,
     pub pincode: String,
     /// The visit time (stored UTC timestamp).
-    pub scheduled_for: String,
+    pub scheduled_for: Timestamp,
 }
 
 /// A request's current state.
@@ -460,7 +464,7 @@ pub async fn decline(
     ex: impl SqliteExecutor<'_>,
     id: i64,
     professional_id: i64,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<bool> {
     sqlx::query(
         "INSERT INTO request_rejections (request_id, professional_id, created_at) VALUES ($1, $2, $3)
@@ -492,10 +496,10 @@ pub async fn edit_open(
     ex: impl SqliteExecutor<'_>,
     id: i64,
     customer_id: i64,
-    scheduled_for: &str,
+    scheduled_for: Timestamp,
     address: &str,
     remarks: &str,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<bool> {
     sqlx::query(
         "UPDATE service_requests SET scheduled_for = $1, address = $2, remarks = $3, updated_at = $4
@@ -543,10 +547,10 @@ pub async fn list_for_customer(
 pub struct FeedItem {
     pub id: i64,
     pub service_name: String,
-    pub scheduled_for: String,
+    pub scheduled_for: Timestamp,
     pub pincode: String,
     pub remarks: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// The feed query ($1 service, $2 pincode, $3 professional, $4 limit, $5 offset).
@@ -583,7 +587,7 @@ pub struct JobItem {
     pub id: i64,
     pub status: RequestStatus,
     pub service_name: String,
-    pub scheduled_for: String,
+    pub scheduled_for: Timestamp,
     pub pincode: String,
     pub remarks: String,
     pub customer_name: String,
@@ -630,12 +634,12 @@ pub const PAST_JOBS_SQL: &str = jobs_sql!("r.scheduled_for DESC, r.id DESC");
 pub async fn jobs_for_professional(
     ex: impl SqliteExecutor<'_>,
     professional_id: i64,
-    status: Option<&str>,
-    now: &str,
+    status: Option<RequestStatus>,
+    now: Timestamp,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<JobItem>> {
-    let sql = if status == Some("assigned") {
+    let sql = if status == Some(RequestStatus::Assigned) {
         UPCOMING_JOBS_SQL
     } else {
         PAST_JOBS_SQL

@@ -1,5 +1,6 @@
 //! `reviews` table and the rating roll-ups on services, professionals and customers.
 
+use crate::timestamp::Timestamp;
 use sqlx::{SqliteConnection, SqliteExecutor};
 
 /// Writes the customer's review of a job unless one exists; returns whether it was written.
@@ -8,7 +9,7 @@ pub async fn set_job_review(
     request_id: i64,
     rating: i64,
     comment: Option<&str>,
-    at: &str,
+    at: Timestamp,
 ) -> sqlx::Result<bool> {
     sqlx::query(
         "INSERT INTO reviews (request_id, rating, comment, reviewed_at) VALUES ($1, $2, $3, $4)
@@ -31,7 +32,7 @@ pub async fn set_customer_rating(
     request_id: i64,
     rating: i64,
     comment: Option<&str>,
-    at: &str,
+    at: Timestamp,
 ) -> sqlx::Result<bool> {
     sqlx::query(
         "INSERT INTO reviews (request_id, customer_rating, customer_comment, customer_rated_at)

@@ -1,5 +1,6 @@
 //! `services` table.
 
+use crate::timestamp::Timestamp;
 use serde::Serialize;
 use specta::Type;
 use sqlx::SqliteExecutor;
@@ -39,7 +40,7 @@ pub async fn insert(
     description: &str,
     base_price_minor: i64,
     estimated_minutes: i64,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO services (name, name_key, description, base_price_minor, estimated_minutes, created_at, updated_at)
@@ -122,7 +123,7 @@ pub async fn update(
     description: &str,
     base_price_minor: i64,
     estimated_minutes: i64,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<u64> {
     sqlx::query(
         "UPDATE services SET name = $1, name_key = $2, description = $3, base_price_minor = $4,
@@ -146,7 +147,7 @@ pub async fn set_active(
     ex: impl SqliteExecutor<'_>,
     id: i64,
     active: bool,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<u64> {
     sqlx::query("UPDATE services SET is_active = $1, updated_at = $2 WHERE id = $3")
         .bind(i64::from(active))

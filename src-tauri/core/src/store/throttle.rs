@@ -1,13 +1,14 @@
 //! `login_throttle`: failed-login counters per normalised login string.
 
+use crate::timestamp::Timestamp;
 use sqlx::SqliteExecutor;
 
 /// A throttle row.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ThrottleRow {
     pub failures: i64,
-    pub last_failure_at: String,
-    pub locked_until: Option<String>,
+    pub last_failure_at: Timestamp,
+    pub locked_until: Option<Timestamp>,
 }
 
 /// The throttle state for a login key.
@@ -25,8 +26,8 @@ pub async fn put(
     ex: impl SqliteExecutor<'_>,
     key: &str,
     failures: i64,
-    at: &str,
-    locked_until: Option<&str>,
+    at: Timestamp,
+    locked_until: Option<Timestamp>,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO login_throttle (login_key, failures, last_failure_at, locked_until) VALUES ($1, $2, $3, $4)

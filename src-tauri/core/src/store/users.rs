@@ -1,5 +1,7 @@
 //! `users` table.
 
+use crate::domain::{Role, UserStatus};
+use crate::timestamp::Timestamp;
 use sqlx::SqliteExecutor;
 
 /// A row of `users`.
@@ -10,8 +12,8 @@ pub struct UserRow {
     pub email: String,
     pub full_name: String,
     pub password_hash: String,
-    pub role: String,
-    pub status: String,
+    pub role: Role,
+    pub status: UserStatus,
     pub blocked_reason: Option<String>,
 }
 
@@ -22,8 +24,8 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub full_name: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
-    pub now: &'a str,
+    pub role: Role,
+    pub now: Timestamp,
 }
 
 const COLUMNS: &str = "id, username, email, full_name, password_hash, role, status, blocked_reason";
@@ -102,7 +104,7 @@ pub async fn email_taken(ex: impl SqliteExecutor<'_>, email: &str) -> sqlx::Resu
 }
 
 /// Number of users with a role.
-pub async fn count_by_role(ex: impl SqliteExecutor<'_>, role: &str) -> sqlx::Result<i64> {
+pub async fn count_by_role(ex: impl SqliteExecutor<'_>, role: Role) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1")
         .bind(role)
         .fetch_one(ex)
@@ -112,8 +114,8 @@ pub async fn count_by_role(ex: impl SqliteExecutor<'_>, role: &str) -> sqlx::Res
 /// Number of users with a role and status.
 pub async fn count_by_role_status(
     ex: impl SqliteExecutor<'_>,
-    role: &str,
-    status: &str,
+    role: Role,
+    status: UserStatus,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND status = $2")
         .bind(role)
@@ -123,7 +125,11 @@ pub async fn count_by_role_status(
 }
 
 /// Records a successful login.
-pub async fn touch_last_login(ex: impl SqliteExecutor<'_>, id: i64, now: &str) -> sqlx::Result<()> {
+pub async fn touch_last_login(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    now: Timestamp,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
         .bind(now)
         .bind(id)
@@ -136,9 +142,9 @@ pub async fn touch_last_login(ex: impl SqliteExecutor<'_>, id: i64, now: &str) -
 pub async fn set_status(
     ex: impl SqliteExecutor<'_>,
     id: i64,
-    status: &str,
+    status: UserStatus,
     reason: Option<&str>,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<u64> {
     sqlx::query(
         "UPDATE users SET status = $1, blocked_reason = $2,
@@ -159,7 +165,7 @@ pub async fn set_password_hash(
     ex: impl SqliteExecutor<'_>,
     id: i64,
     hash: &str,
-    now: &str,
+    now: Timestamp,
 ) -> sqlx::Result<u64> {
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash)

@@ -1,7 +1,7 @@
 //! Role checks and per-role data: deny by default, each role sees only its own figures.
 
 use crate::common::*;
-use household_core::domain::Role;
+use household_core::domain::{Role, VerificationStatus};
 use household_core::{accounts, demo, home, store, ErrorCode};
 
 #[tokio::test]
@@ -27,19 +27,19 @@ async fn demo_data_covers_every_status_and_its_accounts_work() {
     let summary = demo::load_for_admin(&t, &admin).await.unwrap();
     assert!(summary.requests >= 10);
     for status in household_core::domain::RequestStatus::ALL {
-        let n = store::requests::count_by_status(&t.pool, status.as_str())
+        let n = store::requests::count_by_status(&t.pool, *status)
             .await
             .unwrap();
         assert!(n > 0, "no demo request in status {}", status.as_str());
     }
     assert!(
-        store::professionals::count_by_verification(&t.pool, "pending")
+        store::professionals::count_by_verification(&t.pool, VerificationStatus::Pending)
             .await
             .unwrap()
             > 0
     );
     assert!(
-        store::professionals::count_by_verification(&t.pool, "approved")
+        store::professionals::count_by_verification(&t.pool, VerificationStatus::Approved)
             .await
             .unwrap()
             > 0

@@ -2,7 +2,7 @@
 
 use crate::common::*;
 use household_core::accounts::{self, GENERIC_LOGIN_FAILURE};
-use household_core::domain::Role;
+use household_core::domain::{Role, UserStatus, VerificationStatus};
 use household_core::{store, AppError, ErrorCode};
 
 #[tokio::test]
@@ -33,7 +33,9 @@ async fn first_run_creates_exactly_one_admin_and_signs_it_in() {
     let err = accounts::create_first_admin(&t, again).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert_eq!(
-        store::users::count_by_role(&t.pool, "admin").await.unwrap(),
+        store::users::count_by_role(&t.pool, Role::Admin)
+            .await
+            .unwrap(),
         1
     );
 }
@@ -56,7 +58,9 @@ async fn racing_first_run_forms_create_one_admin() {
         "{results:?}"
     );
     assert_eq!(
-        store::users::count_by_role(&t.pool, "admin").await.unwrap(),
+        store::users::count_by_role(&t.pool, Role::Admin)
+            .await
+            .unwrap(),
         1
     );
 }
@@ -221,9 +225,9 @@ async fn blocked_user_is_told_why_only_after_the_right_password() {
     store::users::set_status(
         &t.pool,
         c.user_id,
-        "blocked",
+        UserStatus::Blocked,
         Some("Repeated no-shows"),
-        "2026-11-21T09:00:00Z",
+        ts("2026-11-21T09:00:00Z"),
     )
     .await
     .unwrap();
@@ -282,10 +286,10 @@ async fn professional_registers_with_a_document_and_waits_for_approval() {
     store::professionals::set_verification(
         &t.pool,
         id,
-        "rejected",
+        VerificationStatus::Rejected,
         Some("Licence expired"),
         None,
-        "2026-11-21T10:00:00Z",
+        ts("2026-11-21T10:00:00Z"),
     )
     .await
     .unwrap();
@@ -296,10 +300,10 @@ async fn professional_registers_with_a_document_and_waits_for_approval() {
     store::professionals::set_verification(
         &t.pool,
         id,
-        "approved",
+        VerificationStatus::Approved,
         None,
         None,
-        "2026-11-21T10:00:00Z",
+        ts("2026-11-21T10:00:00Z"),
     )
     .await
     .unwrap();

@@ -510,8 +510,8 @@ async fn admins_cannot_block_themselves_or_the_last_admin() {
             email: "second@example.com",
             full_name: "Second Admin",
             password_hash: &hash,
-            role: "admin",
-            now: "2026-11-21T09:00:00Z",
+            role: Role::Admin,
+            now: ts("2026-11-21T09:00:00Z"),
         },
     )
     .await
@@ -586,7 +586,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
     )
     .await
     .unwrap();
-    let dates: Vec<_> = asc.items.iter().map(|r| r.created_at.clone()).collect();
+    let dates: Vec<_> = asc.items.iter().map(|r| r.created_at).collect();
     let mut sorted = dates.clone();
     sorted.sort();
     assert_eq!(dates, sorted);
@@ -656,7 +656,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
     assert!(recent
         .items
         .iter()
-        .all(|r| r.created_at.starts_with(&today)));
+        .all(|r| r.created_at.to_string().starts_with(&today)));
     let bad = oversight::list(
         &t,
         &admin,
@@ -693,7 +693,11 @@ async fn dashboard_aggregates_match_the_data() {
     let d = dashboard::get(&t, &admin).await.unwrap();
     assert_eq!(d.by_status.len(), RequestStatus::ALL.len());
     for s in &d.by_status {
-        let n = store::requests::count_by_status(&t.pool, &s.label)
+        let status = *RequestStatus::ALL
+            .iter()
+            .find(|st| st.as_str() == s.label)
+            .unwrap();
+        let n = store::requests::count_by_status(&t.pool, status)
             .await
             .unwrap();
         assert_eq!(s.count, n, "{}", s.label);
@@ -732,15 +736,15 @@ async fn dashboard_days_and_date_filters_are_the_terminals_local_days() {
     let cara = registered_customer(&t, "cara").await.user_id;
     let mut ids = Vec::new();
     // 20 Nov 23:30 and 21 Nov 01:30 in India: both on 20 Nov in UTC.
-    for created in ["2026-11-20T18:00:00Z", "2026-11-20T20:00:00Z"] {
+    for created in [ts("2026-11-20T18:00:00Z"), ts("2026-11-20T20:00:00Z")] {
         let id = store::requests::insert(
             &t.pool,
             &store::requests::NewRequest {
                 service_id: svc,
                 customer_id: cara,
                 professional_id: None,
-                status: "requested",
-                scheduled_for: "2026-11-25T10:00:00Z",
+                status: RequestStatus::Requested,
+                scheduled_for: ts("2026-11-25T10:00:00Z"),
                 address: "12 MG Road",
                 pincode: "560001",
                 remarks: "",

@@ -83,7 +83,7 @@ pub async fn a_service(t: &TestApp) -> i64 {
         "Pipes",
         49_900,
         60,
-        "2026-11-21T09:00:00Z",
+        ts("2026-11-21T09:00:00Z"),
     )
     .await
     .expect("service")
@@ -138,14 +138,19 @@ pub async fn user_id(t: &TestApp, username: &str) -> i64 {
 
 /// Moves the clock to a request's visit time: a job cannot be completed before it.
 pub async fn reach_visit(t: &TestApp, id: i64) {
-    use household_core::clock::{from_db, Clock};
+    use household_core::clock::Clock;
     let state = household_core::store::requests::state(&t.pool, id)
         .await
         .expect("state")
         .expect("request exists");
-    let at = from_db(&state.scheduled_for).expect("visit time");
+    let at = state.scheduled_for.get();
     let now = t.clock.now();
     if at > now {
         t.clock.advance(at - now);
     }
+}
+
+/// A stored-format time literal.
+pub fn ts(text: &str) -> household_core::Timestamp {
+    household_core::Timestamp::parse(text).expect("an RFC 3339 time")
 }

@@ -230,7 +230,7 @@ async fn a_server_that_never_answers_times_out() {
 async fn a_crash_mid_send_is_never_resent() {
     let t = spawn_set_up_app().await;
     queue_one(&t).await;
-    let claimed = store::email::claim_due(&t.pool, "2030-01-01T00:00:00Z")
+    let claimed = store::email::claim_due(&t.pool, ts("2030-01-01T00:00:00Z"))
         .await
         .unwrap()
         .unwrap();

@@ -393,11 +393,11 @@ async fn a_job_left_running_by_a_crash_is_failed_at_next_start() {
         "customers",
         "{}",
         &target.to_string_lossy(),
-        "2026-11-21T09:00:00Z",
+        ts("2026-11-21T09:00:00Z"),
     )
     .await
     .unwrap();
-    store::exports::mark_running(&t.pool, id, 10, "2026-11-21T09:00:01Z")
+    store::exports::mark_running(&t.pool, id, 10, ts("2026-11-21T09:00:01Z"))
         .await
         .unwrap();
     let tmp = exports::temp_path(&target, id);

@@ -32,10 +32,7 @@ async fn generated_data_is_consistent_and_usable() {
     );
     for s in RequestStatus::ALL {
         assert!(
-            store::requests::count_by_status(&t.pool, s.as_str())
-                .await
-                .unwrap()
-                > 0,
+            store::requests::count_by_status(&t.pool, *s).await.unwrap() > 0,
             "{s:?}"
         );
     }

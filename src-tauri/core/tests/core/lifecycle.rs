@@ -4,12 +4,12 @@ use crate::common::*;
 use chrono::Duration;
 use household_core::admin::people;
 use household_core::admin::requests as oversight;
-use household_core::clock::{to_db, Clock};
+use household_core::clock::Clock;
 use household_core::customer::{
     self, BookingInput, MyRequestsQuery, RequestEdit, RequestScope, ReviewInput, ServiceSearch,
     ServiceSort,
 };
-use household_core::domain::{RequestStatus, Role};
+use household_core::domain::{RequestStatus, Role, VerificationStatus};
 use household_core::lifecycle::{self, Action};
 use household_core::professional::{self, FeedQuery, JobsQuery};
 use household_core::{accounts, store, Actor, AppError, ErrorCode};
@@ -59,7 +59,7 @@ async fn world() -> World {
         "",
         59_900,
         60,
-        "2026-11-21T09:00:00Z",
+        ts("2026-11-21T09:00:00Z"),
     )
     .await
     .unwrap();
@@ -112,6 +112,7 @@ async fn status_of(t: &TestApp, id: i64) -> String {
         .unwrap()
         .unwrap()
         .status
+        .to_string()
 }
 
 #[tokio::test]
@@ -405,14 +406,11 @@ async fn perform(w: &World, actor: &Actor, action: Action, id: i64) -> Result<()
             }
             let st = store::requests::state(&t.pool, id).await.unwrap().unwrap();
             match st.professional_id {
-                Some(p) if st.status == "assigned" => {
+                Some(p) if st.status == RequestStatus::Assigned => {
                     people::block(t, actor, p, "test release").await.map(drop)?;
                     people::unblock(t, actor, p).await
                 }
-                _ => Err(lifecycle::illegal(
-                    lifecycle::parse_status(&st.status).unwrap(),
-                    Action::Release,
-                )),
+                _ => Err(lifecycle::illegal(st.status, Action::Release)),
             }
         }
     }
@@ -430,7 +428,7 @@ async fn every_status_action_role_combination() {
         (Role::Professional, w.pro),
     ];
     let mut checked = 0;
-    for status in RequestStatus::ALL {
+    for status in RequestStatus::ALL.iter().copied() {
         for action in Action::ALL {
             for (role, actor) in actors {
                 let id = request_in(&w, status).await;
@@ -491,8 +489,8 @@ async fn fifty_simultaneous_accepts_have_exactly_one_winner() {
                 email: &format!("racer{i}@example.com"),
                 full_name: "Racer",
                 password_hash: &hash,
-                role: "professional",
-                now: "2026-11-21T09:00:00Z",
+                role: Role::Professional,
+                now: ts("2026-11-21T09:00:00Z"),
             },
         )
         .await
@@ -510,7 +508,7 @@ async fn fifty_simultaneous_accepts_have_exactly_one_winner() {
                 document_mime: "application/pdf",
                 document_name: "x.pdf",
                 document_size: 10,
-                now: "2026-11-21T09:00:00Z",
+                now: ts("2026-11-21T09:00:00Z"),
             },
         )
         .await
@@ -518,10 +516,10 @@ async fn fifty_simultaneous_accepts_have_exactly_one_winner() {
         store::professionals::set_verification(
             &w.t.pool,
             uid,
-            "approved",
+            VerificationStatus::Approved,
             None,
             None,
-            "2026-11-21T09:00:00Z",
+            ts("2026-11-21T09:00:00Z"),
         )
         .await
         .unwrap();
@@ -692,14 +690,7 @@ async fn editing_cancelling_declining_and_pending_professionals() {
     .unwrap();
     let d = customer::request_detail(t, &w.customer, id).await.unwrap();
     assert_eq!(d.request.address, "99 New Road, Bengaluru");
-    assert_eq!(
-        d.request.scheduled_for,
-        to_db(
-            chrono::DateTime::parse_from_rfc3339(&later)
-                .unwrap()
-                .with_timezone(&chrono::Utc)
-        )
-    );
+    assert_eq!(d.request.scheduled_for, ts(&later));
 
     // Raj declines: hidden from his feed, still open for Ravi; Cara is not told who declined.
     professional::decline(t, &w.rival, id).await.unwrap();
@@ -837,7 +828,7 @@ async fn booking_rules_and_search_by_area() {
         }
     }
     assert_eq!(
-        store::requests::count_for_customer(&t.pool, w.customer.user_id, "requested")
+        store::requests::count_for_customer(&t.pool, w.customer.user_id, RequestStatus::Requested)
             .await
             .unwrap(),
         0,

@@ -68,7 +68,7 @@ async fn reopening_an_existing_database_is_a_no_op() {
 #[tokio::test]
 async fn constraints_reject_bad_rows() {
     let t = spawn_set_up_app().await;
-    let now = "2026-11-21T09:00:00Z";
+    let now = ts("2026-11-21T09:00:00Z");
     let bad_role = sqlx::query("INSERT INTO users (username, email, full_name, password_hash, role, created_at, updated_at) VALUES ('abc','a@b.co','A','h','superuser',$1,$1)")
         .bind(now).execute(&t.pool).await;
     assert!(bad_role.is_err(), "unknown role accepted");
@@ -143,7 +143,7 @@ async fn requests_booked_before_prices_were_kept_get_their_catalogue_price() {
         .run(&pool)
         .await
         .unwrap();
-    let now = "2026-11-21T09:00:00Z";
+    let now = ts("2026-11-21T09:00:00Z");
     sqlx::raw_sql(&format!(
         "INSERT INTO users (id, username, email, full_name, password_hash, role, created_at, updated_at)
              VALUES (1, 'cara', 'cara@example.com', 'Cara', 'h', 'customer', '{now}', '{now}');

@@ -179,7 +179,7 @@ async fn centre_read_marks_and_os_delivery_without_floods_or_repeats() {
             &format!("T{i}"),
             &format!("B{i}"),
             None,
-            "2026-11-21T09:00:00Z",
+            ts("2026-11-21T09:00:00Z"),
         )
         .await
         .unwrap();
@@ -200,7 +200,7 @@ async fn centre_read_marks_and_os_delivery_without_floods_or_repeats() {
         "One",
         "Just one",
         None,
-        "2026-11-21T09:00:00Z",
+        ts("2026-11-21T09:00:00Z"),
     )
     .await
     .unwrap();

@@ -3,6 +3,7 @@
 use crate::common::*;
 use chrono::Duration;
 use household_core::accounts;
+use household_core::domain::UserStatus;
 use household_core::session::EndReason;
 use household_core::{store, ErrorCode};
 
@@ -64,9 +65,9 @@ async fn blocking_ends_a_live_session_on_its_next_command() {
     store::users::set_status(
         &t.pool,
         c.user_id,
-        "blocked",
+        UserStatus::Blocked,
         Some("Abusive messages"),
-        "2026-11-21T09:00:00Z",
+        ts("2026-11-21T09:00:00Z"),
     )
     .await
     .unwrap();
