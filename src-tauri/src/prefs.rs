@@ -1,7 +1,10 @@
-//! Terminal preferences persisted with tauri-plugin-store (no secrets here: plain JSON).
+//! This machine's own preferences (theme, OS notifications), persisted with
+//! tauri-plugin-store. No secrets and nothing of the business: those live with the database.
 
-use household_core::settings::Settings;
+use household_core::settings::BusinessSettings;
 use household_core::{AppError, AppResult};
+use serde::{Deserialize, Serialize};
+use specta::Type;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tauri::{AppHandle, Runtime, Wry};
@@ -9,38 +12,87 @@ use tauri_plugin_store::{Store, StoreExt};
 
 const KEY: &str = "settings";
 
-/// The SMTP password: kept in memory for this run of the app only, never written to disk
-/// (the preferences file is plain JSON and no OS keyring is available on every terminal).
-#[derive(Default)]
-pub struct MailSecret(Mutex<Option<String>>);
+/// Colour theme of the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Theme {
+    Light,
+    Dark,
+    #[default]
+    System,
+}
 
-impl MailSecret {
-    /// Replaces the password (`None` forgets it).
-    pub fn set(&self, password: Option<String>) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = password.filter(|p| !p.is_empty());
-    }
+/// What this machine keeps for itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MachinePrefs {
+    #[serde(default)]
+    pub theme: Theme,
+    /// Show native OS notifications (the in-app bell works either way).
+    #[serde(default = "yes")]
+    pub notifications_enabled: bool,
+}
 
-    /// The password, if entered since the app started.
-    pub fn get(&self) -> Option<String> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+fn yes() -> bool {
+    true
+}
+
+impl Default for MachinePrefs {
+    fn default() -> Self {
+        MachinePrefs {
+            theme: Theme::System,
+            notifications_enabled: true,
+        }
     }
 }
 
-/// The mailer the settings call for: SMTP when configured, else the outbox folder.
-pub fn mailer(
-    app: &household_core::App,
-    prefs: &Prefs,
-    secret: &MailSecret,
-) -> AppResult<household_core::email::Mailer> {
-    match prefs.get().smtp {
-        Some(smtp) => household_core::email::Mailer::smtp(smtp, secret.get()),
-        None => household_core::email::Mailer::outbox(app),
+/// The Settings page's form: this machine's preferences and the business settings together
+/// (the page cannot tell where each is kept).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct Settings {
+    pub theme: Theme,
+    /// Minutes without activity before a session ends (1-15).
+    pub idle_timeout_minutes: u32,
+    /// Show native OS notifications on this machine (the in-app bell works either way).
+    pub notifications_enabled: bool,
+    /// Local time of the daily reminder, "HH:MM".
+    pub reminder_time: String,
+    /// Outgoing mail server; `None` writes mail to the outbox folder instead.
+    pub smtp: Option<household_core::email::SmtpSettings>,
+}
+
+impl Settings {
+    /// The form from its two halves.
+    pub fn join(machine: &MachinePrefs, business: BusinessSettings) -> Self {
+        Settings {
+            theme: machine.theme,
+            notifications_enabled: machine.notifications_enabled,
+            idle_timeout_minutes: business.idle_timeout_minutes,
+            reminder_time: business.reminder_time,
+            smtp: business.smtp,
+        }
+    }
+
+    /// The form split into what this machine keeps and what the business keeps.
+    pub fn split(self) -> (MachinePrefs, BusinessSettings) {
+        (
+            MachinePrefs {
+                theme: self.theme,
+                notifications_enabled: self.notifications_enabled,
+            },
+            BusinessSettings {
+                idle_timeout_minutes: self.idle_timeout_minutes,
+                reminder_time: self.reminder_time,
+                smtp: self.smtp,
+            },
+        )
     }
 }
 
-/// The preferences of this terminal, cached in memory and saved through the store plugin.
+/// The preferences of this machine, cached in memory and saved through the store plugin.
 pub struct Prefs<R: Runtime = Wry> {
-    current: Mutex<Settings>,
+    current: Mutex<MachinePrefs>,
+    /// Business settings an older version kept in this file, to move into the database once.
+    legacy: Option<BusinessSettings>,
     store: Option<Arc<Store<R>>>,
 }
 
@@ -50,38 +102,49 @@ impl<R: Runtime> Prefs<R> {
     pub fn load(app: &AppHandle<R>, dir: &Path) -> Self {
         let path = dir.join("settings.json");
         let store = open_store(app, &path);
-        let current = store
-            .as_ref()
-            .and_then(|s| s.get(KEY))
-            .and_then(|v| match serde_json::from_value::<Settings>(v) {
-                Ok(s) => Some(s.sanitized()),
+        let value = store.as_ref().and_then(|s| s.get(KEY));
+        let current = value
+            .clone()
+            .and_then(|v| match serde_json::from_value::<MachinePrefs>(v) {
+                Ok(p) => Some(p),
                 Err(e) => {
-                    tracing::warn!(error = %e, "settings have an unexpected shape; using defaults");
+                    tracing::warn!(error = %e, "preferences have an unexpected shape; using defaults");
                     None
                 }
             })
             .unwrap_or_default();
+        // Before the business settings moved to the database they were kept here too.
+        let legacy = value
+            .filter(|v| v.get("idle_timeout_minutes").is_some())
+            .and_then(|v| serde_json::from_value::<BusinessSettings>(v).ok());
         Prefs {
             current: Mutex::new(current),
+            legacy,
             store,
         }
     }
 
     /// The current preferences.
-    pub fn get(&self) -> Settings {
+    pub fn get(&self) -> MachinePrefs {
         self.current
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
     }
 
-    /// Stores new preferences (already authorised and validated by the core).
-    pub fn save(&self, new: Settings) -> AppResult<Settings> {
+    /// Business settings found in an older preferences file, if any.
+    pub fn legacy_business(&self) -> Option<BusinessSettings> {
+        self.legacy.clone()
+    }
+
+    /// Stores new preferences.
+    pub fn save(&self, new: MachinePrefs) -> AppResult<MachinePrefs> {
         if let Some(store) = &self.store {
+            // Rewriting the key drops any business settings an older version kept here.
             store.set(KEY, serde_json::to_value(&new).map_err(AppError::internal)?);
             store
                 .save()
-                .map_err(|e| AppError::internal(format!("saving settings: {e}")))?;
+                .map_err(|e| AppError::internal(format!("saving preferences: {e}")))?;
         }
         *self.current.lock().unwrap_or_else(|p| p.into_inner()) = new.clone();
         Ok(new)
@@ -95,16 +158,16 @@ fn open_store<R: Runtime>(app: &AppHandle<R>, path: &PathBuf) -> Option<Arc<Stor
         if let Err(e) = serde_json::from_slice::<serde_json::Value>(&bytes) {
             let aside = path.with_extension("json.corrupt");
             tracing::warn!(error = %e, file = %path.display(), moved_to = %aside.display(),
-                "settings file is corrupt; using defaults");
+                "preferences file is corrupt; using defaults");
             if let Err(e) = std::fs::rename(path, &aside) {
-                tracing::warn!(error = %e, "could not move the corrupt settings file aside");
+                tracing::warn!(error = %e, "could not move the corrupt preferences file aside");
             }
         }
     }
     match app.store(path) {
         Ok(s) => Some(s),
         Err(e) => {
-            tracing::warn!(error = %e, file = %path.display(), "settings file unreadable; using defaults, not saving");
+            tracing::warn!(error = %e, file = %path.display(), "preferences file unreadable; using defaults, not saving");
             None
         }
     }
@@ -113,7 +176,6 @@ fn open_store<R: Runtime>(app: &AppHandle<R>, path: &PathBuf) -> Option<Arc<Stor
 #[cfg(test)]
 mod tests {
     use super::*;
-    use household_core::settings::Theme;
 
     fn mock_app() -> tauri::App<tauri::test::MockRuntime> {
         tauri::test::mock_builder()
@@ -123,59 +185,59 @@ mod tests {
     }
 
     #[test]
-    fn settings_round_trip_through_the_store_file() {
+    fn preferences_round_trip_through_the_store_file() {
         let dir = tempfile::tempdir().expect("temp dir");
         let app = mock_app();
         let prefs = Prefs::load(app.handle(), dir.path());
-        assert_eq!(prefs.get(), Settings::default());
-        let s = Settings {
+        assert_eq!(prefs.get(), MachinePrefs::default());
+        let p = MachinePrefs {
             theme: Theme::Dark,
-            idle_timeout_minutes: 3,
-            ..Default::default()
+            notifications_enabled: false,
         };
-        prefs.save(s.clone()).expect("save");
+        prefs.save(p.clone()).expect("save");
         let text = std::fs::read_to_string(dir.path().join("settings.json")).expect("file written");
+        assert!(text.contains("dark"), "{text}");
         assert!(
-            text.contains("\"idle_timeout_minutes\": 3")
-                || text.contains("\"idle_timeout_minutes\":3"),
-            "{text}"
+            !text.to_lowercase().contains("password") && !text.contains("smtp"),
+            "nothing of the business in the machine's file: {text}"
         );
-        assert!(
-            !text.to_lowercase().contains("password"),
-            "no secrets in the JSON file"
-        );
+        assert_eq!(Prefs::load(app.handle(), dir.path()).get(), p);
     }
 
     #[test]
-    fn a_corrupt_settings_file_falls_back_to_defaults_and_is_kept_aside() {
+    fn a_corrupt_preferences_file_falls_back_to_defaults_and_is_kept_aside() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("settings.json"), "{ this is not json").expect("write");
         let app = mock_app();
         let prefs = Prefs::load(app.handle(), dir.path());
-        assert_eq!(prefs.get(), Settings::default());
+        assert_eq!(prefs.get(), MachinePrefs::default());
         assert!(
             dir.path().join("settings.json.corrupt").exists(),
             "the bad file is kept for inspection"
         );
-        // And saving works again afterwards.
         prefs
-            .save(Settings::default())
+            .save(MachinePrefs::default())
             .expect("save after recovery");
     }
 
     #[test]
-    fn a_file_with_bad_values_is_sanitised() {
+    fn business_settings_of_an_older_file_are_found_for_the_database() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(
             dir.path().join("settings.json"),
-            r#"{"settings":{"theme":"dark","idle_timeout_minutes":500,"reminder_time":"nope"}}"#,
+            r#"{"settings":{"theme":"dark","idle_timeout_minutes":7,"reminder_time":"19:30","notifications_enabled":false}}"#,
         )
         .expect("write");
         let app = mock_app();
-        let s = Prefs::load(app.handle(), dir.path()).get();
+        let prefs = Prefs::load(app.handle(), dir.path());
         assert_eq!(
-            (s.theme, s.idle_timeout_minutes, s.reminder_time.as_str()),
-            (Theme::Dark, 15, "18:00")
+            (prefs.get().theme, prefs.get().notifications_enabled),
+            (Theme::Dark, false)
+        );
+        let legacy = prefs.legacy_business().expect("legacy business settings");
+        assert_eq!(
+            (legacy.idle_timeout_minutes, legacy.reminder_time.as_str()),
+            (7, "19:30")
         );
     }
 }

@@ -7,7 +7,7 @@
 
 export const commands = {
 /**
- * What the UI needs at start-up (first run? signed in?).
+ * Start-up status: first run or not, the caller's session, whether demo data can be loaded.
  */
 async appStatus() : Promise<Result<AppStatus, ApiError>> {
     try {
@@ -18,7 +18,7 @@ async appStatus() : Promise<Result<AppStatus, ApiError>> {
 }
 },
 /**
- * Creates the one-time admin account and signs it in.
+ * Creates the one-time administrator account and signs it in.
  */
 async createFirstAdmin(input: NewAdmin) : Promise<Result<SessionView, ApiError>> {
     try {
@@ -29,7 +29,7 @@ async createFirstAdmin(input: NewAdmin) : Promise<Result<SessionView, ApiError>>
 }
 },
 /**
- * Loads the demo data set (admin, empty database only).
+ * Loads the demo data set into an empty database.
  */
 async loadDemoData() : Promise<Result<DemoSummary, ApiError>> {
     try {
@@ -106,7 +106,18 @@ async listPublicServices() : Promise<Result<ServiceSummary[], ApiError>> {
 }
 },
 /**
- * The signed-in user's home page figures.
+ * Changes the signed-in user's password; their other sessions end.
+ */
+async changePassword(input: PasswordChange) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("change_password", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The figures of the signed-in user's home page.
  */
 async homeSummary() : Promise<Result<HomeSummary, ApiError>> {
     try {
@@ -117,45 +128,22 @@ async homeSummary() : Promise<Result<HomeSummary, ApiError>> {
 }
 },
 /**
- * The terminal's colour theme: the only setting shown before sign-in (the login screen is
- * themed too).
+ * Remembers the SMTP password while the app (or server) runs; never stored.
  */
-async getTheme() : Promise<Result<Theme, ApiError>> {
+async adminSetSmtpPassword(password: string | null) : Promise<Result<null, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("get_theme") };
+    return { status: "ok", data: await TAURI_INVOKE("admin_set_smtp_password", { password }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Changes the terminal's colour theme (anyone, signed in or not).
+ * Sends a test email now through the configured transport.
  */
-async setTheme(theme: Theme) : Promise<Result<Theme, ApiError>> {
+async adminSendTestEmail(to: string) : Promise<Result<null, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("set_theme", { theme }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Every setting of this terminal (administrators only: it includes the SMTP server).
- */
-async getSettings() : Promise<Result<Settings, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("get_settings") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Saves the terminal's settings (administrators only); every bad field is reported at once.
- */
-async saveSettings(input: Settings) : Promise<Result<Settings, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("save_settings", { input }) };
+    return { status: "ok", data: await TAURI_INVOKE("admin_send_test_email", { to }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -250,17 +238,6 @@ async adminProfessionalDocument(userId: number) : Promise<Result<DocumentView, A
 }
 },
 /**
- * Opens a professional's document with the OS viewer (path from the database only).
- */
-async adminOpenProfessionalDocument(userId: number) : Promise<Result<null, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_open_professional_document", { userId }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
  * Approves a pending professional.
  */
 async adminApproveProfessional(userId: number) : Promise<Result<null, ApiError>> {
@@ -283,7 +260,7 @@ async adminRejectProfessional(userId: number, reason: string) : Promise<Result<B
 }
 },
 /**
- * Blocks a user with a reason.
+ * Blocks a user with a reason; their sessions end at once.
  */
 async adminBlockUser(userId: number, reason: string) : Promise<Result<BlockOutcome, ApiError>> {
     try {
@@ -299,6 +276,17 @@ async adminBlockUser(userId: number, reason: string) : Promise<Result<BlockOutco
 async adminUnblockUser(userId: number) : Promise<Result<null, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("admin_unblock_user", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Signs a user out on every computer; returns how many sessions ended.
+ */
+async adminEndSessions(userId: number) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_end_sessions", { userId }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -338,29 +326,29 @@ async adminDashboard() : Promise<Result<Dashboard, ApiError>> {
 }
 },
 /**
- * Remembers the SMTP password for this run of the app only (never written to disk).
+ * Rejects an open request that nobody can serve.
  */
-async adminSetSmtpPassword(password: string | null) : Promise<Result<null, ApiError>> {
+async adminRejectRequest(id: number, reason: string) : Promise<Result<null, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_set_smtp_password", { password }) };
+    return { status: "ok", data: await TAURI_INVOKE("admin_reject_request", { id, reason }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Sends a test email now through the configured transport (its own timeout applies).
+ * Cancels an open or assigned request on the customer's behalf, with a reason.
  */
-async adminSendTestEmail(to: string) : Promise<Result<null, ApiError>> {
+async adminCancelRequest(id: number, reason: string) : Promise<Result<null, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_send_test_email", { to }) };
+    return { status: "ok", data: await TAURI_INVOKE("admin_cancel_request", { id, reason }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Recorded scheduled-job runs, newest first.
+ * Scheduled job runs, newest first.
  */
 async adminJobRuns() : Promise<Result<JobRunRow[], ApiError>> {
     try {
@@ -393,42 +381,7 @@ async adminEmailQueue() : Promise<Result<EmailRow[], ApiError>> {
 }
 },
 /**
- * The signed-in user's latest notifications and unread count. Not counted as activity:
- * the bell refreshes in the background and must not keep an idle session alive.
- */
-async notificationsCentre() : Promise<Result<NotificationCentre, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("notifications_centre") };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Marks one notification read, or all of them when `id` is null.
- */
-async notificationsMarkRead(id: number | null) : Promise<Result<null, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("notifications_mark_read", { id }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Asks where to save, then starts the export in the background. `None` when the admin
- * closed the dialog without choosing.
- */
-async adminStartExport(kind: ExportKind, filters: ExportFilters) : Promise<Result<number | null, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_start_export", { kind, filters }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * One export job (progress polling).
+ * One export job (progress while it runs).
  */
 async adminExportJob(id: number) : Promise<Result<ExportJobRow, ApiError>> {
     try {
@@ -450,7 +403,7 @@ async adminListExports(page: number, perPage: number) : Promise<Result<ExportJob
 }
 },
 /**
- * Stops a running export (no file is left behind).
+ * Asks a running export to stop (no file is left behind).
  */
 async adminCancelExport(id: number) : Promise<Result<null, ApiError>> {
     try {
@@ -461,22 +414,22 @@ async adminCancelExport(id: number) : Promise<Result<null, ApiError>> {
 }
 },
 /**
- * Opens a finished export with the default application.
+ * The signed-in user's notification centre (a background refresh: not activity).
  */
-async adminOpenExport(id: number) : Promise<Result<null, ApiError>> {
+async notificationsCentre() : Promise<Result<NotificationCentre, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_open_export", { id }) };
+    return { status: "ok", data: await TAURI_INVOKE("notifications_centre") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Shows a finished export in the file manager.
+ * Marks one notification (or, with no id, all) as read.
  */
-async adminRevealExport(id: number) : Promise<Result<null, ApiError>> {
+async notificationsMarkRead(id: number | null) : Promise<Result<null, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_reveal_export", { id }) };
+    return { status: "ok", data: await TAURI_INVOKE("notifications_mark_read", { id }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -604,7 +557,7 @@ async professionalProfile() : Promise<Result<ProfessionalOwnProfile, ApiError>> 
 }
 },
 /**
- * Updates phone, area, experience and description.
+ * Updates phone, service area, experience and description.
  */
 async professionalUpdateProfile(input: ProfessionalProfileInput) : Promise<Result<ProfessionalOwnProfile, ApiError>> {
     try {
@@ -615,7 +568,7 @@ async professionalUpdateProfile(input: ProfessionalProfileInput) : Promise<Resul
 }
 },
 /**
- * Open requests in the professional's service and area.
+ * Open requests for the professional's service in their area.
  */
 async professionalFeed(query: FeedQuery) : Promise<Result<FeedPage, ApiError>> {
     try {
@@ -626,7 +579,7 @@ async professionalFeed(query: FeedQuery) : Promise<Result<FeedPage, ApiError>> {
 }
 },
 /**
- * Accepts an open request (race-safe).
+ * Accepts an open request (the first of racing professionals wins).
  */
 async professionalAccept(id: number) : Promise<Result<null, ApiError>> {
     try {
@@ -648,7 +601,7 @@ async professionalDecline(id: number) : Promise<Result<null, ApiError>> {
 }
 },
 /**
- * Marks an assigned job completed.
+ * Marks an assigned job completed (not before its visit time).
  */
 async professionalComplete(id: number, note: string | null) : Promise<Result<null, ApiError>> {
     try {
@@ -659,7 +612,7 @@ async professionalComplete(id: number, note: string | null) : Promise<Result<nul
 }
 },
 /**
- * Rates the customer of a completed job (once).
+ * Rates the customer of a completed or closed job (once).
  */
 async professionalRateCustomer(id: number, review: ReviewInput) : Promise<Result<null, ApiError>> {
     try {
@@ -670,7 +623,7 @@ async professionalRateCustomer(id: number, review: ReviewInput) : Promise<Result
 }
 },
 /**
- * The professional's jobs.
+ * The professional's jobs by visit time.
  */
 async professionalJobs(query: JobsQuery) : Promise<Result<JobsPage, ApiError>> {
     try {
@@ -681,33 +634,92 @@ async professionalJobs(query: JobsQuery) : Promise<Result<JobsPage, ApiError>> {
 }
 },
 /**
- * Changes the signed-in user's password (current password required).
+ * This machine's colour theme: the only setting shown before sign-in (the login screen is
+ * themed too).
  */
-async changePassword(input: PasswordChange) : Promise<Result<null, ApiError>> {
+async getTheme() : Promise<Result<Theme, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("change_password", { input }) };
+    return { status: "ok", data: await TAURI_INVOKE("get_theme") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Rejects an open request that nobody can serve.
+ * Changes this machine's colour theme (anyone, signed in or not).
  */
-async adminRejectRequest(id: number, reason: string) : Promise<Result<null, ApiError>> {
+async setTheme(theme: Theme) : Promise<Result<Theme, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_reject_request", { id, reason }) };
+    return { status: "ok", data: await TAURI_INVOKE("set_theme", { theme }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
 },
 /**
- * Cancels an open or assigned request on the customer's behalf, with a reason.
+ * The Settings form (administrators only: it includes the business's mail server).
  */
-async adminCancelRequest(id: number, reason: string) : Promise<Result<null, ApiError>> {
+async getSettings() : Promise<Result<Settings, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_cancel_request", { id, reason }) };
+    return { status: "ok", data: await TAURI_INVOKE("get_settings") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the Settings form (administrators only): this machine's part here, the business's
+ * part with the database; every bad field is reported at once, and nothing is saved then.
+ */
+async saveSettings(input: Settings) : Promise<Result<Settings, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_settings", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a professional's document with the OS viewer: the bytes come from the core (same
+ * checks as viewing it in the app) and go to a private temporary file.
+ */
+async adminOpenProfessionalDocument(userId: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_open_professional_document", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks where to save, then starts the export in the background. `None` when the admin
+ * closed the dialog without choosing.
+ */
+async adminStartExport(kind: ExportKind, filters: ExportFilters) : Promise<Result<number | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_start_export", { kind, filters }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Opens a finished export with the OS's default program.
+ */
+async adminOpenExport(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_open_export", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Shows a finished export in the OS file manager.
+ */
+async adminRevealExport(id: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_reveal_export", { id }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -849,13 +861,13 @@ created_from: string | null; created_to: string | null }
 /**
  * A row of `export_jobs` with the requester's name.
  */
-export type ExportJobRow = { id: number; requested_by: number; requested_by_name: string; kind: string; 
+export type ExportJobRow = { id: number; requested_by: number; requested_by_name: string; kind: ExportKind; 
 /**
  * The filters as JSON.
  */
 filters: string; status: ExportStatus; rows_written: number; rows_total: number | null; file_path: string | null; file_size: number | null; error: string | null; created_at: string; started_at: string | null; finished_at: string | null }
 /**
- * What to export.
+ * What to export (stored in `export_jobs.kind`).
  */
 export type ExportKind = 
 /**
@@ -990,7 +1002,11 @@ export type PersonDetail = { person: PersonRow; professional: ProfessionalProfil
 /**
  * Admin actions and account events about this person, newest first.
  */
-audit: AuditEntry[] }
+audit: AuditEntry[]; 
+/**
+ * Sessions not ended yet (signed in on that many computers, or idle and not yet noticed).
+ */
+live_sessions: number }
 /**
  * One row of the people list, with the figures block decisions rest on.
  */
@@ -1140,25 +1156,26 @@ export type SessionView = { user_id: number; username: string; full_name: string
  */
 idle_timeout_secs: number }
 /**
- * Preferences of this terminal (no secrets: the SMTP password is never stored here).
+ * The Settings page's form: this machine's preferences and the business settings together
+ * (the page cannot tell where each is kept).
  */
 export type Settings = { theme: Theme; 
 /**
- * Minutes without activity before the session ends (1-15; lower for counter terminals).
+ * Minutes without activity before a session ends (1-15).
  */
 idle_timeout_minutes: number; 
 /**
- * Show native OS notifications (the in-app bell works either way).
+ * Show native OS notifications on this machine (the in-app bell works either way).
  */
-notifications_enabled?: boolean; 
+notifications_enabled: boolean; 
 /**
  * Local time of the daily reminder, "HH:MM".
  */
-reminder_time?: string; 
+reminder_time: string; 
 /**
  * Outgoing mail server; `None` writes mail to the outbox folder instead.
  */
-smtp?: SmtpSettings | null }
+smtp: SmtpSettings | null }
 /**
  * SMTP settings (the password is passed separately: it is never stored with preferences).
  */

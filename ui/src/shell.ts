@@ -36,11 +36,16 @@ export function handleFailure(failure: ApiFailure, options: Required<CallOptions
   if (options.toast) pushToast("danger", failure.message);
 }
 
-export type SessionEndReason = "idle" | "logout" | "blocked";
+export type SessionEndReason = "idle" | "logout" | "blocked" | "password_changed" | "revoked";
 
-export function onSessionEnded(reason: SessionEndReason): void {
+/** Rust ended the session on its own; `message` is Rust's explanation (with a block's reason). */
+export function onSessionEnded(reason: SessionEndReason, message?: string): void {
   // Already signed out on this side (e.g. our own logout): nothing to announce.
   if (!session.user) return;
+  if (message) {
+    endSession(message, reason === "idle" || reason === "logout" ? "info" : "warning");
+    return;
+  }
   switch (reason) {
     case "idle":
       endSession("Signed out after inactivity", "info");
@@ -55,8 +60,8 @@ export function onSessionEnded(reason: SessionEndReason): void {
 
 export async function listenForSessionEnd(): Promise<void> {
   try {
-    await listen<{ reason: SessionEndReason }>("session-ended", (event) => {
-      onSessionEnded(event.payload?.reason ?? "logout");
+    await listen<{ reason: SessionEndReason; message?: string }>("session-ended", (event) => {
+      onSessionEnded(event.payload?.reason ?? "logout", event.payload?.message);
     });
   } catch {
     // Not running inside Tauri (plain browser preview): no events to listen to.

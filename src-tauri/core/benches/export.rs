@@ -89,6 +89,7 @@ fn main() {
                 ExportKind::ClosedRequests,
                 ExportFilters::default(),
                 target.clone(),
+                chrono::FixedOffset::east_opt(0).expect("UTC"),
             ))
             .unwrap();
         let job = loop {

@@ -156,6 +156,7 @@ async fn admin_requests(f: &Fixture, i: usize) {
             descending: true,
             ..Default::default()
         },
+        chrono::FixedOffset::east_opt(0).expect("UTC"),
     )
     .await
     .unwrap();

@@ -6,7 +6,7 @@ use crate::domain::{
     Username, VerificationStatus,
 };
 use crate::error::{ensure, AllValid, AppError, AppResult};
-use crate::session::SessionView;
+use crate::session::{EndReason, SessionToken, SessionView, SignedIn};
 use crate::store::{self, users::NewUser};
 use crate::{password, throttle, App};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,7 @@ use specta::Type;
 pub const GENERIC_LOGIN_FAILURE: &str = "The username/email or password is incorrect.";
 
 /// What the UI needs at start-up.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct AppStatus {
     /// No admin exists yet: show the first-run screen.
     pub needs_setup: bool,
@@ -27,7 +27,7 @@ pub struct AppStatus {
 }
 
 /// The first-run form.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct NewAdmin {
     pub full_name: String,
     pub username: String,
@@ -36,7 +36,7 @@ pub struct NewAdmin {
 }
 
 /// The login form.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct LoginInput {
     /// Username or email.
     pub login: String,
@@ -44,7 +44,7 @@ pub struct LoginInput {
 }
 
 /// The customer registration form.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct CustomerRegistration {
     pub full_name: String,
     pub username: String,
@@ -56,7 +56,7 @@ pub struct CustomerRegistration {
 }
 
 /// The professional registration form.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct ProfessionalRegistration {
     pub full_name: String,
     pub username: String,
@@ -89,14 +89,24 @@ pub fn blocked_message(reason: Option<&str>) -> String {
     }
 }
 
-/// Start-up status: first run or not, the live session, whether demo data can be loaded.
-pub async fn status(app: &App) -> AppResult<AppStatus> {
+/// Start-up status: first run or not, the caller's live session (if `token` is one; not
+/// counted as activity), whether demo data can be loaded.
+pub async fn status(app: &App, token: Option<&SessionToken>) -> AppResult<AppStatus> {
     let needs_setup = store::users::count_by_role(&app.pool, Role::Admin).await? == 0;
+    let session = match token {
+        Some(t) => app.session_view(t, false).await.ok(),
+        None => None,
+    };
     Ok(AppStatus {
         needs_setup,
-        session: app.peek_session(),
+        session,
         demo_available: crate::demo::is_available(app).await?,
     })
+}
+
+/// The services a professional can register for (no session needed).
+pub async fn public_services(app: &App) -> AppResult<Vec<store::services::ServiceSummary>> {
+    Ok(store::services::list_active(&app.pool).await?)
 }
 
 /// Identity fields shared by every registration form.
@@ -183,7 +193,7 @@ async fn ensure_set_up(app: &App) -> AppResult<()> {
 }
 
 /// Creates the one-time administrator account (only while none exists) and signs it in.
-pub async fn create_first_admin(app: &App, input: NewAdmin) -> AppResult<SessionView> {
+pub async fn create_first_admin(app: &App, input: NewAdmin, client: &str) -> AppResult<SignedIn> {
     let identity = Identity::parse(
         &input.full_name,
         &input.username,
@@ -221,11 +231,16 @@ pub async fn create_first_admin(app: &App, input: NewAdmin) -> AppResult<Session
     .await?;
     tx.commit().await?;
     tracing::info!(user_id = id, "first administrator created");
-    Ok(app.start_session(view_of(id, &identity, Role::Admin)))
+    app.start_session(view_of(id, &identity, Role::Admin), client)
+        .await
 }
 
 /// Registers a customer and signs them in.
-pub async fn register_customer(app: &App, input: CustomerRegistration) -> AppResult<SessionView> {
+pub async fn register_customer(
+    app: &App,
+    input: CustomerRegistration,
+    client: &str,
+) -> AppResult<SignedIn> {
     ensure_set_up(app).await?;
     let (identity, phone, address, pincode) = (
         Identity::parse(
@@ -276,7 +291,8 @@ pub async fn register_customer(app: &App, input: CustomerRegistration) -> AppRes
     .await?;
     tx.commit().await?;
     store::users::touch_last_login(&app.pool, id, now).await?;
-    Ok(app.start_session(view_of(id, &identity, Role::Customer)))
+    app.start_session(view_of(id, &identity, Role::Customer), client)
+        .await
 }
 
 /// Registers a professional, stores their document, and leaves them awaiting approval.
@@ -350,7 +366,7 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
 /// Signs in by username or email. Unknown account and wrong password give the same message
 /// after the same argon2 work; repeated failures are throttled; blocked users and professionals
 /// not (yet) approved are told why, but only once they proved they know the password.
-pub async fn login(app: &App, input: LoginInput) -> AppResult<SessionView> {
+pub async fn login(app: &App, input: LoginInput, client: &str) -> AppResult<SignedIn> {
     let key = input.login.trim().to_lowercase();
     if key.is_empty() {
         return Err(AppError::validation(
@@ -408,34 +424,41 @@ pub async fn login(app: &App, input: LoginInput) -> AppResult<SessionView> {
     }
     let now = app.now();
     store::users::touch_last_login(&app.pool, user.id, now).await?;
-    Ok(app.start_session(SessionView {
-        user_id: user.id,
-        username: user.username,
-        full_name: user.full_name,
-        email: user.email,
-        role,
-        idle_timeout_secs: 0,
-    }))
+    app.start_session(
+        SessionView {
+            user_id: user.id,
+            username: user.username,
+            full_name: user.full_name,
+            email: user.email,
+            role,
+            idle_timeout_secs: 0,
+        },
+        client,
+    )
+    .await
 }
 
-/// Ends the session.
-pub fn logout(app: &App) {
-    app.end_session();
+/// Ends the session of `token`.
+pub async fn logout(app: &App, token: &SessionToken) -> AppResult<()> {
+    app.end_session(token).await
 }
 
 /// The change-password form.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,
 }
 
-/// Changes the signed-in user's password; the current one is required.
+/// Changes the signed-in user's password; the current one is required. Every other session
+/// of the user ends at once (this one, `current`, goes on).
 pub async fn change_password(
     app: &App,
     actor: &crate::Actor,
+    current: &SessionToken,
     input: PasswordChange,
 ) -> AppResult<()> {
+    let keep = app.session_id(current).await?;
     let user = store::users::find_by_id(&app.pool, actor.user_id)
         .await?
         .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))?;
@@ -453,6 +476,14 @@ pub async fn change_password(
     let now = app.now();
     let mut tx = app.write_tx().await?;
     store::users::set_password_hash(&mut *tx, actor.user_id, &hash, now).await?;
+    store::sessions::end_all_of_user(
+        &mut *tx,
+        actor.user_id,
+        EndReason::PasswordChanged,
+        Some(keep),
+        now,
+    )
+    .await?;
     store::audit::append(
         &mut *tx,
         Some(actor.user_id),

@@ -1,14 +1,12 @@
-//! The application context: pool, clock, paths and the session, built once.
+//! The shared core context: pool, clock, paths, policies; built once, shared by every
+//! session (see `session` for those).
 
 use crate::clock::{Clock, SystemClock};
-use crate::error::{AppError, AppResult};
-use crate::session::{Actor, EndReason, Session, SessionSlot, SessionView};
+use crate::error::AppResult;
 use crate::store;
-use chrono::Duration;
-use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// The database's file name inside the data folder.
 const DB_FILE: &str = "household.sqlite3";
@@ -21,8 +19,8 @@ pub const DEFAULT_IDLE_TIMEOUT_SECS: u32 = 15 * 60;
 pub struct AppConfig {
     /// Folder for the database and uploaded documents.
     pub data_dir: PathBuf,
-    /// Seconds without a command after which the session ends.
-    pub idle_timeout_secs: u32,
+    /// Pins the idle timeout (seconds) whatever the business settings say (tests, kiosks).
+    pub idle_override_secs: Option<u32>,
     /// The time source.
     pub clock: Arc<dyn Clock>,
 }
@@ -32,7 +30,7 @@ impl AppConfig {
     pub fn new(data_dir: impl Into<PathBuf>) -> Self {
         AppConfig {
             data_dir: data_dir.into(),
-            idle_timeout_secs: DEFAULT_IDLE_TIMEOUT_SECS,
+            idle_override_secs: None,
             clock: Arc::new(SystemClock),
         }
     }
@@ -42,11 +40,13 @@ impl AppConfig {
 /// folder by tests.
 #[derive(Debug)]
 pub struct App {
-    pub pool: SqlitePool,
+    pub pool: store::Pool,
     pub clock: Arc<dyn Clock>,
     data_dir: PathBuf,
     idle_timeout_secs: AtomicU32,
-    session: SessionSlot,
+    idle_override: Option<u32>,
+    /// The SMTP password, for this process's lifetime only (never stored).
+    smtp_password: Mutex<Option<String>>,
     /// Running exports (cancel flags) and finished-export announcements.
     pub exports: Arc<crate::exports::ExportRegistry>,
 }
@@ -56,14 +56,21 @@ impl App {
     pub async fn open(config: AppConfig) -> AppResult<Self> {
         std::fs::create_dir_all(&config.data_dir)?;
         let pool = crate::db::open(&config.data_dir.join(DB_FILE)).await?;
-        Ok(App {
+        let app = App {
             pool,
             clock: config.clock,
             data_dir: config.data_dir,
-            idle_timeout_secs: AtomicU32::new(config.idle_timeout_secs.max(1)),
-            session: SessionSlot::default(),
+            idle_timeout_secs: AtomicU32::new(DEFAULT_IDLE_TIMEOUT_SECS),
+            idle_override: config.idle_override_secs.map(|s| s.max(1)),
+            smtp_password: Mutex::default(),
             exports: Arc::default(),
-        })
+        };
+        let policy = match app.idle_override {
+            Some(secs) => secs,
+            None => crate::settings::current(&app).await?.idle_timeout_minutes * 60,
+        };
+        app.idle_timeout_secs.store(policy, Ordering::Relaxed);
+        Ok(app)
     }
 
     /// The current instant, as stored.
@@ -88,7 +95,7 @@ impl App {
 
     /// A transaction that takes the write lock up front (`BEGIN IMMEDIATE`), for workflows
     /// that read then write: no SQLITE_BUSY upgrade failures under concurrency.
-    pub async fn write_tx(&self) -> AppResult<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pub async fn write_tx(&self) -> AppResult<store::Tx> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
 
@@ -97,121 +104,29 @@ impl App {
         self.idle_timeout_secs.load(Ordering::Relaxed)
     }
 
-    /// Changes the idle timeout (settings); applies to the live session too.
-    pub fn set_idle_timeout_secs(&self, secs: u32) {
-        self.idle_timeout_secs.store(secs.max(1), Ordering::Relaxed);
-    }
-
-    pub(crate) fn start_session(&self, mut view: SessionView) -> SessionView {
-        view.idle_timeout_secs = self.idle_timeout_secs();
-        let now = self.clock.now();
-        self.session.with(|s| {
-            *s = Some(Session {
-                view: view.clone(),
-                last_seen: now,
-            })
-        });
-        view
-    }
-
-    /// Ends the session, if any.
-    pub fn end_session(&self) {
-        self.session.with(|s| *s = None);
-    }
-
-    /// Ends the session if it has been idle too long; says so when it did.
-    pub fn expire_idle(&self) -> Option<EndReason> {
-        let now = self.clock.now();
-        let limit = Duration::seconds(i64::from(self.idle_timeout_secs()));
-        self.session.with(|s| match s {
-            Some(live) if now - live.last_seen >= limit => {
-                *s = None;
-                Some(EndReason::Idle)
-            }
-            _ => None,
-        })
-    }
-
-    /// The session as the UI may see it, without counting as activity.
-    pub fn peek_session(&self) -> Option<SessionView> {
-        self.expire_idle();
-        self.session
-            .with(|s| s.as_ref().map(|live| live.view.clone()))
-    }
-
-    /// The signed-in user without counting as activity (background delivery must not keep
-    /// an idle session alive).
-    pub fn peek_actor(&self) -> Option<Actor> {
-        self.peek_session().map(|v| Actor {
-            user_id: v.user_id,
-            role: v.role,
-        })
-    }
-
-    /// The acting user for a command: fails with `unauthorized` when nobody is signed in or the
-    /// session idled out, and ends the session when the account was blocked meanwhile (checked
-    /// against the database on every command, so a block takes effect at once). Counts as
-    /// activity.
-    pub async fn actor(&self) -> AppResult<Actor> {
-        self.checked_actor(true).await
-    }
-
-    /// Like [`App::actor`] (same checks) but not counted as activity: for background
-    /// refreshes (the notification bell) that must not keep an idle session alive.
-    pub async fn actor_passive(&self) -> AppResult<Actor> {
-        self.checked_actor(false).await
-    }
-
-    async fn checked_actor(&self, activity: bool) -> AppResult<Actor> {
-        let idle_minutes = self.idle_timeout_secs().div_ceil(60);
-        if self.expire_idle().is_some() {
-            return Err(AppError::Unauthorized(format!(
-                "You were signed out after {idle_minutes} minute(s) without activity. Please sign in again."
-            )));
+    /// Changes the idle timeout policy (unless pinned by the configuration); applies to new
+    /// and live sessions alike.
+    pub async fn apply_idle_policy(&self, secs: u32) -> AppResult<()> {
+        if self.idle_override.is_some() {
+            return Ok(());
         }
-        let view = self
-            .session
-            .with(|s| s.as_ref().map(|live| live.view.clone()))
-            .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))?;
-        let account = store::users::find_by_id(&self.pool, view.user_id).await?;
-        match account {
-            Some(u) if u.status == crate::domain::UserStatus::Active => {}
-            Some(u) => {
-                self.end_session();
-                return Err(AppError::AccountBlocked(crate::accounts::blocked_message(
-                    u.blocked_reason.as_deref(),
-                )));
-            }
-            None => {
-                self.end_session();
-                return Err(AppError::Unauthorized("Please sign in to continue.".into()));
-            }
-        }
-        if activity {
-            let now = self.clock.now();
-            self.session.with(|s| {
-                if let Some(live) = s.as_mut() {
-                    live.last_seen = now;
-                }
-            });
-        }
-        Ok(Actor {
-            user_id: view.user_id,
-            role: view.role,
-        })
+        let secs = secs.max(1);
+        self.idle_timeout_secs.store(secs, Ordering::Relaxed);
+        store::sessions::set_idle_timeout(&self.pool, i64::from(secs)).await?;
+        Ok(())
     }
 
-    /// Like [`App::actor`] but also returns the session view (for `touch_session`).
-    pub async fn touch(&self) -> AppResult<SessionView> {
-        self.actor().await?;
-        let idle = self.idle_timeout_secs();
-        self.session
-            .with(|s| {
-                s.as_ref().map(|live| SessionView {
-                    idle_timeout_secs: idle,
-                    ..live.view.clone()
-                })
-            })
-            .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))
+    /// Remembers (or, with `None`, forgets) the SMTP password for this process's lifetime.
+    pub(crate) fn set_smtp_password(&self, password: Option<String>) {
+        *self.smtp_password.lock().unwrap_or_else(|p| p.into_inner()) =
+            password.filter(|p| !p.is_empty());
+    }
+
+    /// The SMTP password, if an admin entered it since this process started.
+    pub(crate) fn smtp_password(&self) -> Option<String> {
+        self.smtp_password
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }

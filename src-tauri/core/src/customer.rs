@@ -26,7 +26,7 @@ use specta::Type;
 pub const MAX_DAYS_AHEAD: i64 = 90;
 
 /// The editable part of a customer's profile.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct CustomerProfileInput {
     pub phone: String,
     pub address: String,
@@ -34,7 +34,7 @@ pub struct CustomerProfileInput {
 }
 
 /// Search sort orders offered to customers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceSort {
     #[default]
@@ -45,7 +45,7 @@ pub enum ServiceSort {
 }
 
 /// The search form.
-#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
 pub struct ServiceSearch {
     pub text: Option<String>,
     /// Only services bookable in this pincode; `None` for all active services.
@@ -54,7 +54,7 @@ pub struct ServiceSearch {
 }
 
 /// The booking form.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct BookingInput {
     pub service_id: i64,
     /// RFC 3339 instant of the visit (the UI sends the local slot with its offset).
@@ -67,7 +67,7 @@ pub struct BookingInput {
 }
 
 /// Changes to an open request.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct RequestEdit {
     pub scheduled_for: String,
     pub address: String,
@@ -75,7 +75,7 @@ pub struct RequestEdit {
 }
 
 /// Which requests to list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestScope {
     #[default]
@@ -85,7 +85,7 @@ pub enum RequestScope {
 }
 
 /// Paging for "my requests".
-#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
 pub struct MyRequestsQuery {
     pub scope: RequestScope,
     pub page: u32,
@@ -93,7 +93,7 @@ pub struct MyRequestsQuery {
 }
 
 /// A page of the customer's requests.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct MyRequestsPage {
     pub items: Vec<RequestRow>,
     pub page: PageInfo,
@@ -101,7 +101,7 @@ pub struct MyRequestsPage {
 }
 
 /// A review (stars and optional comment).
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct ReviewInput {
     pub rating: u8,
     pub comment: Option<String>,
@@ -277,7 +277,7 @@ pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i6
 }
 
 async fn owned(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut store::Tx,
     actor: &Actor,
     id: i64,
 ) -> AppResult<(store::requests::RequestState, RequestStatus)> {
@@ -401,7 +401,7 @@ pub async fn review(app: &App, actor: &Actor, id: i64, review: ReviewInput) -> A
 
 async fn write_review(
     app: &App,
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut store::Tx,
     state: &store::requests::RequestState,
     rating: Rating,
     comment: Option<&str>,

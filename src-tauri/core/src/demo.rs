@@ -10,14 +10,14 @@ use crate::Timestamp;
 use crate::{password, App};
 use base64::Engine;
 use chrono::Duration;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// The password of every demo account (shown in the UI and the README; demo data only).
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
 
 /// One demo login.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct DemoAccount {
     pub username: String,
     pub role: Role,
@@ -25,7 +25,7 @@ pub struct DemoAccount {
 }
 
 /// What was created.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct DemoSummary {
     pub services: u32,
     pub professionals: u32,

@@ -2,7 +2,7 @@
 
 use crate::error::{AppError, AppResult};
 use base64::Engine;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use specta::Type;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
 
 /// A document as the registration form sends it.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct DocumentUpload {
     /// The file's name on the user's machine: shown to admins, never used as a path.
     pub file_name: String,

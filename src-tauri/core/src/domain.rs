@@ -53,6 +53,19 @@ impl ExportStatus {
     }
 }
 
+/// What to export (stored in `export_jobs.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(rename_all = "snake_case")]
+pub enum ExportKind {
+    /// Closed service requests with their reviews (the original report).
+    ClosedRequests,
+    /// All requests matching the admin list's filters.
+    Requests,
+    Professionals,
+    Customers,
+}
+
 /// Where a queued email stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
@@ -120,6 +133,12 @@ stored_names!(ExportStatus {
     Succeeded => "succeeded",
     Failed => "failed",
     Cancelled => "cancelled",
+});
+stored_names!(ExportKind {
+    ClosedRequests => "closed_requests",
+    Requests => "requests",
+    Professionals => "professionals",
+    Customers => "customers",
 });
 stored_names!(EmailStatus { Queued => "queued", Sending => "sending", Sent => "sent", Failed => "failed" });
 stored_names!(RunStatus { Running => "running", Succeeded => "succeeded", Failed => "failed" });
@@ -417,6 +436,7 @@ mod tests {
         check(UserStatus::ALL);
         check(VerificationStatus::ALL);
         check(ExportStatus::ALL);
+        check(ExportKind::ALL);
         check(EmailStatus::ALL);
         check(RunStatus::ALL);
         check(RequestStatus::ALL);

@@ -77,6 +77,15 @@ impl Mailer {
         })
     }
 
+    /// The mailer the business settings call for: their SMTP server (with the password an
+    /// admin entered since this process started) or, without one, the outbox folder.
+    pub async fn for_business(app: &App) -> AppResult<Self> {
+        match crate::settings::current(app).await?.smtp {
+            Some(smtp) => Mailer::smtp(smtp, app.smtp_password()),
+            None => Mailer::outbox(app),
+        }
+    }
+
     /// A mailer for an SMTP server.
     pub fn smtp(settings: SmtpSettings, password: Option<String>) -> AppResult<Self> {
         let from: Mailbox = settings.from_address.parse().map_err(|_| {
@@ -178,7 +187,7 @@ impl Mailer {
 }
 
 /// What one pass of the sender did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Type)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct SendReport {
     pub sent: u32,
     pub retried: u32,

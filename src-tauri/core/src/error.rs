@@ -229,6 +229,35 @@ impl AppError {
     }
 }
 
+/// The `validation` error for an argument that did not parse: `path` is where in the
+/// arguments it failed (`.` or empty at their root), `detail` serde's explanation. The field
+/// is named as the forms name it (`email`, `query.page` → `page`... the last segment).
+pub fn invalid_argument(path: &str, detail: &str) -> AppError {
+    let detail = detail.trim();
+    // serde reports a missing field at the struct that lacks it: name the field itself.
+    let missing = detail
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next());
+    let inner = path.trim_matches('.');
+    let at = match (missing, inner) {
+        (Some(m), "" | "?") => m.to_string(),
+        (Some(m), p) => format!("{p}.{m}"),
+        (None, p) => p.to_string(),
+    };
+    let field = at.rsplit('.').next().unwrap_or_default().to_string();
+    let field = if field.is_empty() || field == "?" {
+        "arguments".to_string()
+    } else {
+        field
+    };
+    let message = if missing.is_some() {
+        format!("{field} is required.")
+    } else {
+        format!("{field} is not valid: {detail}.")
+    };
+    AppError::Validation(vec![FieldError { field, message }])
+}
+
 /// `Ok(())` when `ok`, else a validation error on `field`: one entry of an [`AllValid`]
 /// tuple.
 pub fn ensure(ok: bool, field: &str, message: impl Into<String>) -> AppResult<()> {

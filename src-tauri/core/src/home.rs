@@ -5,11 +5,11 @@ use crate::error::{AppError, AppResult};
 use crate::session::Actor;
 use crate::store;
 use crate::App;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// One figure on a home page.
-#[derive(Debug, Clone, Serialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq)]
 pub struct SummaryCard {
     /// Stable identifier (tests and UI icons key on it).
     pub key: String,
@@ -19,7 +19,7 @@ pub struct SummaryCard {
 }
 
 /// A role's home page figures.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct HomeSummary {
     pub role: Role,
     pub cards: Vec<SummaryCard>,

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod api;
 pub mod app;
 pub mod clock;
 pub mod customer;
@@ -19,6 +20,7 @@ pub mod exports;
 pub mod home;
 pub mod lifecycle;
 pub mod notifications;
+pub mod ops;
 pub mod password;
 pub mod professional;
 pub(crate) mod requests_common;

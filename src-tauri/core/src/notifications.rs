@@ -7,9 +7,8 @@ use crate::session::Actor;
 use crate::store::{self, notifications::NotificationRow};
 use crate::App;
 use crate::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::SqliteConnection;
 
 /// More unseen notifications than this are summarised into one OS notification.
 pub const SUMMARY_THRESHOLD: usize = 3;
@@ -30,7 +29,7 @@ fn day(at: Timestamp) -> String {
 
 /// Writes the notifications a transition causes (inside its transaction).
 pub(crate) async fn on_transition(
-    conn: &mut SqliteConnection,
+    conn: &mut store::Conn,
     request_id: i64,
     action: Action,
     note: Option<&str>,
@@ -125,7 +124,7 @@ pub(crate) async fn on_transition(
 
 /// Writes a notification about an account decision (inside its transaction).
 pub(crate) async fn on_account(
-    conn: &mut SqliteConnection,
+    conn: &mut store::Conn,
     user_id: i64,
     kind: &str,
     title: &str,
@@ -137,14 +136,14 @@ pub(crate) async fn on_account(
 }
 
 /// The in-app notification centre's content.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct NotificationCentre {
     pub unread: i64,
     pub items: Vec<NotificationRow>,
 }
 
 /// What to show as OS notifications now: each one, or a summary when there are many.
-#[derive(Debug, Clone, Serialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq)]
 pub struct OsNotification {
     pub title: String,
     pub body: String,

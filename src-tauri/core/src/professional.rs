@@ -16,11 +16,12 @@ use crate::store::{
     requests::{FeedItem, JobItem},
 };
 use crate::App;
+use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// The editable part of a professional's profile.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct ProfessionalProfileInput {
     pub phone: String,
     pub pincode: String,
@@ -29,14 +30,14 @@ pub struct ProfessionalProfileInput {
 }
 
 /// Paging of the feed.
-#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
 pub struct FeedQuery {
     pub page: u32,
     pub per_page: u32,
 }
 
 /// A page of the feed.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct FeedPage {
     pub items: Vec<FeedItem>,
     pub page: PageInfo,
@@ -44,7 +45,7 @@ pub struct FeedPage {
 }
 
 /// Which jobs to list.
-#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
 pub struct JobsQuery {
     /// `assigned`, `completed`, `closed` or `cancelled`; all of theirs when `None`.
     pub status: Option<RequestStatus>,
@@ -53,7 +54,7 @@ pub struct JobsQuery {
 }
 
 /// A page of jobs.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct JobsPage {
     pub items: Vec<JobItem>,
     pub page: PageInfo,
@@ -193,7 +194,7 @@ pub async fn decline(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
 }
 
 async fn own_job(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut store::Tx,
     actor: &Actor,
     id: i64,
 ) -> AppResult<(store::requests::RequestState, RequestStatus)> {
@@ -211,10 +212,14 @@ async fn own_job(
 }
 
 /// A job cannot be completed before its visit was due to start.
-fn ensure_visit_started(app: &App, state: &store::requests::RequestState) -> AppResult<()> {
+fn ensure_visit_started(
+    app: &App,
+    state: &store::requests::RequestState,
+    offset: FixedOffset,
+) -> AppResult<()> {
     let visit = state.scheduled_for;
     if app.now() < visit {
-        let local = visit.at_offset(app.clock.local_offset());
+        let local = visit.at_offset(offset);
         return Err(AppError::Conflict(format!(
             "This visit is scheduled for {}: it can be marked completed once it has started.",
             local.format("%-d %b %Y, %H:%M")
@@ -224,13 +229,20 @@ fn ensure_visit_started(app: &App, state: &store::requests::RequestState) -> App
 }
 
 /// Marks an assigned job completed, with an optional note; not before the visit's time.
-pub async fn complete(app: &App, actor: &Actor, id: i64, note: Option<String>) -> AppResult<()> {
+/// `offset` is the caller's terminal's (the refusal names the visit time in its local time).
+pub async fn complete(
+    app: &App,
+    actor: &Actor,
+    id: i64,
+    note: Option<String>,
+    offset: FixedOffset,
+) -> AppResult<()> {
     approved_professional(app, actor).await?;
     let note = optional_text("note", note.as_deref().unwrap_or(""), "Note", 500)?;
     let mut tx = app.write_tx().await?;
     let (state, status) = own_job(&mut tx, actor, id).await?;
     if status == RequestStatus::Assigned {
-        ensure_visit_started(app, &state)?;
+        ensure_visit_started(app, &state, offset)?;
     }
     let note = (!note.is_empty()).then_some(note);
     apply(

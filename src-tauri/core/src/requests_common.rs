@@ -12,7 +12,7 @@ use crate::App;
 
 /// Loads a request's state, `not_found` when missing.
 pub(crate) async fn load(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut store::Conn,
     id: i64,
 ) -> AppResult<(RequestState, RequestStatus)> {
     let state = store::requests::state(&mut *conn, id)
@@ -26,7 +26,7 @@ pub(crate) async fn load(
 /// caller has checked role and ownership; the guard re-checks status and ownership atomically.
 pub(crate) async fn apply(
     app: &App,
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut store::Tx,
     actor: &Actor,
     state: &RequestState,
     from: RequestStatus,

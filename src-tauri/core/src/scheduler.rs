@@ -110,6 +110,17 @@ fn month_bounds(period: &str, offset: FixedOffset) -> AppResult<(Timestamp, Time
     Ok((utc(start)?, utc(next)?))
 }
 
+/// The schedule the business settings call for, in the business's time zone (this
+/// machine's: the one that owns the database).
+pub async fn business_schedule(app: &App) -> AppResult<Schedule> {
+    let settings = crate::settings::current(app).await?;
+    let default = Schedule::default();
+    Ok(Schedule {
+        offset: app.clock.local_offset(),
+        reminder_time: settings.reminder().unwrap_or(default.reminder_time),
+    })
+}
+
 /// Recorded runs for the admin page (newest first).
 pub async fn runs(app: &App, actor: &crate::Actor) -> AppResult<Vec<JobRunRow>> {
     actor.require(crate::domain::Role::Admin)?;

@@ -1,67 +1,52 @@
-//! Machine preferences (theme, idle timeout): rules here, persistence in the shell's store.
+//! The business's settings: the idle sign-out policy, the daily reminder time and outgoing
+//! mail. They live in the database, so whoever owns it (the standalone app or the server)
+//! applies them to every desktop; only administrators read or change them. (A machine's own
+//! preferences, such as its theme, stay on that machine: see the desktop's `prefs`.)
 
 use crate::domain::Role;
+use crate::email::SmtpSettings;
 use crate::error::{ensure, AllValid, AppResult};
 use crate::session::Actor;
+use crate::{store, App};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-/// Colour theme of the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Theme {
-    Light,
-    Dark,
-    #[default]
-    System,
-}
+/// Bounds of the idle timeout, in minutes.
+pub const IDLE_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=15;
 
-/// Preferences of this terminal (no secrets: the SMTP password is never stored here).
+/// What the business has set (no secrets: the SMTP password is never stored).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct Settings {
-    pub theme: Theme,
-    /// Minutes without activity before the session ends (1-15; lower for counter terminals).
+pub struct BusinessSettings {
+    /// Minutes without activity before a session ends (1-15).
     pub idle_timeout_minutes: u32,
-    /// Show native OS notifications (the in-app bell works either way).
-    #[serde(default = "yes")]
-    pub notifications_enabled: bool,
     /// Local time of the daily reminder, "HH:MM".
     #[serde(default = "six_pm")]
     pub reminder_time: String,
     /// Outgoing mail server; `None` writes mail to the outbox folder instead.
     #[serde(default)]
-    pub smtp: Option<crate::email::SmtpSettings>,
-}
-
-fn yes() -> bool {
-    true
+    pub smtp: Option<SmtpSettings>,
 }
 
 fn six_pm() -> String {
     "18:00".into()
 }
 
-/// Bounds of the idle timeout, in minutes.
-pub const IDLE_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=15;
-
-impl Default for Settings {
+impl Default for BusinessSettings {
     fn default() -> Self {
-        Settings {
-            theme: Theme::System,
+        BusinessSettings {
             idle_timeout_minutes: 15,
-            notifications_enabled: true,
             reminder_time: six_pm(),
             smtp: None,
         }
     }
 }
 
-impl Settings {
-    /// Values read from disk, made safe: an out-of-range timeout falls back to the default.
+impl BusinessSettings {
+    /// Values read from storage, made safe: out-of-range values fall back to the defaults.
     pub fn sanitized(self) -> Self {
         let mut s = self;
         if !IDLE_MINUTES_RANGE.contains(&s.idle_timeout_minutes) {
-            s.idle_timeout_minutes = Settings::default().idle_timeout_minutes;
+            s.idle_timeout_minutes = BusinessSettings::default().idle_timeout_minutes;
         }
         if s.reminder().is_none() {
             s.reminder_time = six_pm();
@@ -75,14 +60,7 @@ impl Settings {
     }
 }
 
-/// Who may read and change the terminal's settings: administrators only (they hold the SMTP
-/// server, the reminder time and the idle policy). The theme has its own open commands, so the
-/// login screen is themed without revealing anything else.
-pub fn require_admin(actor: &Actor) -> AppResult<()> {
-    actor.require(Role::Admin)
-}
-
-fn smtp_problems(smtp: &crate::email::SmtpSettings) -> AppResult<()> {
+fn smtp_problems(smtp: &SmtpSettings) -> AppResult<()> {
     (
         ensure(
             !smtp.host.trim().is_empty(),
@@ -112,7 +90,7 @@ fn smtp_problems(smtp: &crate::email::SmtpSettings) -> AppResult<()> {
 }
 
 /// Checks every field of new settings at once.
-pub fn validate(new: &Settings) -> AppResult<()> {
+pub fn validate(new: &BusinessSettings) -> AppResult<()> {
     (
         ensure(
             IDLE_MINUTES_RANGE.contains(&new.idle_timeout_minutes),
@@ -130,31 +108,79 @@ pub fn validate(new: &Settings) -> AppResult<()> {
         .map(|_| ())
 }
 
+/// The settings in force (defaults until an admin saves some). For the core's own use.
+pub async fn current(app: &App) -> AppResult<BusinessSettings> {
+    Ok(match store::settings::get(&app.pool).await? {
+        Some(json) => serde_json::from_str::<BusinessSettings>(&json)
+            .map(BusinessSettings::sanitized)
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "stored business settings unreadable; using defaults");
+                BusinessSettings::default()
+            }),
+        None => BusinessSettings::default(),
+    })
+}
+
+/// The business settings, for an administrator.
+pub async fn get(app: &App, actor: &Actor) -> AppResult<BusinessSettings> {
+    actor.require(Role::Admin)?;
+    current(app).await
+}
+
+/// Saves new settings (administrators only; every bad field reported at once); a new idle
+/// policy applies to live sessions too. Audited.
+pub async fn save(app: &App, actor: &Actor, new: BusinessSettings) -> AppResult<BusinessSettings> {
+    actor.require(Role::Admin)?;
+    validate(&new)?;
+    let json = serde_json::to_string(&new).map_err(crate::AppError::internal)?;
+    let now = app.now();
+    let mut tx = app.write_tx().await?;
+    store::settings::put(&mut *tx, &json, Some(actor.user_id), now).await?;
+    store::audit::append(
+        &mut *tx,
+        Some(actor.user_id),
+        "settings.changed",
+        "settings",
+        None,
+        "",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    app.apply_idle_policy(new.idle_timeout_minutes * 60).await?;
+    Ok(new)
+}
+
+/// Takes over settings a desktop kept in its own preferences file before they moved to the
+/// database, once: only while nothing is stored yet.
+pub async fn import_legacy(app: &App, legacy: BusinessSettings) -> AppResult<bool> {
+    if store::settings::get(&app.pool).await?.is_some() {
+        return Ok(false);
+    }
+    let legacy = legacy.sanitized();
+    let json = serde_json::to_string(&legacy).map_err(crate::AppError::internal)?;
+    store::settings::put(&app.pool, &json, None, app.now()).await?;
+    app.apply_idle_policy(legacy.idle_timeout_minutes * 60)
+        .await?;
+    Ok(true)
+}
+
+/// Remembers the SMTP password for as long as this process runs (administrators only); it is
+/// never written anywhere. `None` forgets it.
+pub fn set_smtp_password(app: &App, actor: &Actor, password: Option<String>) -> AppResult<()> {
+    actor.require(Role::Admin)?;
+    app.set_smtp_password(password);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::email::{SmtpSettings, TlsMode};
-
-    #[test]
-    fn only_admins_manage_settings() {
-        let admin = Actor {
-            user_id: 1,
-            role: Role::Admin,
-        };
-        let customer = Actor {
-            user_id: 2,
-            role: Role::Customer,
-        };
-        assert!(require_admin(&admin).is_ok());
-        assert!(matches!(
-            require_admin(&customer),
-            Err(crate::AppError::Forbidden(_))
-        ));
-    }
+    use crate::email::TlsMode;
 
     #[test]
     fn every_bad_field_is_reported_at_once() {
-        let bad = Settings {
+        let bad = BusinessSettings {
             idle_timeout_minutes: 0,
             reminder_time: "25:99".into(),
             smtp: Some(SmtpSettings {
@@ -165,7 +191,6 @@ mod tests {
                 from_address: "not an address".into(),
                 timeout_secs: 0,
             }),
-            ..Settings::default()
         };
         let err = validate(&bad).expect_err("invalid");
         assert_eq!(
@@ -179,11 +204,11 @@ mod tests {
                 "timeout_secs"
             ]
         );
-        assert!(validate(&Settings::default()).is_ok());
+        assert!(validate(&BusinessSettings::default()).is_ok());
         assert_eq!(
-            Settings {
+            BusinessSettings {
                 idle_timeout_minutes: 99,
-                ..Settings::default()
+                ..BusinessSettings::default()
             }
             .sanitized()
             .idle_timeout_minutes,

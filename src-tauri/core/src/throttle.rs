@@ -8,7 +8,6 @@ use crate::error::{AppError, AppResult};
 use crate::store;
 use crate::Timestamp;
 use chrono::{DateTime, Duration, Utc};
-use sqlx::SqlitePool;
 
 /// Failures allowed before any delay.
 pub const FREE_FAILURES: i64 = 5;
@@ -29,7 +28,7 @@ pub fn delay_after(failures: i64) -> Duration {
 }
 
 /// Fails with `locked` while the key is in a back-off window.
-pub async fn check(pool: &SqlitePool, key: &str, now: DateTime<Utc>) -> AppResult<()> {
+pub async fn check(pool: &store::Pool, key: &str, now: DateTime<Utc>) -> AppResult<()> {
     let Some(row) = store::throttle::get(pool, key).await? else {
         return Ok(());
     };
@@ -49,7 +48,7 @@ pub async fn check(pool: &SqlitePool, key: &str, now: DateTime<Utc>) -> AppResul
 }
 
 /// Counts one failure and sets the next back-off window.
-pub async fn record_failure(pool: &SqlitePool, key: &str, now: DateTime<Utc>) -> AppResult<()> {
+pub async fn record_failure(pool: &store::Pool, key: &str, now: DateTime<Utc>) -> AppResult<()> {
     let previous = store::throttle::get(pool, key).await?;
     let failures = match previous {
         Some(row) if now - row.last_failure_at.get() < Duration::seconds(FORGET_AFTER_SECS) => {
@@ -64,7 +63,7 @@ pub async fn record_failure(pool: &SqlitePool, key: &str, now: DateTime<Utc>) ->
 }
 
 /// Forgets the failures of a key after a successful login.
-pub async fn clear(pool: &SqlitePool, key: &str) -> AppResult<()> {
+pub async fn clear(pool: &store::Pool, key: &str) -> AppResult<()> {
     store::throttle::clear(pool, key).await?;
     Ok(())
 }

@@ -5,7 +5,7 @@
 //! tracks where in the value it failed (serde_path_to_error) and answers with a `validation`
 //! error naming that field, like every other failure.
 
-use household_core::error::FieldError;
+use household_core::error::invalid_argument;
 use household_core::{ApiError, AppError};
 use serde::de::DeserializeOwned;
 use specta::datatype::reference::Reference;
@@ -59,29 +59,19 @@ fn snake(key: &str) -> String {
 }
 
 /// The `validation` error for an argument that did not parse: `path` is where inside the
-/// argument it failed (`.` at its root), `detail` serde's explanation.
+/// argument it failed (`.` at its root), `detail` serde's explanation. The field naming is the
+/// core's ([`household_core::error::invalid_argument`]), shared with the server's routes.
 pub fn invalid(key: &str, path: &str, detail: &str) -> InvokeError {
-    let detail = detail.trim();
-    // serde reports a missing field at the struct that lacks it: name the field itself.
-    let missing = detail
-        .strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next());
+    let key = snake(key);
     let inner = path.trim_matches('.');
-    let field = match (missing, inner) {
-        (Some(m), "" | "?") => m.to_string(),
-        (Some(m), p) => format!("{p}.{m}"),
-        (None, "" | "?") => snake(key),
-        (None, p) => p.to_string(),
-    };
-    let message = if missing.is_some() {
-        format!("{field} is required.")
-    } else if detail.starts_with("command ") && detail.contains("missing required key") {
-        format!("{} is required.", snake(key))
+    let error = if detail.starts_with("command ") && detail.contains("missing required key") {
+        AppError::validation(key.clone(), format!("{key} is required."))
+    } else if inner.is_empty() || inner == "?" {
+        invalid_argument(&key, detail)
     } else {
-        format!("{field} is not valid: {detail}.")
+        invalid_argument(&format!("{key}.{inner}"), detail)
     };
-    let error = ApiError::from(AppError::Validation(vec![FieldError { field, message }]));
-    match serde_json::to_value(&error) {
+    match serde_json::to_value(ApiError::from(error)) {
         Ok(v) => InvokeError(v),
         Err(e) => InvokeError::from(e.to_string()),
     }

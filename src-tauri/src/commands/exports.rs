@@ -2,10 +2,13 @@
 //! opened here in Rust; the page never sends a path.
 
 use super::{Arg, CmdResult};
+use crate::host::Host;
+use household_core::domain::Role;
 use household_core::exports::{self, ExportFilters, ExportKind};
-use household_core::store::exports::ExportJobRow;
-use household_core::{App, AppError};
+use household_core::ops::Caller;
+use household_core::{Actor, App, AppError};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tauri::State;
 use tauri_plugin_dialog::DialogExt;
 use tauri_plugin_opener::OpenerExt;
@@ -20,15 +23,13 @@ pub const EXPORT_DIR_ENV: &str = "HS_EXPORT_DIR";
 #[specta::specta]
 pub async fn admin_start_export(
     handle: tauri::AppHandle,
-    app: State<'_, App>,
+    host: State<'_, Host>,
     kind: Arg<ExportKind>,
     filters: Arg<ExportFilters>,
 ) -> CmdResult<Option<i64>> {
-    let kind = kind.into_inner();
-    let filters = filters.into_inner();
-    let actor = app.actor().await?;
-    actor.require(household_core::domain::Role::Admin)?;
-    let today = app.clock.now().format("%Y-%m-%d").to_string();
+    let (kind, filters) = (kind.into_inner(), filters.into_inner());
+    let (core, actor, caller) = local_admin(&host).await?;
+    let today = core.clock.now().format("%Y-%m-%d").to_string();
     let suggested = kind.suggested_file_name(&today);
     let target: Option<PathBuf> = match std::env::var_os(EXPORT_DIR_ENV) {
         Some(dir) => Some(PathBuf::from(dir).join(&suggested)),
@@ -56,53 +57,19 @@ pub async fn admin_start_export(
         target.set_extension("csv");
     }
     Ok(Some(
-        exports::start(&app, &actor, kind, filters, target).await?,
+        exports::start(&core, &actor, kind, filters, target, caller.offset).await?,
     ))
 }
 
-/// One export job (progress polling).
-#[tauri::command]
-#[specta::specta]
-pub async fn admin_export_job(app: State<'_, App>, id: Arg<i64>) -> CmdResult<ExportJobRow> {
-    let id = id.into_inner();
-    let actor = app.actor().await?;
-    Ok(exports::get(&app, &actor, id).await?)
-}
-
-/// Export history, newest first.
-#[tauri::command]
-#[specta::specta]
-pub async fn admin_list_exports(
-    app: State<'_, App>,
-    page: Arg<u32>,
-    per_page: Arg<u32>,
-) -> CmdResult<Vec<ExportJobRow>> {
-    let page = page.into_inner();
-    let per_page = per_page.into_inner();
-    let actor = app.actor().await?;
-    Ok(exports::list(&app, &actor, page, per_page).await?)
-}
-
-/// Stops a running export (no file is left behind).
-#[tauri::command]
-#[specta::specta]
-pub async fn admin_cancel_export(app: State<'_, App>, id: Arg<i64>) -> CmdResult<()> {
-    let id = id.into_inner();
-    let actor = app.actor().await?;
-    Ok(exports::cancel(&app, &actor, id).await?)
-}
-
-/// Opens a finished export with the default application.
+/// Opens a finished export with the OS's default program.
 #[tauri::command]
 #[specta::specta]
 pub async fn admin_open_export(
     handle: tauri::AppHandle,
-    app: State<'_, App>,
+    host: State<'_, Host>,
     id: Arg<i64>,
 ) -> CmdResult<()> {
-    let id = id.into_inner();
-    let actor = app.actor().await?;
-    let path = exports::file_of(&app, &actor, id).await?;
+    let path = export_file(&host, id.into_inner()).await?;
     handle
         .opener()
         .open_path(path.to_string_lossy(), None::<&str>)
@@ -110,20 +77,36 @@ pub async fn admin_open_export(
     Ok(())
 }
 
-/// Shows a finished export in the file manager.
+/// Shows a finished export in the OS file manager.
 #[tauri::command]
 #[specta::specta]
 pub async fn admin_reveal_export(
     handle: tauri::AppHandle,
-    app: State<'_, App>,
+    host: State<'_, Host>,
     id: Arg<i64>,
 ) -> CmdResult<()> {
-    let id = id.into_inner();
-    let actor = app.actor().await?;
-    let path = exports::file_of(&app, &actor, id).await?;
+    let path = export_file(&host, id.into_inner()).await?;
     handle
         .opener()
         .reveal_item_in_dir(path)
         .map_err(|e| AppError::internal(format!("showing export: {e}")))?;
     Ok(())
+}
+
+/// The core in this process, the signed-in admin and the caller.
+async fn local_admin(host: &Host) -> Result<(Arc<App>, Actor, Caller), AppError> {
+    let caller = host.caller();
+    match host {
+        Host::Local(local) => {
+            let actor = local.core.actor(caller.token()?).await?;
+            actor.require(Role::Admin)?;
+            Ok((local.core.clone(), actor, caller))
+        }
+    }
+}
+
+/// Where a finished export's file is on this machine.
+async fn export_file(host: &Host, id: i64) -> Result<PathBuf, AppError> {
+    let (core, actor, _) = local_admin(host).await?;
+    exports::file_of(&core, &actor, id).await
 }

@@ -1,17 +1,12 @@
-//! `#[tauri::command]`s grouped by role. Each is a thin mapping onto a core function: the
-//! acting user always comes from the Rust session, never from the webview.
+//! The commands the webview may call. Every UI operation's command is generated from the
+//! core's operation table (`ops`); the desktop adds its own for what only a desktop does
+//! (its preferences, native dialogs, opening files). The acting user always comes from the
+//! session the Rust side holds, never from the webview.
 
-pub mod admin;
 pub mod arg;
-pub mod auth;
-pub mod customer;
+pub mod desktop;
 pub mod exports;
-pub mod home;
-pub mod jobs;
-pub mod notifications;
-pub mod professional;
-pub mod settings;
-pub mod setup;
+pub mod ops;
 
 pub use arg::Arg;
 use household_core::ApiError;

@@ -286,6 +286,7 @@ function detailOf(row: PersonRow, extra: Partial<PersonDetail> = {}): PersonDeta
       { id: 2, action: "professional.approved", actor_name: "Grace Hopper", detail: "", created_at: "2024-05-03T10:00:00Z" },
       { id: 1, action: "user.registered", actor_name: null, detail: "", created_at: "2024-05-01T10:00:00Z" },
     ],
+    live_sessions: 0,
     ...extra,
   };
 }

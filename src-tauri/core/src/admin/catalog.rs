@@ -5,14 +5,14 @@ use crate::error::{ensure, AllValid, AppError, AppResult};
 use crate::session::Actor;
 use crate::store::{self, services::ServiceAdminRow};
 use crate::App;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// Most a service may cost: 10 million in major units (a typo guard, not a business rule).
 pub const MAX_PRICE_MINOR: i64 = 1_000_000_000;
 
 /// The service form.
-#[derive(Debug, Clone, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct ServiceInput {
     pub name: String,
     pub description: String,

@@ -10,15 +10,15 @@ use crate::store::{
 };
 use crate::App;
 use crate::Timestamp;
-use chrono::Duration;
-use serde::Serialize;
+use chrono::{Duration, FixedOffset};
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// Days shown on the requests-per-day chart.
 pub const DAYS: i64 = 30;
 
 /// Everything on the dashboard.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct Dashboard {
     /// Every status, zero included.
     pub by_status: Vec<LabelCount>,
@@ -31,10 +31,9 @@ pub struct Dashboard {
 }
 
 /// The dashboard figures.
-pub async fn get(app: &App, actor: &Actor) -> AppResult<Dashboard> {
+pub async fn get(app: &App, actor: &Actor, offset: FixedOffset) -> AppResult<Dashboard> {
     actor.require(Role::Admin)?;
     // Days are the terminal's local days, like every date the UI shows.
-    let offset = app.clock.local_offset();
     let today = app.clock.local_today();
     let first = today - Duration::days(DAYS - 1);
     let counted = store::dashboard::by_status(&app.pool).await?;

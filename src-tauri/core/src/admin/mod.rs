@@ -7,7 +7,7 @@ pub mod people;
 pub mod requests;
 
 use crate::error::{AppError, AppResult};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// Largest page the admin lists serve.
@@ -42,7 +42,7 @@ pub(crate) fn reason(raw: &str) -> AppResult<String> {
 }
 
 /// Paging information returned with every list.
-#[derive(Debug, Clone, Serialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq)]
 pub struct PageInfo {
     pub page: u32,
     pub per_page: u32,

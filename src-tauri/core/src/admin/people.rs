@@ -4,7 +4,7 @@ use super::{limit_offset, reason, PageInfo};
 use crate::documents;
 use crate::domain::{Role, UserStatus, VerificationStatus};
 use crate::error::{AppError, AppResult};
-use crate::session::Actor;
+use crate::session::{Actor, EndReason};
 use crate::store::{
     self,
     audit::AuditEntry,
@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// Filters and paging of the people list.
-#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
 pub struct PeopleQuery {
     pub role: Option<Role>,
     pub status: Option<UserStatus>,
@@ -29,23 +29,25 @@ pub struct PeopleQuery {
 }
 
 /// One page of people.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct PeoplePage {
     pub items: Vec<PersonRow>,
     pub page: PageInfo,
 }
 
 /// Everything the admin sees about one person.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct PersonDetail {
     pub person: PersonRow,
     pub professional: Option<ProfessionalProfile>,
     /// Admin actions and account events about this person, newest first.
     pub audit: Vec<AuditEntry>,
+    /// Sessions not ended yet (signed in on that many computers, or idle and not yet noticed).
+    pub live_sessions: i64,
 }
 
 /// An uploaded document, for viewing in the app.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct DocumentView {
     pub file_name: String,
     pub mime: String,
@@ -91,11 +93,38 @@ pub async fn detail(app: &App, actor: &Actor, user_id: i64) -> AppResult<PersonD
         .ok_or_else(|| AppError::NotFound("That user does not exist.".into()))?;
     let professional = store::people::professional_profile(&app.pool, user_id).await?;
     let audit = store::audit::entries_for(&app.pool, "user", user_id).await?;
+    let live_sessions = store::sessions::live_count(&app.pool, user_id).await?;
     Ok(PersonDetail {
         person,
         professional,
         audit,
+        live_sessions,
     })
+}
+
+/// Signs a user out everywhere at once (a lost laptop, a shared password): every live session
+/// ends, and each of their desktops returns to the login screen with the reason. Audited.
+pub async fn end_sessions(app: &App, actor: &Actor, user_id: i64) -> AppResult<u64> {
+    actor.require(Role::Admin)?;
+    let now = app.now();
+    let mut tx = app.write_tx().await?;
+    if store::users::find_by_id(&mut *tx, user_id).await?.is_none() {
+        return Err(AppError::NotFound("That user does not exist.".into()));
+    }
+    let ended =
+        store::sessions::end_all_of_user(&mut *tx, user_id, EndReason::Revoked, None, now).await?;
+    store::audit::append(
+        &mut *tx,
+        Some(actor.user_id),
+        "sessions.revoked",
+        "user",
+        Some(user_id),
+        &format!("{ended} session(s) ended"),
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(ended)
 }
 
 /// A professional's uploaded document, read from the app-data folder by its hash.
@@ -214,6 +243,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
         now,
     )
     .await?;
+    store::sessions::end_all_of_user(&mut *tx, user_id, EndReason::Revoked, None, now).await?;
     // An approved professional who is rejected later loses their open jobs like a blocked one.
     let released = release_assigned(
         app,
@@ -250,7 +280,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
 
 /// Outcome of a block or a withdrawn approval: the professional's jobs that went back to the
 /// open pool.
-#[derive(Debug, Clone, Serialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq)]
 pub struct BlockOutcome {
     pub released_requests: Vec<i64>,
 }
@@ -282,6 +312,7 @@ pub async fn block(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResu
         ));
     }
     store::users::set_status(&mut *tx, user_id, UserStatus::Blocked, Some(&why), now).await?;
+    store::sessions::end_all_of_user(&mut *tx, user_id, EndReason::Blocked, None, now).await?;
     let released =
         release_assigned(app, &mut tx, actor, user_id, "the professional was blocked").await?;
     store::audit::append(
@@ -340,7 +371,7 @@ pub async fn unblock(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
 /// `Release` (guarded update, history entry and notification), recording why.
 async fn release_assigned(
     app: &App,
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    tx: &mut store::Tx,
     actor: &Actor,
     professional_id: i64,
     why: &str,

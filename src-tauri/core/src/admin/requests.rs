@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// Sort columns the UI may ask for (mapped to SQL through an allow-list).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestSort {
     #[default]
@@ -27,7 +27,7 @@ pub enum RequestSort {
 }
 
 /// Filters, sort and paging of the admin request list.
-#[derive(Debug, Clone, Default, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
 pub struct RequestQuery {
     pub status: Option<RequestStatus>,
     pub service_id: Option<i64>,
@@ -43,14 +43,14 @@ pub struct RequestQuery {
 }
 
 /// One page of requests.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct RequestPage {
     pub items: Vec<RequestRow>,
     pub page: PageInfo,
 }
 
 /// A request with its full status history.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct RequestDetail {
     pub request: RequestRecord,
     pub history: Vec<RequestEvent>,
@@ -97,10 +97,16 @@ pub(crate) fn created_filter(
 }
 
 /// The request list, filtered, sorted and paginated in the database.
-pub async fn list(app: &App, actor: &Actor, q: RequestQuery) -> AppResult<RequestPage> {
+/// `offset` is the caller's terminal's: the date filters are its local days.
+pub async fn list(
+    app: &App,
+    actor: &Actor,
+    q: RequestQuery,
+    offset: FixedOffset,
+) -> AppResult<RequestPage> {
     actor.require(Role::Admin)?;
     let (from, to) = parse_dates(&q)?;
-    let (created_since, created_before) = created_filter(from, to, app.clock.local_offset());
+    let (created_since, created_before) = created_filter(from, to, offset);
     let filter = RequestFilter {
         status: q.status,
         service_id: q.service_id,

@@ -10,9 +10,9 @@ use crate::session::Actor;
 use crate::store::{self, exports::ExportJobRow, requests::RequestFilter};
 use crate::App;
 use crate::Timestamp;
+use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,29 +22,9 @@ use std::sync::{Arc, Mutex};
 mod format;
 pub use format::{header, money, neutralise};
 
-/// What to export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(rename_all = "snake_case")]
-pub enum ExportKind {
-    /// Closed service requests with their reviews (the original report).
-    ClosedRequests,
-    /// All requests matching the admin list's filters.
-    Requests,
-    Professionals,
-    Customers,
-}
+pub use crate::domain::ExportKind;
 
 impl ExportKind {
-    /// The value stored in `export_jobs.kind`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ClosedRequests => "closed_requests",
-            Self::Requests => "requests",
-            Self::Professionals => "professionals",
-            Self::Customers => "customers",
-        }
-    }
-
     /// A file name to suggest in the save dialog.
     pub fn suggested_file_name(self, today: &str) -> String {
         format!("{}-{today}.csv", self.as_str().replace('_', "-"))
@@ -173,13 +153,15 @@ pub fn temp_path(target: &Path, job_id: i64) -> PathBuf {
 }
 
 /// Starts an export to `target` (a path the native save dialog returned, never one from the
-/// page) and returns the job id; the work runs on a background task.
+/// page) and returns the job id; the work runs on a background task. `offset` is the caller's
+/// terminal's: date filters are its local days.
 pub async fn start(
     app: &App,
     actor: &Actor,
     kind: ExportKind,
     filters: ExportFilters,
     target: PathBuf,
+    offset: FixedOffset,
 ) -> AppResult<i64> {
     actor.require(Role::Admin)?;
     let (filters, ()) = (
@@ -198,7 +180,7 @@ pub async fn start(
     let id = store::exports::insert(
         &mut *tx,
         actor.user_id,
-        kind.as_str(),
+        kind,
         &filters_json,
         &target.to_string_lossy(),
         now,
@@ -224,6 +206,7 @@ pub async fn start(
         db: app.db_path(),
         pool: app.pool.clone(),
         clock: app.clock.clone(),
+        offset,
         cancel,
         written: Arc::default(),
     };
@@ -246,8 +229,9 @@ struct Job {
     filters: ExportFilters,
     target: PathBuf,
     db: PathBuf,
-    pool: SqlitePool,
+    pool: store::Pool,
     clock: Arc<dyn Clock>,
+    offset: FixedOffset,
     cancel: Arc<AtomicBool>,
     /// Rows written so far (kept when the job fails part-way).
     written: Arc<AtomicI64>,
@@ -298,29 +282,8 @@ async fn run_and_record(job: Job) {
 }
 
 async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
-    let filter = request_filter(&job.filters, job.clock.local_offset());
-    let total: i64 = match job.kind {
-        ExportKind::ClosedRequests => {
-            sqlx::query_scalar(store::exports::CLOSED_REQUESTS_COUNT_SQL)
-                .fetch_one(&job.pool)
-                .await?
-        }
-        ExportKind::Professionals => {
-            sqlx::query_scalar(store::exports::PROFESSIONALS_COUNT_SQL)
-                .fetch_one(&job.pool)
-                .await?
-        }
-        ExportKind::Customers => {
-            sqlx::query_scalar(store::exports::CUSTOMERS_COUNT_SQL)
-                .fetch_one(&job.pool)
-                .await?
-        }
-        ExportKind::Requests => {
-            let mut q = sqlx::QueryBuilder::new(store::exports::REQUESTS_COUNT_SELECT);
-            store::requests::push_filters(&mut q, &filter);
-            q.build_query_scalar().fetch_one(&job.pool).await?
-        }
-    };
+    let filter = request_filter(&job.filters, job.offset);
+    let total = store::exports::count_rows(&job.pool, job.kind, &filter).await?;
     store::exports::mark_running(&job.pool, job.id, total, Timestamp::from(job.clock.now()))
         .await?;
 

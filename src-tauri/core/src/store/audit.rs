@@ -44,7 +44,9 @@ pub async fn actions_for(
 }
 
 /// An audit entry with the actor's name.
-#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+)]
 pub struct AuditEntry {
     pub id: i64,
     pub action: String,

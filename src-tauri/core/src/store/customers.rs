@@ -21,7 +21,9 @@ pub async fn insert(
 }
 
 /// A customer's profile.
-#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq)]
+#[derive(
+    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq,
+)]
 pub struct CustomerProfile {
     pub full_name: String,
     pub username: String,

@@ -1,19 +1,19 @@
 //! Aggregate queries for the admin dashboard (the UI never loads rows to count them).
 
 use crate::timestamp::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::SqliteExecutor;
 
 /// A label and a count.
-#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
 pub struct LabelCount {
     pub label: String,
     pub count: i64,
 }
 
 /// A service's demand and rating.
-#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq)]
 pub struct ServiceStat {
     pub service_id: i64,
     pub name: String,

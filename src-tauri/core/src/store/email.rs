@@ -2,12 +2,12 @@
 
 use crate::domain::EmailStatus;
 use crate::timestamp::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::SqliteExecutor;
 
 /// A queued email.
-#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
 pub struct EmailRow {
     pub id: i64,
     pub to_address: String,

@@ -5,11 +5,11 @@
 //! without the per-row copy and channel hand-over of sqlx's worker thread, which made exports
 //! about twice as slow as the `sqlite3` CLI. A PostgreSQL server mode would use `COPY` here.
 
-use super::requests::{FilterValue, RequestFilter};
-use crate::domain::ExportStatus;
+use super::requests::{push_filters, FilterValue, RequestFilter};
+use crate::domain::{ExportKind, ExportStatus};
 use crate::timestamp::Timestamp;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::SqliteExecutor;
 use std::fmt::Write as _;
@@ -17,12 +17,12 @@ use std::path::Path;
 use std::time::Duration;
 
 /// A row of `export_jobs` with the requester's name.
-#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
 pub struct ExportJobRow {
     pub id: i64,
     pub requested_by: i64,
     pub requested_by_name: String,
-    pub kind: String,
+    pub kind: ExportKind,
     /// The filters as JSON.
     pub filters: String,
     pub status: ExportStatus,
@@ -44,7 +44,7 @@ const SELECT: &str = "SELECT j.id, j.requested_by, u.full_name AS requested_by_n
 pub async fn insert(
     ex: impl SqliteExecutor<'_>,
     requested_by: i64,
-    kind: &str,
+    kind: ExportKind,
     filters: &str,
     file_path: &str,
     now: Timestamp,
@@ -161,10 +161,6 @@ pub const CLOSED_REQUESTS_SQL: &str =
     WHERE r.status = 'closed'
     ORDER BY r.id";
 
-/// Number of rows the closed-requests export writes.
-pub const CLOSED_REQUESTS_COUNT_SQL: &str =
-    "SELECT COUNT(*) FROM service_requests WHERE status = 'closed'";
-
 /// All requests (filters appended by the caller through a QueryBuilder).
 pub const REQUESTS_SELECT: &str =
     "SELECT r.id, r.status, s.name, cu.full_name, pu.full_name, r.scheduled_for,
@@ -186,9 +182,6 @@ pub const PROFESSIONALS_SQL: &str = "SELECT u.id, u.full_name, u.username, u.ema
     FROM professionals p JOIN users u ON u.id = p.user_id JOIN services s ON s.id = p.service_id
     ORDER BY u.id";
 
-/// Number of professionals.
-pub const PROFESSIONALS_COUNT_SQL: &str = "SELECT COUNT(*) FROM professionals";
-
 /// Customers with their request counts and the professionals' rating of them.
 pub const CUSTOMERS_SQL: &str =
     "SELECT u.id, u.full_name, u.username, u.email, c.phone, c.address, c.pincode, u.status,
@@ -198,11 +191,26 @@ pub const CUSTOMERS_SQL: &str =
     FROM customers c JOIN users u ON u.id = c.user_id
     ORDER BY u.id";
 
-/// Number of customers.
-pub const CUSTOMERS_COUNT_SQL: &str = "SELECT COUNT(*) FROM customers";
-
-/// Number of rows a `requests` export writes (filters appended by the caller).
-pub const REQUESTS_COUNT_SELECT: &str = "SELECT COUNT(*) FROM service_requests r";
+/// Number of rows an export of `kind` writes (with the admin list's filters for `requests`),
+/// for its progress bar.
+pub async fn count_rows(
+    ex: impl SqliteExecutor<'_>,
+    kind: ExportKind,
+    filter: &RequestFilter,
+) -> sqlx::Result<i64> {
+    let mut q = sqlx::QueryBuilder::new(match kind {
+        ExportKind::ClosedRequests => {
+            "SELECT COUNT(*) FROM service_requests r WHERE r.status = 'closed'"
+        }
+        ExportKind::Professionals => "SELECT COUNT(*) FROM professionals",
+        ExportKind::Customers => "SELECT COUNT(*) FROM customers",
+        ExportKind::Requests => "SELECT COUNT(*) FROM service_requests r",
+    });
+    if kind == ExportKind::Requests {
+        push_filters(&mut q, filter);
+    }
+    q.build_query_scalar().fetch_one(ex).await
+}
 
 /// The `requests` export's SELECT for `f`, with `$n` placeholders, and the values to bind.
 pub fn requests_sql(f: &RequestFilter) -> (String, Vec<FilterValue>) {

@@ -5,7 +5,7 @@
 use crate::clock::to_db;
 use crate::error::AppResult;
 use crate::{password, App};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use std::time::Instant;
 
@@ -41,7 +41,7 @@ impl GenSize {
 }
 
 /// What was generated and how long it took.
-#[derive(Debug, Clone, Serialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type)]
 pub struct GenReport {
     pub services: i64,
     pub professionals: i64,

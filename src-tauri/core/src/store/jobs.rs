@@ -3,12 +3,12 @@
 use crate::domain::RunStatus;
 use crate::scheduler::Job;
 use crate::timestamp::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::SqliteExecutor;
 
 /// A recorded run.
-#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
 pub struct JobRunRow {
     pub id: i64,
     pub job: Job,

@@ -17,8 +17,17 @@ pub mod professionals;
 pub mod requests;
 pub mod reviews;
 pub mod services;
+pub mod sessions;
+pub mod settings;
 pub mod throttle;
 pub mod users;
+
+/// The database handle the workflows hold (a pool of connections).
+pub type Pool = sqlx::SqlitePool;
+/// One connection, e.g. inside a transaction (`&mut *tx`).
+pub type Conn = sqlx::SqliteConnection;
+/// A write transaction, begun with the write lock taken (`App::write_tx`).
+pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
 
 /// True when a database error is a UNIQUE constraint violation.
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {

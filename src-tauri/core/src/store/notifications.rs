@@ -1,12 +1,12 @@
 //! `notifications`: the outbox of user-facing notifications.
 
 use crate::timestamp::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use sqlx::SqliteExecutor;
 
 /// A notification as the in-app centre shows it.
-#[derive(Debug, Clone, Serialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
 pub struct NotificationRow {
     pub id: i64,
     pub kind: String,

@@ -103,7 +103,9 @@ pub async fn service_area(
 }
 
 /// A professional's own profile.
-#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq)]
+#[derive(
+    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq,
+)]
 pub struct ProfessionalOwnProfile {
     pub full_name: String,
     pub username: String,

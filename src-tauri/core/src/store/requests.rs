@@ -168,7 +168,9 @@ impl RequestSortColumn {
 }
 
 /// One row of a request list.
-#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+)]
 pub struct RequestRow {
     pub id: i64,
     pub status: RequestStatus,
@@ -292,7 +294,9 @@ pub async fn list(
 }
 
 /// A request's full record for the detail page.
-#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+)]
 pub struct RequestRecord {
     pub id: i64,
     pub status: RequestStatus,
@@ -345,7 +349,9 @@ pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<R
 }
 
 /// One entry of a request's history.
-#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+)]
 pub struct RequestEvent {
     pub id: i64,
     pub actor_id: Option<i64>,
@@ -543,7 +549,9 @@ pub async fn list_for_customer(
 }
 
 /// An open request as a professional's feed shows it: no customer contact details.
-#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+)]
 pub struct FeedItem {
     pub id: i64,
     pub service_name: String,
@@ -582,7 +590,9 @@ pub async fn feed(
 
 /// A job as its professional sees it; the customer's contact only while the job is theirs
 /// and not yet closed.
-#[derive(Debug, Clone, serde::Serialize, specta::Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+)]
 pub struct JobItem {
     pub id: i64,
     pub status: RequestStatus,

@@ -46,16 +46,21 @@ async fn demo_data_covers_every_status_and_its_accounts_work() {
     );
     let again = demo::load_for_admin(&t, &admin).await.unwrap_err();
     assert_eq!(again.code(), ErrorCode::Conflict);
-    assert!(!accounts::status(&t).await.unwrap().demo_available);
+    assert!(
+        !accounts::status(&t, Some(&t.token()))
+            .await
+            .unwrap()
+            .demo_available
+    );
 
-    accounts::logout(&t);
+    t.logout().await;
     let pro = summary
         .accounts
         .iter()
         .find(|a| a.role == Role::Professional && a.note.ends_with("approved"))
         .unwrap();
     assert!(login(&t, &pro.username, demo::DEMO_PASSWORD).await.is_ok());
-    accounts::logout(&t);
+    t.logout().await;
     let pending = summary
         .accounts
         .iter()
@@ -88,7 +93,7 @@ async fn each_role_gets_its_own_home_figures() {
     };
     assert_eq!(value(&a.cards, "pending_professionals"), Some(2));
     assert_eq!(value(&a.cards, "active_services"), Some(6));
-    accounts::logout(&t);
+    t.logout().await;
 
     // anita.d has one open request, one completed, one closed in the demo set.
     login(&t, "anita.d", demo::DEMO_PASSWORD).await.unwrap();
@@ -102,7 +107,7 @@ async fn each_role_gets_its_own_home_figures() {
         None,
         "no admin figures for customers"
     );
-    accounts::logout(&t);
+    t.logout().await;
 
     // ravi.k: plumber in 560001; rahul's open plumbing request in 560001 is in his feed.
     login(&t, "ravi.k", demo::DEMO_PASSWORD).await.unwrap();

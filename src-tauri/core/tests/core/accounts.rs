@@ -8,29 +8,36 @@ use household_core::{store, AppError, ErrorCode};
 #[tokio::test]
 async fn first_run_creates_exactly_one_admin_and_signs_it_in() {
     let t = spawn_app().await;
-    let status = accounts::status(&t).await.unwrap();
+    let status = accounts::status(&t, Some(&t.token())).await.unwrap();
     assert!(status.needs_setup);
     assert!(status.session.is_none());
     assert!(status.demo_available);
 
-    let s = accounts::create_first_admin(&t, admin_form())
-        .await
+    let s = t
+        .keep(accounts::create_first_admin(&t, admin_form(), "test").await)
         .unwrap();
     assert_eq!(s.role, Role::Admin);
     assert_eq!(
-        accounts::status(&t)
+        accounts::status(&t, Some(&t.token()))
             .await
             .unwrap()
             .session
             .map(|s| s.username),
         Some("admin".into())
     );
-    assert!(!accounts::status(&t).await.unwrap().needs_setup);
+    assert!(
+        !accounts::status(&t, Some(&t.token()))
+            .await
+            .unwrap()
+            .needs_setup
+    );
 
     let mut again = admin_form();
     again.username = "second".into();
     again.email = "second@example.com".into();
-    let err = accounts::create_first_admin(&t, again).await.unwrap_err();
+    let err = accounts::create_first_admin(&t, again, "test")
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
     assert_eq!(
         store::users::count_by_role(&t.pool, Role::Admin)
@@ -77,18 +84,21 @@ async fn futures_join(
         it.next().unwrap(),
     );
     let (ra, rb, rc, rd) = tokio::join!(
-        accounts::create_first_admin(t, a),
-        accounts::create_first_admin(t, b),
-        accounts::create_first_admin(t, c),
-        accounts::create_first_admin(t, d),
+        accounts::create_first_admin(t, a, "test"),
+        accounts::create_first_admin(t, b, "test"),
+        accounts::create_first_admin(t, c, "test"),
+        accounts::create_first_admin(t, d, "test"),
     );
-    vec![ra, rb, rc, rd]
+    [ra, rb, rc, rd]
+        .into_iter()
+        .map(|r| r.map(|s| s.view))
+        .collect()
 }
 
 #[tokio::test]
 async fn registration_needs_an_admin_first() {
     let t = spawn_app().await;
-    let err = accounts::register_customer(&t, customer_form("early"))
+    let err = accounts::register_customer(&t, customer_form("early"), "test")
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Conflict);
@@ -97,16 +107,20 @@ async fn registration_needs_an_admin_first() {
 #[tokio::test]
 async fn customer_registers_and_logs_in_by_email_or_username() {
     let t = spawn_set_up_app().await;
-    let s = accounts::register_customer(&t, customer_form("Cara"))
-        .await
+    let s = t
+        .keep(accounts::register_customer(&t, customer_form("Cara"), "test").await)
         .unwrap();
     assert_eq!((s.role, s.username.as_str()), (Role::Customer, "cara"));
-    accounts::logout(&t);
-    assert!(accounts::status(&t).await.unwrap().session.is_none());
+    t.logout().await;
+    assert!(accounts::status(&t, Some(&t.token()))
+        .await
+        .unwrap()
+        .session
+        .is_none());
 
     let by_email = login(&t, "CARA@example.com", PASSWORD).await.unwrap();
     assert_eq!(by_email.user_id, s.user_id);
-    accounts::logout(&t);
+    t.logout().await;
     let by_name = login(&t, " cara ", PASSWORD).await.unwrap();
     assert_eq!(by_name.user_id, s.user_id);
 
@@ -186,7 +200,7 @@ async fn duplicate_and_invalid_registrations_name_the_field_and_store_nothing() 
         ),
     ];
     for (form, fields) in cases {
-        match accounts::register_customer(&t, form).await {
+        match accounts::register_customer(&t, form, "test").await {
             Err(e @ AppError::Validation(_)) => assert_eq!(e.fields(), fields),
             other => panic!("expected validation on {fields:?}, got {other:?}"),
         }
@@ -213,7 +227,11 @@ async fn wrong_password_and_unknown_account_get_the_same_answer() {
         assert_eq!(e.code(), ErrorCode::Unauthorized);
         assert_eq!(e.to_string(), GENERIC_LOGIN_FAILURE);
     }
-    assert!(accounts::status(&t).await.unwrap().session.is_none());
+    assert!(accounts::status(&t, Some(&t.token()))
+        .await
+        .unwrap()
+        .session
+        .is_none());
     let empty = login(&t, "  ", PASSWORD).await.unwrap_err();
     assert_eq!(empty.code(), ErrorCode::Validation);
 }
@@ -240,7 +258,11 @@ async fn blocked_user_is_told_why_only_after_the_right_password() {
     let right = login(&t, "cara", PASSWORD).await.unwrap_err();
     assert_eq!(right.code(), ErrorCode::AccountBlocked);
     assert!(right.to_string().contains("Repeated no-shows"));
-    assert!(accounts::status(&t).await.unwrap().session.is_none());
+    assert!(accounts::status(&t, Some(&t.token()))
+        .await
+        .unwrap()
+        .session
+        .is_none());
 }
 
 #[tokio::test]
@@ -251,7 +273,11 @@ async fn professional_registers_with_a_document_and_waits_for_approval() {
         .await
         .unwrap();
     assert!(
-        accounts::status(&t).await.unwrap().session.is_none(),
+        accounts::status(&t, Some(&t.token()))
+            .await
+            .unwrap()
+            .session
+            .is_none(),
         "a pending professional is not signed in"
     );
 
@@ -365,7 +391,9 @@ async fn every_field_error_of_a_registration_comes_back_at_once() {
         pincode: "5600".into(),
         ..customer_form("asha")
     };
-    let err = accounts::register_customer(&t, form).await.unwrap_err();
+    let err = accounts::register_customer(&t, form, "test")
+        .await
+        .unwrap_err();
     assert_eq!(
         err.fields(),
         ["email", "password", "phone", "address", "pincode"]

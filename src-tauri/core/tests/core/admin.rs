@@ -7,7 +7,7 @@ use household_core::admin::people::{self, PeopleQuery};
 use household_core::admin::requests::{self as oversight, RequestQuery, RequestSort};
 use household_core::clock::Clock;
 use household_core::domain::{RequestStatus, Role, UserStatus, VerificationStatus};
-use household_core::{accounts, demo, store, Actor, AppError, ErrorCode};
+use household_core::{demo, store, Actor, AppError, ErrorCode};
 
 /// An app with the demo data loaded and the admin signed in.
 async fn demo_app() -> (TestApp, Actor) {
@@ -47,11 +47,15 @@ async fn call_admin(name: &str, t: &TestApp, actor: &Actor) -> Result<(), AppErr
         "reject" => people::reject(t, actor, id, "not valid").await.map(drop),
         "block" => people::block(t, actor, id, "abuse").await.map(drop),
         "unblock" => people::unblock(t, actor, id).await,
-        "list_requests" => oversight::list(t, actor, RequestQuery::default())
+        "list_requests" => {
+            oversight::list(t, actor, RequestQuery::default(), t.clock.local_offset())
+                .await
+                .map(drop)
+        }
+        "request_detail" => oversight::detail(t, actor, id).await.map(drop),
+        "dashboard" => dashboard::get(t, actor, t.clock.local_offset())
             .await
             .map(drop),
-        "request_detail" => oversight::detail(t, actor, id).await.map(drop),
-        "dashboard" => dashboard::get(t, actor).await.map(drop),
         "load_demo" => demo::load_for_admin(t, actor).await.map(drop),
         other => panic!("no admin function {other}"),
     }
@@ -199,7 +203,9 @@ async fn service_catalogue_rules() {
     assert!(public.iter().all(|s| s.id != plumbing.id));
     let listed = catalog::list(&t, &admin).await.unwrap();
     assert!(listed.iter().any(|s| s.id == plumbing.id && !s.is_active));
-    let dash = dashboard::get(&t, &admin).await.unwrap();
+    let dash = dashboard::get(&t, &admin, t.clock.local_offset())
+        .await
+        .unwrap();
     assert!(dash
         .top_services
         .iter()
@@ -212,6 +218,7 @@ async fn service_catalogue_rules() {
             per_page: 50,
             ..Default::default()
         },
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -383,7 +390,7 @@ async fn approving_and_rejecting_professionals_reaches_them_at_next_login() {
     people::reject(&t, &admin, sanjay, "Certificate is illegible")
         .await
         .unwrap();
-    accounts::logout(&t);
+    t.logout().await;
 
     assert_eq!(
         login(&t, "kiran.r", demo::DEMO_PASSWORD)
@@ -392,7 +399,7 @@ async fn approving_and_rejecting_professionals_reaches_them_at_next_login() {
             .role,
         Role::Professional
     );
-    accounts::logout(&t);
+    t.logout().await;
     let err = login(&t, "sanjay.p", demo::DEMO_PASSWORD)
         .await
         .unwrap_err();
@@ -434,7 +441,7 @@ async fn blocking_a_professional_ends_their_session_refuses_login_and_frees_thei
     );
 
     // Ravi is signed in on this terminal when the admin (elsewhere) blocks him.
-    accounts::logout(&t);
+    t.logout().await;
     login(&t, "ravi.k", demo::DEMO_PASSWORD).await.unwrap();
     assert!(t.actor().await.is_ok());
     let outcome = people::block(&t, &admin, ravi, "Customer complaints")
@@ -550,6 +557,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
             per_page: 100,
             ..Default::default()
         },
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -564,6 +572,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
             per_page: 100,
             ..Default::default()
         },
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -583,6 +592,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
             per_page: 100,
             ..Default::default()
         },
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -599,6 +609,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
             per_page: 100,
             ..Default::default()
         },
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -618,6 +629,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
                 page,
                 ..Default::default()
             },
+            t.clock.local_offset(),
         )
         .await
         .unwrap();
@@ -636,6 +648,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
             per_page: 100,
             ..Default::default()
         },
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -650,6 +663,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
             per_page: 100,
             ..Default::default()
         },
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -664,6 +678,7 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
             created_from: Some("21/11/2026".into()),
             ..Default::default()
         },
+        t.clock.local_offset(),
     )
     .await
     .unwrap_err();
@@ -690,7 +705,9 @@ async fn request_list_filters_sorts_and_paginates_with_history_in_detail() {
 #[tokio::test]
 async fn dashboard_aggregates_match_the_data() {
     let (t, admin) = demo_app().await;
-    let d = dashboard::get(&t, &admin).await.unwrap();
+    let d = dashboard::get(&t, &admin, t.clock.local_offset())
+        .await
+        .unwrap();
     assert_eq!(d.by_status.len(), RequestStatus::ALL.len());
     for s in &d.by_status {
         let status = *RequestStatus::ALL
@@ -761,7 +778,9 @@ async fn dashboard_days_and_date_filters_are_the_terminals_local_days() {
         ids.push(id);
     }
 
-    let d = dashboard::get(&t, &admin).await.unwrap();
+    let d = dashboard::get(&t, &admin, t.clock.local_offset())
+        .await
+        .unwrap();
     let last_two: Vec<_> = d.per_day[28..]
         .iter()
         .map(|p| (p.label.as_str(), p.count))
@@ -774,12 +793,16 @@ async fn dashboard_days_and_date_filters_are_the_terminals_local_days() {
         per_page: 100,
         ..Default::default()
     };
-    let today = oversight::list(&t, &admin, on("2026-11-21")).await.unwrap();
+    let today = oversight::list(&t, &admin, on("2026-11-21"), t.clock.local_offset())
+        .await
+        .unwrap();
     assert_eq!(
         today.items.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![ids[1]]
     );
-    let yesterday = oversight::list(&t, &admin, on("2026-11-20")).await.unwrap();
+    let yesterday = oversight::list(&t, &admin, on("2026-11-20"), t.clock.local_offset())
+        .await
+        .unwrap();
     assert_eq!(
         yesterday.items.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![ids[0]]

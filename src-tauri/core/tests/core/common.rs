@@ -6,16 +6,57 @@ use chrono::{TimeZone, Utc};
 use household_core::accounts::{self, CustomerRegistration, NewAdmin, ProfessionalRegistration};
 use household_core::clock::ManualClock;
 use household_core::documents::DocumentUpload;
-use household_core::session::SessionView;
-use household_core::{App, AppConfig};
-use std::sync::Arc;
+use household_core::session::{Actor, SessionToken, SessionView, SignedIn};
+use household_core::{App, AppConfig, AppResult};
+use std::sync::{Arc, Mutex};
 
 pub const PASSWORD: &str = "correct horse battery";
 
+/// The core on a temp database, plus one "desktop": the token of the last sign-in through
+/// these helpers (most stories need one session; several are driven with explicit tokens).
 pub struct TestApp {
     pub app: App,
     pub clock: Arc<ManualClock>,
     pub dir: tempfile::TempDir,
+    pub desktop: Mutex<Option<SessionToken>>,
+}
+
+impl TestApp {
+    /// The token of the desktop's session (an invalid one when nobody signed in).
+    pub fn token(&self) -> SessionToken {
+        self.desktop.lock().unwrap().clone().unwrap_or_else(|| {
+            SessionToken::parse(&"0".repeat(64)).expect("a well-formed unknown token")
+        })
+    }
+
+    /// Keeps a new session as the desktop's.
+    pub fn keep(&self, s: AppResult<SignedIn>) -> AppResult<SessionView> {
+        let s = s?;
+        *self.desktop.lock().unwrap() = Some(s.token);
+        Ok(s.view)
+    }
+
+    /// The desktop's acting user (as every command checks it; counts as activity).
+    pub async fn actor(&self) -> AppResult<Actor> {
+        self.app.actor(&self.token()).await
+    }
+
+    /// The same check, not counted as activity.
+    pub async fn actor_passive(&self) -> AppResult<Actor> {
+        self.app.actor_passive(&self.token()).await
+    }
+
+    /// The desktop's session as its UI sees it (counts as activity).
+    pub async fn touch(&self) -> AppResult<SessionView> {
+        self.app.session_view(&self.token(), true).await
+    }
+
+    /// Signs the desktop out.
+    pub async fn logout(&self) {
+        accounts::logout(&self.app, &self.token())
+            .await
+            .expect("logout");
+    }
 }
 
 impl std::ops::Deref for TestApp {
@@ -33,16 +74,20 @@ pub async fn spawn_app() -> TestApp {
     let mut config = AppConfig::new(dir.path().join("data"));
     config.clock = clock.clone();
     let app = App::open(config).await.expect("open app");
-    TestApp { app, clock, dir }
+    TestApp {
+        app,
+        clock,
+        dir,
+        desktop: Mutex::default(),
+    }
 }
 
 /// A fresh app with its administrator created (and signed out).
 pub async fn spawn_set_up_app() -> TestApp {
     let t = spawn_app().await;
-    accounts::create_first_admin(&t, admin_form())
-        .await
+    t.keep(accounts::create_first_admin(&t, admin_form(), "test").await)
         .expect("first admin");
-    accounts::logout(&t);
+    t.logout().await;
     t
 }
 
@@ -106,10 +151,10 @@ pub fn professional_form(username: &str, service_id: i64) -> ProfessionalRegistr
 
 /// Registers a customer (which signs them in) and signs out again.
 pub async fn registered_customer(t: &TestApp, username: &str) -> SessionView {
-    let s = accounts::register_customer(t, customer_form(username))
-        .await
+    let s = t
+        .keep(accounts::register_customer(t, customer_form(username), "test").await)
         .expect("register customer");
-    accounts::logout(t);
+    t.logout().await;
     s
 }
 
@@ -118,14 +163,17 @@ pub async fn login(
     login: &str,
     password: &str,
 ) -> household_core::AppResult<SessionView> {
-    accounts::login(
-        t,
-        accounts::LoginInput {
-            login: login.into(),
-            password: password.into(),
-        },
+    t.keep(
+        accounts::login(
+            t,
+            accounts::LoginInput {
+                login: login.into(),
+                password: password.into(),
+            },
+            "test",
+        )
+        .await,
     )
-    .await
 }
 
 pub async fn user_id(t: &TestApp, username: &str) -> i64 {

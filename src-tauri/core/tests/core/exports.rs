@@ -67,10 +67,13 @@ async fn closed_requests_export_has_the_exact_expected_content() {
     let mut form = customer_form("cara");
     form.full_name = "=HYPERLINK(\"http://evil\")".into();
     let cara = Actor {
-        user_id: accounts::register_customer(&t, form).await.unwrap().user_id,
+        user_id: t
+            .keep(accounts::register_customer(&t, form, "test").await)
+            .unwrap()
+            .user_id,
         role: Role::Customer,
     };
-    accounts::logout(&t);
+    t.logout().await;
     accounts::register_professional(&t, professional_form("ravi", svc))
         .await
         .unwrap();
@@ -93,7 +96,7 @@ async fn closed_requests_export_has_the_exact_expected_content() {
     professional::accept(&t, &ravi, closed).await.unwrap();
     reach_visit(&t, closed).await;
     t.clock.advance(Duration::hours(2));
-    professional::complete(&t, &ravi, closed, None)
+    professional::complete(&t, &ravi, closed, None, t.clock.local_offset())
         .await
         .unwrap();
     t.clock.advance(Duration::hours(1));
@@ -134,6 +137,7 @@ async fn closed_requests_export_has_the_exact_expected_content() {
         ExportKind::ClosedRequests,
         ExportFilters::default(),
         target.clone(),
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -164,9 +168,16 @@ async fn closed_requests_export_has_the_exact_expected_content() {
         status: Some(RequestStatus::Requested),
         ..Default::default()
     };
-    let id2 = exports::start(&t, &admin, ExportKind::Requests, filters, target2.clone())
-        .await
-        .unwrap();
+    let id2 = exports::start(
+        &t,
+        &admin,
+        ExportKind::Requests,
+        filters,
+        target2.clone(),
+        t.clock.local_offset(),
+    )
+    .await
+    .unwrap();
     assert_eq!(wait_done(&t, &admin, id2).await.rows_written, 1);
     let csv2 = std::fs::read_to_string(&target2).unwrap();
     assert!(csv2.starts_with("request_id,status,service,"));
@@ -186,9 +197,16 @@ async fn closed_requests_export_has_the_exact_expected_content() {
         let target = out.path().join(name);
         let (t, admin) = (&t, &admin);
         async move {
-            let id = exports::start(t, admin, kind, filters, target.clone())
-                .await
-                .unwrap();
+            let id = exports::start(
+                t,
+                admin,
+                kind,
+                filters,
+                target.clone(),
+                t.clock.local_offset(),
+            )
+            .await
+            .unwrap();
             let job = wait_done(t, admin, id).await;
             assert_eq!(job.status, ExportStatus::Succeeded, "{job:?}");
             std::fs::read_to_string(&target).unwrap()
@@ -256,6 +274,7 @@ async fn cancelling_mid_way_leaves_no_file() {
         ExportKind::Requests,
         ExportFilters::default(),
         target.clone(),
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -293,6 +312,7 @@ async fn unwritable_folder_fails_cleanly_with_the_error_recorded() {
         ExportKind::Customers,
         ExportFilters::default(),
         not_a_dir.join("c.csv"),
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -322,6 +342,7 @@ async fn failure_mid_way_never_leaves_a_partial_file_under_the_name() {
         ExportKind::Requests,
         ExportFilters::default(),
         target.clone(),
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -357,6 +378,7 @@ async fn a_failure_at_the_rename_keeps_the_row_count_and_no_temp_file() {
         ExportKind::Customers,
         ExportFilters::default(),
         target.clone(),
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -390,7 +412,7 @@ async fn a_job_left_running_by_a_crash_is_failed_at_next_start() {
     let id = store::exports::insert(
         &t.pool,
         admin.user_id,
-        "customers",
+        ExportKind::Customers,
         "{}",
         &target.to_string_lossy(),
         ts("2026-11-21T09:00:00Z"),
@@ -422,6 +444,7 @@ async fn only_admins_can_start_see_or_open_exports() {
         ExportKind::Customers,
         ExportFilters::default(),
         out.path().join("c.csv"),
+        t.clock.local_offset(),
     )
     .await
     .unwrap();
@@ -441,6 +464,7 @@ async fn only_admins_can_start_see_or_open_exports() {
             ExportKind::Customers,
             ExportFilters::default(),
             out.path().join("x.csv"),
+            t.clock.local_offset(),
         )
         .await;
         assert_eq!(start.unwrap_err().code(), ErrorCode::Forbidden);
@@ -468,6 +492,7 @@ async fn only_admins_can_start_see_or_open_exports() {
         ExportKind::Customers,
         ExportFilters::default(),
         "relative.csv".into(),
+        t.clock.local_offset(),
     )
     .await;
     assert_eq!(relative.unwrap_err().code(), ErrorCode::Validation);

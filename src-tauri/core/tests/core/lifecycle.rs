@@ -181,15 +181,21 @@ async fn the_whole_happy_path_as_a_story() {
     assert!(jobs.items[0].address.is_some());
 
     // Not before the visit: the job is tomorrow.
-    let early = professional::complete(t, &w.pro, id, None)
+    let early = professional::complete(t, &w.pro, id, None, t.clock.local_offset())
         .await
         .unwrap_err();
     assert_eq!(early.code(), ErrorCode::Conflict);
     assert!(early.to_string().contains("scheduled for"), "{early}");
     reach_visit(t, id).await;
-    professional::complete(t, &w.pro, id, Some("Replaced the washer".into()))
-        .await
-        .unwrap();
+    professional::complete(
+        t,
+        &w.pro,
+        id,
+        Some("Replaced the washer".into()),
+        t.clock.local_offset(),
+    )
+    .await
+    .unwrap();
     professional::rate_customer(
         t,
         &w.pro,
@@ -299,7 +305,7 @@ async fn closing_without_a_review_then_reviewing_once_later() {
     let id = book(&w).await;
     professional::accept(&w.t, &w.pro, id).await.unwrap();
     reach_visit(&w.t, id).await;
-    professional::complete(&w.t, &w.pro, id, None)
+    professional::complete(&w.t, &w.pro, id, None, w.t.clock.local_offset())
         .await
         .unwrap();
     customer::close(&w.t, &w.customer, id, None).await.unwrap();
@@ -369,12 +375,16 @@ async fn request_in(w: &World, status: RequestStatus) -> i64 {
         RequestStatus::Completed => {
             professional::accept(t, &w.pro, id).await.unwrap();
             reach_visit(t, id).await;
-            professional::complete(t, &w.pro, id, None).await.unwrap();
+            professional::complete(t, &w.pro, id, None, t.clock.local_offset())
+                .await
+                .unwrap();
         }
         RequestStatus::Closed => {
             professional::accept(t, &w.pro, id).await.unwrap();
             reach_visit(t, id).await;
-            professional::complete(t, &w.pro, id, None).await.unwrap();
+            professional::complete(t, &w.pro, id, None, t.clock.local_offset())
+                .await
+                .unwrap();
             customer::close(t, &w.customer, id, None).await.unwrap();
         }
         RequestStatus::Cancelled => customer::cancel(t, &w.customer, id).await.unwrap(),
@@ -393,7 +403,7 @@ async fn perform(w: &World, actor: &Actor, action: Action, id: i64) -> Result<()
         Action::Complete => {
             // The state machine is what this matrix checks; the visit-time rule has its own test.
             reach_visit(t, id).await;
-            professional::complete(t, actor, id, None).await
+            professional::complete(t, actor, id, None, t.clock.local_offset()).await
         }
         Action::Close => customer::close(t, actor, id, None).await,
         Action::Cancel => customer::cancel(t, actor, id).await,
@@ -638,7 +648,7 @@ async fn customers_and_professionals_only_touch_their_own_requests() {
     // Once it is Ravi's, Raj cannot complete it.
     professional::accept(t, &w.pro, id).await.unwrap();
     assert_eq!(
-        professional::complete(t, &w.rival, id, None)
+        professional::complete(t, &w.rival, id, None, t.clock.local_offset())
             .await
             .unwrap_err()
             .code(),
@@ -949,9 +959,12 @@ async fn profiles_and_password_change() {
     .unwrap();
     assert_eq!((pro.pincode.as_str(), pro.experience_years), ("560034", 9));
 
+    // Cara changes her password from her desktop (its session goes on).
+    login(t, "cara", PASSWORD).await.unwrap();
     let weak = accounts::change_password(
         t,
         &w.customer,
+        &t.token(),
         accounts::PasswordChange {
             current_password: PASSWORD.into(),
             new_password: "short".into(),
@@ -963,6 +976,7 @@ async fn profiles_and_password_change() {
     let wrong = accounts::change_password(
         t,
         &w.customer,
+        &t.token(),
         accounts::PasswordChange {
             current_password: "nope nope nope".into(),
             new_password: "brand new passphrase".into(),
@@ -974,6 +988,7 @@ async fn profiles_and_password_change() {
     accounts::change_password(
         t,
         &w.customer,
+        &t.token(),
         accounts::PasswordChange {
             current_password: PASSWORD.into(),
             new_password: "brand new passphrase".into(),

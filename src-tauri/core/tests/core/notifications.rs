@@ -58,7 +58,9 @@ async fn every_transition_and_decision_notifies_the_affected_user() {
     let id3 = customer::book(&t, &cara, book()).await.unwrap();
     professional::accept(&t, &ravi, id).await.unwrap();
     reach_visit(&t, id).await;
-    professional::complete(&t, &ravi, id, None).await.unwrap();
+    professional::complete(&t, &ravi, id, None, t.clock.local_offset())
+        .await
+        .unwrap();
     customer::close(
         &t,
         &cara,
@@ -144,7 +146,11 @@ async fn a_failed_transition_writes_no_notification() {
     )
     .await
     .unwrap();
-    assert!(professional::complete(&t, &ravi, id, None).await.is_err());
+    assert!(
+        professional::complete(&t, &ravi, id, None, t.clock.local_offset())
+            .await
+            .is_err()
+    );
     assert!(customer::close(
         &t,
         &cara,

@@ -77,7 +77,9 @@ async fn october_job(t: &TestApp) -> (Actor, Actor) {
     .unwrap();
     professional::accept(t, &ravi, id).await.unwrap();
     t.clock.advance(Duration::days(1));
-    professional::complete(t, &ravi, id, None).await.unwrap();
+    professional::complete(t, &ravi, id, None, t.clock.local_offset())
+        .await
+        .unwrap();
     customer::close(
         t,
         &cara,

@@ -30,7 +30,7 @@ async fn locks_after_the_free_failures_and_unlocks_after_the_delay() {
         login(&t, "cara", PASSWORD).await.is_ok(),
         "unlocked after the delay"
     );
-    household_core::accounts::logout(&t);
+    t.logout().await;
     // Success forgets the failures: the owner gets their free attempts back.
     for _ in 0..FREE_FAILURES {
         assert_eq!(fail(&t, "cara").await.code(), ErrorCode::Unauthorized);

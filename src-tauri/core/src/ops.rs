@@ -1,0 +1,566 @@
+//! Every operation of the app, defined once.
+//!
+//! [`household_operations!`] is the table: for each operation its name, who may call it, its
+//! arguments, its result and its handler. The core expands it here into one async function
+//! per operation (checking the caller's session and role before the handler runs), the
+//! [`OPERATIONS`] list and a JSON [`dispatch`]. The desktop expands the same table into its
+//! Tauri commands (and so the TypeScript bindings) and the server into its HTTP routes, so no
+//! layer keeps a hand-written copy of the list.
+//!
+//! Kinds (who may call, and what happens to the session):
+//! - `public`: anyone, signed in or not;
+//! - `sign_in`: anyone; starts a session, whose token goes to the caller's desktop (the
+//!   webview only sees the [`SessionView`]);
+//! - `sign_out`: ends the caller's session;
+//! - `session`: any signed-in user (counts as activity); `passive`: the same, not counted
+//!   (background refreshes must not keep an idle session alive);
+//! - `admin`, `customer`, `professional`: a signed-in user of that role.
+//!
+//! Visibility: `ui` operations are the UI's API; `host` ones are used by the desktop's own
+//! Rust side (notification delivery, the session watcher) and are not given to the webview.
+
+pub use crate::api::*;
+use crate::error::{ApiError, AppError, AppResult};
+use crate::session::{Actor, SessionToken};
+use crate::App;
+use chrono::FixedOffset;
+use serde::{Deserialize, Serialize};
+
+/// Who is calling: their session token (if they have one) and where they are.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The bearer token the caller's desktop holds, if it signed in.
+    pub token: Option<SessionToken>,
+    /// A label for where the caller is (the desktop's name and address), kept with sessions.
+    pub client: String,
+    /// The caller's terminal's UTC offset: its "today" and date filters are local days.
+    pub offset: FixedOffset,
+}
+
+impl Caller {
+    /// The caller's token, or `unauthorized`.
+    pub fn token(&self) -> AppResult<&SessionToken> {
+        self.token
+            .as_ref()
+            .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))
+    }
+}
+
+/// Who may call an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    Public,
+    SignIn,
+    SignOut,
+    Session,
+    Passive,
+    Admin,
+    Customer,
+    Professional,
+}
+
+impl Access {
+    /// The role the operation is limited to, if any.
+    pub fn role(self) -> Option<Role> {
+        match self {
+            Access::Admin => Some(Role::Admin),
+            Access::Customer => Some(Role::Customer),
+            Access::Professional => Some(Role::Professional),
+            _ => None,
+        }
+    }
+
+    /// Whether the caller must be signed in.
+    pub fn needs_session(self) -> bool {
+        !matches!(self, Access::Public | Access::SignIn)
+    }
+}
+
+/// One row of the table, for tests, the server's route list and its API document.
+#[derive(Debug, Clone, Copy)]
+pub struct OpInfo {
+    pub name: &'static str,
+    pub access: Access,
+    /// Whether the UI may call it (`false`: the desktop's own Rust side only).
+    pub ui: bool,
+    /// The argument names, in order.
+    pub args: &'static [&'static str],
+    /// The first line of its documentation.
+    pub doc: &'static str,
+}
+
+/// What a `sign_in` operation gives the caller's desktop: the token and the session view.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewSession {
+    /// The bearer token; the desktop keeps it and never hands it to its webview.
+    pub token: String,
+    pub session: SessionView,
+}
+
+impl From<crate::session::SignedIn> for NewSession {
+    fn from(s: crate::session::SignedIn) -> Self {
+        NewSession {
+            token: s.token.expose().to_string(),
+            session: s.view,
+        }
+    }
+}
+
+/// The table. Each row:
+/// `/// doc` `name(kind, visibility) |app, caller, actor| (arg: Type, ...) -> Output { body }`
+/// where the body is an expression of type `AppResult<Output>` (it may `.await`), run after
+/// the kind's checks; `actor` is the signed-in caller (`()` for `public` and `sign_in`), and
+/// a `sign_in` body returns the `SignedIn` whose view is the output.
+#[macro_export]
+macro_rules! household_operations {
+    ($callback:ident) => {
+        $callback! {
+            // ---- first run, accounts and sessions ----------------------------------------
+            /// Start-up status: first run or not, the caller's session, whether demo data can be loaded.
+            app_status(public, ui) |app, caller, actor| () -> AppStatus {
+                accounts::status(app, caller.token.as_ref()).await
+            }
+            /// Creates the one-time administrator account and signs it in.
+            create_first_admin(sign_in, ui) |app, caller, actor| (input: NewAdmin) -> SessionView {
+                accounts::create_first_admin(app, input, &caller.client).await
+            }
+            /// Loads the demo data set into an empty database.
+            load_demo_data(admin, ui) |app, caller, actor| () -> DemoSummary {
+                demo::load_for_admin(app, &actor).await
+            }
+            /// Signs in by username or email.
+            login(sign_in, ui) |app, caller, actor| (input: LoginInput) -> SessionView {
+                accounts::login(app, input, &caller.client).await
+            }
+            /// Ends the session.
+            logout(sign_out, ui) |app, caller, actor| () -> () {
+                accounts::logout(app, caller.token()?).await
+            }
+            /// Records activity and returns the live session (fails once it has ended).
+            touch_session(session, ui) |app, caller, actor| () -> SessionView {
+                app.session_view(caller.token()?, true).await
+            }
+            /// Registers a customer and signs them in.
+            register_customer(sign_in, ui) |app, caller, actor| (input: CustomerRegistration) -> SessionView {
+                accounts::register_customer(app, input, &caller.client).await
+            }
+            /// Registers a professional (awaiting approval).
+            register_professional(public, ui) |app, caller, actor| (input: ProfessionalRegistration) -> () {
+                accounts::register_professional(app, input).await
+            }
+            /// Active services, for the professional registration form (no session needed).
+            list_public_services(public, ui) |app, caller, actor| () -> Vec<ServiceSummary> {
+                accounts::public_services(app).await
+            }
+            /// Changes the signed-in user's password; their other sessions end.
+            change_password(session, ui) |app, caller, actor| (input: PasswordChange) -> () {
+                accounts::change_password(app, &actor, caller.token()?, input).await
+            }
+            /// The figures of the signed-in user's home page.
+            home_summary(session, ui) |app, caller, actor| () -> HomeSummary {
+                home::summary(app, &actor).await
+            }
+            /// Why the caller's session ended, if it has (the desktop's session watcher).
+            session_end(public, host) |app, caller, actor| () -> Option<SessionEnded> {
+                app.session_end(caller.token()?).await
+            }
+
+            // ---- business settings (admins) ---------------------------------------------
+            /// The business settings: idle sign-out, reminder time, outgoing mail.
+            admin_business_settings(admin, host) |app, caller, actor| () -> BusinessSettings {
+                settings::get(app, &actor).await
+            }
+            /// Saves the business settings (every bad field reported at once).
+            admin_save_business_settings(admin, host) |app, caller, actor| (input: BusinessSettings) -> BusinessSettings {
+                settings::save(app, &actor, input).await
+            }
+            /// Remembers the SMTP password while the app (or server) runs; never stored.
+            admin_set_smtp_password(admin, ui) |app, caller, actor| (password: Option<String>) -> () {
+                settings::set_smtp_password(app, &actor, password)
+            }
+            /// Sends a test email now through the configured transport.
+            admin_send_test_email(admin, ui) |app, caller, actor| (to: String) -> () {
+                let mailer = email::Mailer::for_business(app).await?;
+                email::send_test(app, &actor, &mailer, &to).await
+            }
+
+            // ---- admin: catalogue, people, requests, dashboard ------------------------
+            /// Every service with usage figures.
+            admin_list_services(admin, ui) |app, caller, actor| () -> Vec<ServiceAdminRow> {
+                catalog::list(app, &actor).await
+            }
+            /// Creates a service; returns its id.
+            admin_create_service(admin, ui) |app, caller, actor| (input: ServiceInput) -> i64 {
+                catalog::create(app, &actor, input).await
+            }
+            /// Edits a service.
+            admin_update_service(admin, ui) |app, caller, actor| (id: i64, input: ServiceInput) -> () {
+                catalog::update(app, &actor, id, input).await
+            }
+            /// Deactivates (hides from customers) or reactivates a service.
+            admin_set_service_active(admin, ui) |app, caller, actor| (id: i64, active: bool) -> () {
+                catalog::set_active(app, &actor, id, active).await
+            }
+            /// Deletes a service that has no history.
+            admin_delete_service(admin, ui) |app, caller, actor| (id: i64) -> () {
+                catalog::delete(app, &actor, id).await
+            }
+            /// The searchable, paginated people list.
+            admin_list_people(admin, ui) |app, caller, actor| (query: PeopleQuery) -> PeoplePage {
+                people::list(app, &actor, query).await
+            }
+            /// One person's profile, figures and audit trail.
+            admin_person_detail(admin, ui) |app, caller, actor| (user_id: i64) -> PersonDetail {
+                people::detail(app, &actor, user_id).await
+            }
+            /// A professional's uploaded document, to view in the app.
+            admin_professional_document(admin, ui) |app, caller, actor| (user_id: i64) -> DocumentView {
+                people::document(app, &actor, user_id).await
+            }
+            /// Approves a pending professional.
+            admin_approve_professional(admin, ui) |app, caller, actor| (user_id: i64) -> () {
+                people::approve(app, &actor, user_id).await
+            }
+            /// Rejects a professional with a reason.
+            admin_reject_professional(admin, ui) |app, caller, actor| (user_id: i64, reason: String) -> BlockOutcome {
+                people::reject(app, &actor, user_id, &reason).await
+            }
+            /// Blocks a user with a reason; their sessions end at once.
+            admin_block_user(admin, ui) |app, caller, actor| (user_id: i64, reason: String) -> BlockOutcome {
+                people::block(app, &actor, user_id, &reason).await
+            }
+            /// Lifts a block.
+            admin_unblock_user(admin, ui) |app, caller, actor| (user_id: i64) -> () {
+                people::unblock(app, &actor, user_id).await
+            }
+            /// Signs a user out on every computer; returns how many sessions ended.
+            admin_end_sessions(admin, ui) |app, caller, actor| (user_id: i64) -> u64 {
+                people::end_sessions(app, &actor, user_id).await
+            }
+            /// The filtered, sorted, paginated request list.
+            admin_list_requests(admin, ui) |app, caller, actor| (query: RequestQuery) -> RequestPage {
+                requests::list(app, &actor, query, caller.offset).await
+            }
+            /// One request with its history.
+            admin_request_detail(admin, ui) |app, caller, actor| (id: i64) -> RequestDetail {
+                requests::detail(app, &actor, id).await
+            }
+            /// The dashboard figures.
+            admin_dashboard(admin, ui) |app, caller, actor| () -> Dashboard {
+                dashboard::get(app, &actor, caller.offset).await
+            }
+            /// Rejects an open request that nobody can serve.
+            admin_reject_request(admin, ui) |app, caller, actor| (id: i64, reason: String) -> () {
+                requests::reject(app, &actor, id, &reason).await
+            }
+            /// Cancels an open or assigned request on the customer's behalf, with a reason.
+            admin_cancel_request(admin, ui) |app, caller, actor| (id: i64, reason: String) -> () {
+                requests::cancel(app, &actor, id, &reason).await
+            }
+
+            // ---- admin: background work ------------------------------------------------
+            /// Scheduled job runs, newest first.
+            admin_job_runs(admin, ui) |app, caller, actor| () -> Vec<JobRunRow> {
+                scheduler::runs(app, &actor).await
+            }
+            /// Runs a job now for its due period (refused if it already ran for that period).
+            admin_run_job_now(admin, ui) |app, caller, actor| (job: Job) -> JobRunRow {
+                let schedule = scheduler::business_schedule(app).await?;
+                scheduler::run_now(app, &actor, job, &schedule).await
+            }
+            /// The email queue with statuses and errors, newest first.
+            admin_email_queue(admin, ui) |app, caller, actor| () -> Vec<EmailRow> {
+                email::queue(app, &actor).await
+            }
+            /// One export job (progress while it runs).
+            admin_export_job(admin, ui) |app, caller, actor| (id: i64) -> ExportJobRow {
+                exports::get(app, &actor, id).await
+            }
+            /// Export history, newest first.
+            admin_list_exports(admin, ui) |app, caller, actor| (page: u32, per_page: u32) -> Vec<ExportJobRow> {
+                exports::list(app, &actor, page, per_page).await
+            }
+            /// Asks a running export to stop (no file is left behind).
+            admin_cancel_export(admin, ui) |app, caller, actor| (id: i64) -> () {
+                exports::cancel(app, &actor, id).await
+            }
+
+            // ---- notifications --------------------------------------------------------
+            /// The signed-in user's notification centre (a background refresh: not activity).
+            notifications_centre(passive, ui) |app, caller, actor| () -> NotificationCentre {
+                notifications::centre(app, &actor).await
+            }
+            /// Marks one notification (or, with no id, all) as read.
+            notifications_mark_read(session, ui) |app, caller, actor| (id: Option<i64>) -> () {
+                notifications::mark_read(app, &actor, id).await
+            }
+            /// New notifications to show as OS notifications, each once (summarised when many).
+            notifications_take_for_os(passive, host) |app, caller, actor| () -> Vec<OsNotification> {
+                notifications::take_for_os(app, &actor).await
+            }
+
+            // ---- customers ------------------------------------------------------------
+            /// The customer's profile.
+            customer_profile(customer, ui) |app, caller, actor| () -> CustomerProfile {
+                customer::profile(app, &actor).await
+            }
+            /// Updates phone, address and pincode.
+            customer_update_profile(customer, ui) |app, caller, actor| (input: CustomerProfileInput) -> CustomerProfile {
+                customer::update_profile(app, &actor, input).await
+            }
+            /// Searches services (by area when a pincode is given).
+            customer_search_services(customer, ui) |app, caller, actor| (query: ServiceSearch) -> Vec<ServiceSearchRow> {
+                customer::search(app, &actor, query).await
+            }
+            /// Books a service; returns the new request's id.
+            customer_book(customer, ui) |app, caller, actor| (input: BookingInput) -> i64 {
+                customer::book(app, &actor, input).await
+            }
+            /// Edits an open request.
+            customer_edit_request(customer, ui) |app, caller, actor| (id: i64, input: RequestEdit) -> () {
+                customer::edit(app, &actor, id, input).await
+            }
+            /// Cancels a request that is not yet completed.
+            customer_cancel_request(customer, ui) |app, caller, actor| (id: i64) -> () {
+                customer::cancel(app, &actor, id).await
+            }
+            /// Closes a completed request, optionally with a review.
+            customer_close_request(customer, ui) |app, caller, actor| (id: i64, review: Option<ReviewInput>) -> () {
+                customer::close(app, &actor, id, review).await
+            }
+            /// Reviews a closed request (once).
+            customer_review_request(customer, ui) |app, caller, actor| (id: i64, review: ReviewInput) -> () {
+                customer::review(app, &actor, id, review).await
+            }
+            /// The customer's requests.
+            customer_my_requests(customer, ui) |app, caller, actor| (query: MyRequestsQuery) -> MyRequestsPage {
+                customer::my_requests(app, &actor, query).await
+            }
+            /// One of the customer's requests with its timeline.
+            customer_request_detail(customer, ui) |app, caller, actor| (id: i64) -> RequestDetail {
+                customer::request_detail(app, &actor, id).await
+            }
+
+            // ---- professionals ----------------------------------------------------------
+            /// The professional's profile.
+            professional_profile(professional, ui) |app, caller, actor| () -> ProfessionalOwnProfile {
+                professional::profile(app, &actor).await
+            }
+            /// Updates phone, service area, experience and description.
+            professional_update_profile(professional, ui) |app, caller, actor| (input: ProfessionalProfileInput) -> ProfessionalOwnProfile {
+                professional::update_profile(app, &actor, input).await
+            }
+            /// Open requests for the professional's service in their area.
+            professional_feed(professional, ui) |app, caller, actor| (query: FeedQuery) -> FeedPage {
+                professional::feed(app, &actor, query).await
+            }
+            /// Accepts an open request (the first of racing professionals wins).
+            professional_accept(professional, ui) |app, caller, actor| (id: i64) -> () {
+                professional::accept(app, &actor, id).await
+            }
+            /// Declines an open request (hidden from this professional's feed).
+            professional_decline(professional, ui) |app, caller, actor| (id: i64) -> () {
+                professional::decline(app, &actor, id).await
+            }
+            /// Marks an assigned job completed (not before its visit time).
+            professional_complete(professional, ui) |app, caller, actor| (id: i64, note: Option<String>) -> () {
+                professional::complete(app, &actor, id, note, caller.offset).await
+            }
+            /// Rates the customer of a completed or closed job (once).
+            professional_rate_customer(professional, ui) |app, caller, actor| (id: i64, review: ReviewInput) -> () {
+                professional::rate_customer(app, &actor, id, review).await
+            }
+            /// The professional's jobs by visit time.
+            professional_jobs(professional, ui) |app, caller, actor| (query: JobsQuery) -> JobsPage {
+                professional::jobs(app, &actor, query).await
+            }
+        }
+    };
+}
+
+/// The caller's actor after the checks of `access` (`None` where no session is needed).
+async fn check(app: &App, caller: &Caller, access: Access) -> AppResult<Option<Actor>> {
+    let actor = match access {
+        Access::Public | Access::SignIn => return Ok(None),
+        Access::SignOut => return Ok(None),
+        Access::Passive => app.actor_passive(caller.token()?).await?,
+        _ => app.actor(caller.token()?).await?,
+    };
+    if let Some(role) = access.role() {
+        actor.require(role)?;
+    }
+    Ok(Some(actor))
+}
+
+macro_rules! access_of {
+    (public) => {
+        Access::Public
+    };
+    (sign_in) => {
+        Access::SignIn
+    };
+    (sign_out) => {
+        Access::SignOut
+    };
+    (session) => {
+        Access::Session
+    };
+    (passive) => {
+        Access::Passive
+    };
+    (admin) => {
+        Access::Admin
+    };
+    (customer) => {
+        Access::Customer
+    };
+    (professional) => {
+        Access::Professional
+    };
+}
+
+macro_rules! is_ui {
+    (ui) => {
+        true
+    };
+    (host) => {
+        false
+    };
+}
+
+/// Binds the handler's `actor`: the checked caller, or `()` for kinds without one (so a
+/// public handler cannot act as anybody).
+macro_rules! bind_actor {
+    (public, $actor:ident, $checked:ident) => {
+        let $actor = ();
+        let _ = $checked;
+    };
+    (sign_in, $actor:ident, $checked:ident) => {
+        let $actor = ();
+        let _ = $checked;
+    };
+    (sign_out, $actor:ident, $checked:ident) => {
+        let $actor = ();
+        let _ = $checked;
+    };
+    ($kind:ident, $actor:ident, $checked:ident) => {
+        let $actor: Actor =
+            $checked.ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))?;
+    };
+}
+
+/// What the core function of an operation returns: a `sign_in` gives the new session.
+macro_rules! core_output {
+    (sign_in, $out:ty) => {
+        $crate::session::SignedIn
+    };
+    ($kind:ident, $out:ty) => {
+        $out
+    };
+}
+
+/// What `dispatch` sends back for an operation: a `sign_in` sends the token too.
+macro_rules! wire_output {
+    (sign_in, $value:expr) => {
+        NewSession::from($value)
+    };
+    ($kind:ident, $value:expr) => {
+        $value
+    };
+}
+
+macro_rules! define_core_ops {
+    ($(
+        $(#[doc = $doc:literal])*
+        $name:ident($kind:ident, $vis:ident) |$app:ident, $caller:ident, $actor:ident|
+            ($($arg:ident : $ty:ty),* $(,)?) -> $out:ty $body:block
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[allow(unused_variables, clippy::unused_unit)]
+            pub async fn $name(
+                $app: &App,
+                $caller: &Caller,
+                $($arg: $ty),*
+            ) -> AppResult<core_output!($kind, $out)> {
+                let checked = check($app, $caller, access_of!($kind)).await?;
+                bind_actor!($kind, $actor, checked);
+                $body
+            }
+        )*
+
+        /// Every operation, in table order.
+        pub const OPERATIONS: &[OpInfo] = &[
+            $(OpInfo {
+                name: stringify!($name),
+                access: access_of!($kind),
+                ui: is_ui!($vis),
+                args: &[$(stringify!($arg)),*],
+                doc: first_doc(&[$($doc),*]),
+            }),*
+        ];
+
+        /// The named arguments of each operation, as sent over the wire.
+        #[allow(non_camel_case_types)]
+        pub mod args {
+            use super::*;
+            $(
+                #[derive(Debug, Clone, Serialize, Deserialize)]
+                pub struct $name {
+                    $(pub $arg: $ty,)*
+                }
+            )*
+        }
+
+        /// Runs the operation `name` with its arguments as a JSON object (the server's routes):
+        /// checks who may call it first, then parses the arguments (a bad one is a
+        /// `validation` error naming its field), then runs it; the result as JSON.
+        pub async fn dispatch(
+            app: &App,
+            caller: &Caller,
+            name: &str,
+            body: serde_json::Value,
+        ) -> Result<serde_json::Value, ApiError> {
+            match name {
+                $(stringify!($name) => {
+                    check(app, caller, access_of!($kind)).await?;
+                    let a: args::$name = parse_args(body)?;
+                    #[allow(unused_variables)]
+                    let args::$name { $($arg),* } = a;
+                    let value = $name(app, caller, $($arg),*).await?;
+                    to_json(&wire_output!($kind, value))
+                })*
+                other => Err(AppError::NotFound(format!("There is no operation called {other:?}.")).into()),
+            }
+        }
+    };
+}
+
+const fn first_doc(lines: &[&'static str]) -> &'static str {
+    match lines.first() {
+        Some(line) => line,
+        None => "",
+    }
+}
+
+/// Parses an operation's arguments, naming the field that is wrong.
+fn parse_args<T: serde::de::DeserializeOwned>(body: serde_json::Value) -> Result<T, ApiError> {
+    let body = match body {
+        serde_json::Value::Null => serde_json::Value::Object(Default::default()),
+        other => other,
+    };
+    serde_path_to_error::deserialize(body).map_err(|e| {
+        let path = e.path().to_string();
+        ApiError::from(crate::error::invalid_argument(
+            &path,
+            &e.into_inner().to_string(),
+        ))
+    })
+}
+
+fn to_json<T: Serialize>(value: &T) -> Result<serde_json::Value, ApiError> {
+    serde_json::to_value(value).map_err(|e| ApiError::from(AppError::internal(e)))
+}
+
+household_operations!(define_core_ops);

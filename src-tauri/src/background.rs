@@ -1,0 +1,227 @@
+//! Background work of the desktop. `start_local` runs only where the database is (standalone):
+//! the email queue, the scheduled reports and reminders, and the export announcements.
+//! `start_watchers` runs on every desktop: it notices a session that ended (idle, blocked,
+//! signed out elsewhere) and shows the signed-in user's new notifications.
+
+use crate::host::Host;
+use crate::prefs::Prefs;
+use household_core::domain::ExportStatus;
+use household_core::{ops, App};
+use std::sync::Arc;
+use std::time::Duration;
+use tauri::{Emitter, Manager};
+
+/// Event sent to the UI when the session ends on its own (payload: reason and message).
+pub const SESSION_ENDED_EVENT: &str = "session-ended";
+
+/// Starts the work that belongs to whoever owns the database.
+pub fn start_local(handle: tauri::AppHandle, core: Arc<App>) {
+    spawn_export_announcer(handle, core.exports.subscribe());
+    spawn_email_sender(core.clone());
+    spawn_scheduler(core);
+}
+
+/// Starts the watchers every desktop runs.
+pub fn start_watchers(handle: tauri::AppHandle) {
+    spawn_session_watcher(handle.clone());
+    spawn_notification_delivery(handle);
+}
+
+/// Every second: if this window's session ended (idle time-out, a block, a password change or
+/// an admin elsewhere), forget it and tell the UI why.
+fn spawn_session_watcher(handle: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let host = handle.state::<Host>();
+            if host.token().is_none() {
+                continue;
+            }
+            let ended = match &*host {
+                Host::Local(local) => ops::session_end(&local.core, &host.caller()).await,
+            };
+            match ended {
+                Ok(Some(ended)) => {
+                    tracing::info!(reason = ?ended.reason, "session ended");
+                    host.signed_out();
+                    if let Err(e) = handle.emit(SESSION_ENDED_EVENT, &ended) {
+                        tracing::warn!(error = %e, "could not tell the UI that the session ended");
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "could not check the session"),
+            }
+        }
+    });
+}
+
+/// Event sent to the UI when an export job ends.
+pub const EXPORT_FINISHED_EVENT: &str = "export-finished";
+
+/// Tells the UI (event) and the desktop (native notification) when an export ends.
+fn spawn_export_announcer(
+    handle: tauri::AppHandle,
+    mut events: tokio::sync::broadcast::Receiver<household_core::exports::ExportEvent>,
+) {
+    use tauri_plugin_notification::NotificationExt;
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let job = match events.recv().await {
+                Ok(household_core::exports::ExportEvent::Finished(job)) => job,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(missed = n, "export announcements lagged");
+                    continue;
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            };
+            if let Err(e) = handle.emit(EXPORT_FINISHED_EVENT, &job) {
+                tracing::warn!(error = %e, "could not tell the UI that an export finished");
+            }
+            let (title, body) = match job.status {
+                ExportStatus::Succeeded => (
+                    "Export finished",
+                    format!(
+                        "{} rows saved to {}",
+                        job.rows_written,
+                        job.file_path.as_deref().unwrap_or("the file")
+                    ),
+                ),
+                ExportStatus::Cancelled => ("Export cancelled", "No file was written.".to_string()),
+                _ => (
+                    "Export failed",
+                    job.error
+                        .clone()
+                        .unwrap_or_else(|| "See the export history.".into()),
+                ),
+            };
+            // show() reports success even without a notification daemon: the UI toast and
+            // the history page are the reliable channels; failures are logged, not swallowed.
+            if let Err(e) = handle
+                .notification()
+                .builder()
+                .title(title)
+                .body(body)
+                .show()
+            {
+                tracing::warn!(error = %e, "native notification failed");
+            }
+        }
+    });
+}
+
+/// Event telling the UI that the signed-in user's notifications changed (refresh the bell).
+pub const NOTIFICATIONS_EVENT: &str = "notifications-changed";
+
+/// Shows the signed-in user's new notifications as OS notifications (one summary when many
+/// piled up while they were away) and tells the UI to refresh its bell.
+fn spawn_notification_delivery(handle: tauri::AppHandle) {
+    use tauri_plugin_notification::{NotificationExt, PermissionState};
+    tauri::async_runtime::spawn(async move {
+        // Ask once, politely, at start-up; a refusal only turns off the pop-ups (the bell
+        // keeps working) and is logged.
+        match handle.notification().permission_state() {
+            Ok(PermissionState::Granted) => {}
+            Ok(_) => match handle.notification().request_permission() {
+                Ok(PermissionState::Granted) => tracing::info!("notification permission granted"),
+                Ok(state) => tracing::warn!(
+                    ?state,
+                    "notification permission not granted; the in-app centre still works"
+                ),
+                Err(e) => tracing::warn!(error = %e, "could not ask for notification permission"),
+            },
+            Err(e) => tracing::warn!(error = %e, "could not read the notification permission"),
+        }
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let host = handle.state::<Host>();
+            if host.token().is_none() {
+                continue;
+            }
+            let batch = match &*host {
+                Host::Local(local) => {
+                    ops::notifications_take_for_os(&local.core, &host.caller()).await
+                }
+            };
+            let batch = match batch {
+                Ok(b) => b,
+                // An ended session is the session watcher's business.
+                Err(
+                    household_core::AppError::Unauthorized(_)
+                    | household_core::AppError::AccountBlocked(_),
+                ) => continue,
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not read notifications");
+                    continue;
+                }
+            };
+            if batch.is_empty() {
+                continue;
+            }
+            let enabled = handle.state::<Prefs>().get().notifications_enabled;
+            for n in batch.iter().filter(|_| enabled) {
+                // A denied permission or a missing notification daemon must not break the app:
+                // the in-app centre still has everything; the failure is logged.
+                if let Err(e) = handle
+                    .notification()
+                    .builder()
+                    .title(&n.title)
+                    .body(&n.body)
+                    .show()
+                {
+                    tracing::warn!(error = %e, "native notification failed; the in-app centre still has it");
+                }
+            }
+            if let Err(e) = handle.emit(NOTIFICATIONS_EVENT, batch.len()) {
+                tracing::warn!(error = %e, "could not tell the UI about new notifications");
+            }
+        }
+    });
+}
+
+/// Sends due emails every 30 s: through the business's SMTP server when configured, else to
+/// the outbox folder (`<data dir>/outbox/*.eml`) where it is visible and nothing is lost.
+fn spawn_email_sender(core: Arc<App>) {
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(30));
+        loop {
+            tick.tick().await;
+            let mailer = match household_core::email::Mailer::for_business(&core).await {
+                Ok(m) => m,
+                Err(e) => {
+                    tracing::error!(error = %e, "no mail transport");
+                    continue;
+                }
+            };
+            match household_core::email::send_due(&core, &mailer, 50).await {
+                Ok(r) if r.sent + r.retried + r.failed > 0 => tracing::info!(
+                    sent = r.sent,
+                    retried = r.retried,
+                    failed = r.failed,
+                    "email pass"
+                ),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "email pass failed"),
+            }
+        }
+    });
+}
+
+/// Runs the scheduled reports and reminders: once at start-up (catching up on a missed
+/// period) and then every minute; `job_runs` makes each period run once.
+fn spawn_scheduler(core: Arc<App>) {
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            let result = match household_core::scheduler::business_schedule(&core).await {
+                Ok(schedule) => household_core::scheduler::run_due(&core, &schedule).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                tracing::warn!(error = %e, "scheduled jobs failed");
+            }
+        }
+    });
+}
