@@ -14,11 +14,12 @@ use tauri::{Emitter, Manager};
 /// Event sent to the UI when the session ends on its own (payload: reason and message).
 pub const SESSION_ENDED_EVENT: &str = "session-ended";
 
-/// Starts the work that belongs to whoever owns the database.
+/// Starts the work that belongs to whoever owns the database (on Tauri's runtime).
 pub fn start_local(handle: tauri::AppHandle, core: Arc<App>) {
     spawn_export_announcer(handle, core.exports.subscribe());
-    spawn_email_sender(core.clone());
-    spawn_scheduler(core);
+    tauri::async_runtime::spawn(household_core::background::email_sender(core.clone()));
+    tauri::async_runtime::spawn(household_core::background::scheduler(core.clone()));
+    tauri::async_runtime::spawn(household_core::background::session_purge(core));
 }
 
 /// Starts the watchers every desktop runs.
@@ -175,52 +176,6 @@ fn spawn_notification_delivery(handle: tauri::AppHandle) {
             }
             if let Err(e) = handle.emit(NOTIFICATIONS_EVENT, batch.len()) {
                 tracing::warn!(error = %e, "could not tell the UI about new notifications");
-            }
-        }
-    });
-}
-
-/// Sends due emails every 30 s: through the business's SMTP server when configured, else to
-/// the outbox folder (`<data dir>/outbox/*.eml`) where it is visible and nothing is lost.
-fn spawn_email_sender(core: Arc<App>) {
-    tauri::async_runtime::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(30));
-        loop {
-            tick.tick().await;
-            let mailer = match household_core::email::Mailer::for_business(&core).await {
-                Ok(m) => m,
-                Err(e) => {
-                    tracing::error!(error = %e, "no mail transport");
-                    continue;
-                }
-            };
-            match household_core::email::send_due(&core, &mailer, 50).await {
-                Ok(r) if r.sent + r.retried + r.failed > 0 => tracing::info!(
-                    sent = r.sent,
-                    retried = r.retried,
-                    failed = r.failed,
-                    "email pass"
-                ),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "email pass failed"),
-            }
-        }
-    });
-}
-
-/// Runs the scheduled reports and reminders: once at start-up (catching up on a missed
-/// period) and then every minute; `job_runs` makes each period run once.
-fn spawn_scheduler(core: Arc<App>) {
-    tauri::async_runtime::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            let result = match household_core::scheduler::business_schedule(&core).await {
-                Ok(schedule) => household_core::scheduler::run_due(&core, &schedule).await,
-                Err(e) => Err(e),
-            };
-            if let Err(e) = result {
-                tracing::warn!(error = %e, "scheduled jobs failed");
             }
         }
     });

@@ -849,7 +849,7 @@ export type EmailStatus = "queued" | "sending" | "sent" | "failed"
 /**
  * Stable error codes, part of the UI contract.
  */
-export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal"
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal" | "unavailable"
 /**
  * The filters of a `requests` export (the admin list's); ignored for other kinds.
  */

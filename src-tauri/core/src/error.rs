@@ -43,6 +43,9 @@ pub enum AppError {
     /// Anything unexpected; the detail is logged, the user sees a generic message.
     #[error("internal error: {0}")]
     Internal(String),
+    /// The server could not be reached (a connected desktop); nothing was done.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl AppError {
@@ -109,6 +112,7 @@ impl AppError {
             AppError::ApprovalPending(_) => ErrorCode::ApprovalPending,
             AppError::ApprovalRejected(_) => ErrorCode::ApprovalRejected,
             AppError::Internal(_) => ErrorCode::Internal,
+            AppError::Unavailable(_) => ErrorCode::Unavailable,
         }
     }
 }
@@ -157,6 +161,7 @@ pub enum ErrorCode {
     ApprovalPending,
     ApprovalRejected,
     Internal,
+    Unavailable,
 }
 
 /// One problem with one form field.

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod app;
+pub mod background;
 pub mod clock;
 pub mod customer;
 pub mod db;

@@ -163,7 +163,10 @@ macro_rules! household_operations {
             }
             /// Why the caller's session ended, if it has (the desktop's session watcher).
             session_end(public, host) |app, caller, actor| () -> Option<SessionEnded> {
-                app.session_end(caller.token()?).await
+                match &caller.token {
+                    Some(token) => app.session_end(token).await,
+                    None => Ok(None),
+                }
             }
 
             // ---- business settings (admins) ---------------------------------------------

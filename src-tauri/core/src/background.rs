@@ -1,0 +1,70 @@
+//! The background work of whoever owns the database (the standalone desktop or the server):
+//! the email queue, the scheduled reports and reminders, and forgetting old sessions. Each
+//! loop is driven by durable rows, so a restart resumes or fails work cleanly.
+
+use crate::App;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Starts every loop on the current tokio runtime.
+pub fn start(app: Arc<App>) {
+    tokio::spawn(email_sender(app.clone()));
+    tokio::spawn(scheduler(app.clone()));
+    tokio::spawn(session_purge(app));
+}
+
+/// Sends due emails every 30 s: through the business's SMTP server when configured, else to
+/// the outbox folder (`<data dir>/outbox/*.eml`) where it is visible and nothing is lost.
+pub async fn email_sender(app: Arc<App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(30));
+    loop {
+        tick.tick().await;
+        let mailer = match crate::email::Mailer::for_business(&app).await {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::error!(error = %e, "no mail transport");
+                continue;
+            }
+        };
+        match crate::email::send_due(&app, &mailer, 50).await {
+            Ok(r) if r.sent + r.retried + r.failed > 0 => tracing::info!(
+                sent = r.sent,
+                retried = r.retried,
+                failed = r.failed,
+                "email pass"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "email pass failed"),
+        }
+    }
+}
+
+/// Runs the scheduled reports and reminders: once at start-up (catching up on a missed
+/// period) and then every minute; `job_runs` makes each period run once.
+pub async fn scheduler(app: Arc<App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        let result = match crate::scheduler::business_schedule(&app).await {
+            Ok(schedule) => crate::scheduler::run_due(&app, &schedule).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "scheduled jobs failed");
+        }
+    }
+}
+
+/// Forgets sessions that ended more than a day ago (their reason is no longer shown), hourly.
+pub async fn session_purge(app: Arc<App>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        let before = app.now() - chrono::Duration::days(1);
+        match crate::store::sessions::purge_ended(&app.pool, before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(sessions = n, "ended sessions forgotten"),
+            Err(e) => tracing::warn!(error = %e, "could not forget old sessions"),
+        }
+    }
+}

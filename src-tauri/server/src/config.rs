@@ -1,0 +1,224 @@
+//! The server's options: command line, then environment variables, then `server.toml` in the
+//! data folder, then defaults (the first one that says something wins).
+
+use clap::{Parser, Subcommand};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The port the server listens on by default.
+pub const DEFAULT_LISTEN: &str = "0.0.0.0:8443";
+
+/// Household Services server: owns the business's database and serves every desktop (admin
+/// offices, professionals' laptops, counter terminals) over HTTPS. Desktops connect with
+/// "Connect to a server" on their first-run screen and confirm the certificate fingerprint
+/// this server prints at start-up.
+#[derive(Debug, Parser)]
+#[command(name = "household-server", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub options: Options,
+}
+
+/// What to do (serving is the default).
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Create the business's first administrator from this console (only while none exists).
+    /// The password is read from the terminal (twice, not echoed) or, when stdin is not a
+    /// terminal, from its first line.
+    CreateAdmin {
+        /// The administrator's full name.
+        #[arg(long)]
+        full_name: String,
+        /// Their username (3-32 of a-z 0-9 . _ -).
+        #[arg(long)]
+        username: String,
+        /// Their email address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Print the SHA-256 fingerprint of the server's certificate (creating it if needed).
+    Fingerprint,
+}
+
+/// Options shared by every command. Each can also be set by its environment variable or in
+/// `server.toml` in the data folder (same names, with `_` instead of `-`).
+#[derive(Debug, Clone, Default, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Options {
+    /// Folder of the database, uploaded documents, exports and the TLS certificate
+    /// [default: $XDG_DATA_HOME/household-server, or ~/.local/share/household-server].
+    #[arg(long, env = "HS_SERVER_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Address and port to listen on [default: 0.0.0.0:8443].
+    #[arg(long, env = "HS_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// A CA-issued certificate chain (PEM) to use instead of the self-signed one.
+    #[arg(long, env = "HS_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, env = "HS_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Extra host names or IP addresses the self-signed certificate is made for (comma
+    /// separated; localhost, 127.0.0.1 and this machine's host name are always included).
+    #[arg(long, env = "HS_HOSTNAMES", value_delimiter = ',')]
+    pub hostname: Option<Vec<String>>,
+    /// Serve plain HTTP instead of HTTPS: only allowed when listening on a loopback address,
+    /// behind the business's own TLS proxy on the same machine.
+    #[arg(long, env = "HS_PLAIN_HTTP", num_args = 0..=1, default_missing_value = "true")]
+    pub plain_http: Option<bool>,
+    /// Log level or filter, e.g. info, debug, household_server=debug [default: info].
+    #[arg(long, env = "HS_LOG")]
+    pub log_level: Option<String>,
+    /// Pin the idle sign-out in seconds (overrides the business settings; tests, kiosks).
+    #[arg(long, env = "HS_IDLE_TIMEOUT_SECS")]
+    pub idle_timeout_secs: Option<u32>,
+    /// The configuration file [default: <data dir>/server.toml].
+    #[arg(long, env = "HS_SERVER_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+}
+
+/// The options after merging every source.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub tls: TlsSource,
+    pub plain_http: bool,
+    pub log_level: String,
+    pub idle_timeout_secs: Option<u32>,
+}
+
+/// Where the server's certificate comes from.
+#[derive(Debug, Clone)]
+pub enum TlsSource {
+    /// Made once and kept in `<data dir>/tls/`, for these extra names.
+    SelfSigned { extra_names: Vec<String> },
+    /// Configured files.
+    Files { cert: PathBuf, key: PathBuf },
+}
+
+impl Options {
+    /// Fills what this set leaves open from `other`.
+    fn or(self, other: Options) -> Options {
+        Options {
+            data_dir: self.data_dir.or(other.data_dir),
+            listen: self.listen.or(other.listen),
+            tls_cert: self.tls_cert.or(other.tls_cert),
+            tls_key: self.tls_key.or(other.tls_key),
+            hostname: self.hostname.or(other.hostname),
+            plain_http: self.plain_http.or(other.plain_http),
+            log_level: self.log_level.or(other.log_level),
+            idle_timeout_secs: self.idle_timeout_secs.or(other.idle_timeout_secs),
+            config: self.config.or(other.config),
+        }
+    }
+
+    /// Merges the configuration file (if any) under these options and checks the result.
+    pub fn resolve(self) -> Result<Settings, String> {
+        let data_dir = self.data_dir.clone().unwrap_or_else(default_data_dir);
+        let file = self
+            .config
+            .clone()
+            .unwrap_or_else(|| data_dir.join("server.toml"));
+        let merged = self.or(read_file(&file)?);
+        let data_dir = merged.data_dir.unwrap_or(data_dir);
+        let listen = match merged.listen {
+            Some(l) => l,
+            None => DEFAULT_LISTEN
+                .parse()
+                .map_err(|e| format!("default listen address: {e}"))?,
+        };
+        let plain_http = merged.plain_http.unwrap_or(false);
+        if plain_http && !listen.ip().is_loopback() {
+            return Err(format!(
+                "--plain-http is only allowed on a loopback address (127.0.0.1 or ::1), not {listen}: \
+                 put the business's TLS proxy in front, or let the server use TLS itself"
+            ));
+        }
+        let tls = match (merged.tls_cert, merged.tls_key) {
+            (Some(cert), Some(key)) => TlsSource::Files { cert, key },
+            (None, None) => TlsSource::SelfSigned {
+                extra_names: merged.hostname.unwrap_or_default(),
+            },
+            _ => return Err("tls_cert and tls_key go together".into()),
+        };
+        Ok(Settings {
+            data_dir,
+            listen,
+            tls,
+            plain_http,
+            log_level: merged.log_level.unwrap_or_else(|| "info".into()),
+            idle_timeout_secs: merged.idle_timeout_secs,
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<Options, String> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Options::default()),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+fn default_data_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    base.join("household-server")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_line_wins_over_the_file_which_wins_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("server.toml"),
+            "listen = \"127.0.0.1:9000\"\nlog_level = \"debug\"\nplain_http = true\n",
+        )
+        .unwrap();
+        let cli = Options {
+            data_dir: Some(dir.path().into()),
+            log_level: Some("warn".into()),
+            ..Default::default()
+        };
+        let s = cli.resolve().unwrap();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:9000");
+        assert_eq!(s.log_level, "warn");
+        assert!(s.plain_http);
+        assert!(matches!(s.tls, TlsSource::SelfSigned { .. }));
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback_and_unknown_keys_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = Options {
+            data_dir: Some(dir.path().into()),
+            listen: Some("0.0.0.0:8080".parse().unwrap()),
+            plain_http: Some(true),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(err.contains("loopback"), "{err}");
+        std::fs::write(dir.path().join("server.toml"), "lisen = \"x\"\n").unwrap();
+        let err = Options {
+            data_dir: Some(dir.path().into()),
+            ..Default::default()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(err.contains("server.toml"), "{err}");
+    }
+}

@@ -1,0 +1,204 @@
+//! The HTTP API: `POST /api/v1/ops/<name>` for every operation of the core's table (one route
+//! each, from the same table), `GET /healthz`, `GET /api/v1/openapi.json`. Errors are always
+//! the `{code, message, fields, retry_after_secs}` every other failure uses.
+
+use crate::limits::SignInLimiter;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{FixedOffset, Offset};
+use household_client::{CLIENT_HEADER, OFFSET_HEADER};
+use household_core::error::{ApiError, AppError, ErrorCode};
+use household_core::ops::{self, Access, Caller, OPERATIONS};
+use household_core::session::SessionToken;
+use household_core::App;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// The largest request body: a 5 MiB document is about 6.7 MiB as base64, plus the form.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// What every request handler shares.
+pub struct ServerState {
+    pub core: Arc<App>,
+    pub sign_ins: SignInLimiter,
+}
+
+/// The API router (without the transport: TLS or plain is the caller's business).
+pub fn router(state: Arc<ServerState>) -> Router {
+    let mut api = Router::new();
+    for op in OPERATIONS {
+        let name = op.name;
+        api = api.route(
+            &format!("/api/v1/ops/{name}"),
+            post(
+                move |state: State<Arc<ServerState>>,
+                      ConnectInfo(peer): ConnectInfo<SocketAddr>,
+                      headers: HeaderMap,
+                      body: Result<Bytes, BytesRejection>| {
+                    run_op(state, Some(peer), headers, body, name)
+                },
+            ),
+        );
+    }
+    api.route("/healthz", get(health))
+        .route("/api/v1/openapi.json", get(openapi))
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::GATEWAY_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn health() -> Response {
+    (
+        StatusCode::OK,
+        axum::Json(serde_json::json!({ "status": "ok" })),
+    )
+        .into_response()
+}
+
+async fn openapi() -> Response {
+    (StatusCode::OK, axum::Json(crate::openapi::document())).into_response()
+}
+
+async fn not_found() -> Response {
+    error_response(ApiError::from(AppError::NotFound(
+        "There is no such address on this server.".into(),
+    )))
+}
+
+/// Who is calling: the bearer token, the desktop's UTC offset and a label with its address.
+fn caller(headers: &HeaderMap, peer: Option<SocketAddr>) -> Caller {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .and_then(SessionToken::parse);
+    let offset = headers
+        .get(OFFSET_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i32>().ok())
+        .and_then(FixedOffset::east_opt)
+        .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or(chrono::Utc.fix()));
+    let label: String = headers
+        .get(CLIENT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unnamed desktop")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(80)
+        .collect();
+    let client = match peer {
+        Some(p) => format!("{label} ({})", p.ip()),
+        None => label,
+    };
+    Caller {
+        token,
+        client,
+        offset,
+    }
+}
+
+async fn run_op(
+    State(state): State<Arc<ServerState>>,
+    peer: Option<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    name: &'static str,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => return body_rejection(rejection),
+    };
+    let args: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
+        serde_json::Value::Null
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(v) => v,
+            Err(e) => {
+                return error_response(ApiError::from(AppError::validation(
+                    "body",
+                    format!("The request body is not valid JSON: {e}."),
+                )))
+            }
+        }
+    };
+    let is_sign_in = OPERATIONS
+        .iter()
+        .any(|o| o.name == name && o.access == Access::SignIn);
+    if is_sign_in {
+        if let Some(ip) = peer.map(|p| p.ip()) {
+            if let Err(retry_after_secs) = state.sign_ins.check(ip) {
+                return error_response(ApiError::from(AppError::Locked {
+                    message: format!(
+                        "Too many sign-in attempts from this computer. Please wait {retry_after_secs} second(s)."
+                    ),
+                    retry_after_secs,
+                }));
+            }
+        }
+    }
+    let caller = caller(&headers, peer);
+    match ops::dispatch(&state.core, &caller, name, args).await {
+        Ok(value) => (StatusCode::OK, axum::Json(value)).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+fn body_rejection(rejection: BytesRejection) -> Response {
+    let status = rejection.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        let e = ApiError::from(AppError::validation(
+            "body",
+            format!(
+                "The request is too large (at most {} MiB).",
+                MAX_BODY_BYTES / (1024 * 1024)
+            ),
+        ));
+        return (status, axum::Json(e)).into_response();
+    }
+    error_response(ApiError::from(AppError::validation(
+        "body",
+        format!("The request body could not be read: {rejection}."),
+    )))
+}
+
+/// The HTTP status of an error code.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::Validation => StatusCode::BAD_REQUEST,
+        ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden
+        | ErrorCode::AccountBlocked
+        | ErrorCode::ApprovalPending
+        | ErrorCode::ApprovalRejected => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::Locked => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    }
+}
+
+fn error_response(e: ApiError) -> Response {
+    let mut resp = (status_of(e.code), axum::Json(&e)).into_response();
+    if let Some(secs) = e.retry_after_secs {
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    resp
+}

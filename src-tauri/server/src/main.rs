@@ -1,0 +1,5 @@
+//! `household-server`: see `household-server --help`.
+
+fn main() {
+    std::process::exit(household_server::main());
+}

@@ -1,0 +1,174 @@
+//! A server per test: temp data folder, 127.0.0.1 on a free port, self-signed TLS.
+
+use household_client::{CallContext, Client, ServerAddress};
+use household_core::error::ApiError;
+use household_server::config::{Settings, TlsSource};
+use household_server::RunningServer;
+use serde_json::{json, Value};
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestServer {
+    pub server: RunningServer,
+    pub client: Client,
+    /// Kept so the data folder lives as long as the server.
+    pub _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub fn address(&self) -> ServerAddress {
+        ServerAddress::parse(&format!("https://127.0.0.1:{}", self.server.addr.port())).unwrap()
+    }
+
+    /// Calls `op` as `token` (or anonymously).
+    pub async fn call(
+        &self,
+        op: &str,
+        token: Option<&str>,
+        args: Value,
+    ) -> Result<Value, ApiError> {
+        let ctx = CallContext {
+            token,
+            offset_secs: 19_800,
+            client: "test desktop",
+            idempotency_key: None,
+        };
+        self.client.call_json(op, &ctx, &args).await
+    }
+
+    /// Signs in and returns the token.
+    pub async fn login(&self, who: &str) -> String {
+        let v = self
+            .call(
+                "login",
+                None,
+                json!({ "input": { "login": who, "password": PASSWORD } }),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("login {who}: {e:?}"));
+        v["token"].as_str().unwrap().to_string()
+    }
+}
+
+pub async fn start() -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        data_dir: dir.path().join("data"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: TlsSource::SelfSigned {
+            extra_names: vec![],
+        },
+        plain_http: false,
+        log_level: "warn".into(),
+        idle_timeout_secs: None,
+    };
+    household_client::install_crypto_provider();
+    let server = household_server::start(&settings).await.unwrap();
+    let address =
+        ServerAddress::parse(&format!("https://127.0.0.1:{}", server.addr.port())).unwrap();
+    let client = Client::new(address, server.fingerprint.unwrap()).unwrap();
+    TestServer {
+        server,
+        client,
+        _dir: dir,
+    }
+}
+
+/// A server with an admin, a service, an approved professional and two customers, each
+/// signed in: (server, admin, customer, other customer, professional) tokens.
+pub struct World {
+    pub t: TestServer,
+    pub admin: String,
+    pub customer: String,
+    pub other_customer: String,
+    pub pro: String,
+    pub other_pro: String,
+    pub service_id: i64,
+}
+
+pub async fn world() -> World {
+    let t = start().await;
+    let admin = t
+        .call(
+            "create_first_admin",
+            None,
+            json!({ "input": { "full_name": "Asha Admin", "username": "admin",
+                               "email": "admin@example.com", "password": PASSWORD } }),
+        )
+        .await
+        .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let service_id = t
+        .call(
+            "admin_create_service",
+            Some(&admin),
+            json!({ "input": { "name": "Plumbing", "description": "", "base_price_minor": 49900, "estimated_minutes": 60 } }),
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    let customer = register_customer(&t, "cara").await;
+    let other_customer = register_customer(&t, "dev").await;
+    let pro = register_pro(&t, &admin, "ravi", service_id).await;
+    let other_pro = register_pro(&t, &admin, "raj", service_id).await;
+    World {
+        t,
+        admin,
+        customer,
+        other_customer,
+        pro,
+        other_pro,
+        service_id,
+    }
+}
+
+async fn register_customer(t: &TestServer, username: &str) -> String {
+    t.call(
+        "register_customer",
+        None,
+        json!({ "input": { "full_name": format!("Customer {username}"), "username": username,
+                           "email": format!("{username}@example.com"), "password": PASSWORD,
+                           "phone": "9876543210", "address": "12 MG Road, Bengaluru", "pincode": "560001" } }),
+    )
+    .await
+    .unwrap()["token"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+const PDF_BASE64: &str = "JVBERi0xLjQKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8Pj4KJSVFT0Y=";
+
+async fn register_pro(t: &TestServer, admin: &str, username: &str, service_id: i64) -> String {
+    t.call(
+        "register_professional",
+        None,
+        json!({ "input": { "full_name": format!("Pro {username}"), "username": username,
+                           "email": format!("{username}@example.com"), "password": PASSWORD,
+                           "phone": "9845000000", "pincode": "560001", "service_id": service_id,
+                           "experience_years": 4, "description": "",
+                           "document": { "file_name": "id.pdf", "content_base64": PDF_BASE64 } } }),
+    )
+    .await
+    .unwrap();
+    let people = t
+        .call(
+            "admin_list_people",
+            Some(admin),
+            json!({ "query": { "search": username, "page": 1, "per_page": 10 } }),
+        )
+        .await
+        .unwrap();
+    let id = people["items"][0]["id"].as_i64().unwrap();
+    t.call(
+        "admin_approve_professional",
+        Some(admin),
+        json!({ "user_id": id }),
+    )
+    .await
+    .unwrap();
+    t.login(username).await
+}
