@@ -512,6 +512,15 @@ describe("Requests page", () => {
     await to.trigger("change");
     await flushPromises();
     expect(router.currentRoute.value.query).toEqual({ from: "2024-05-01" });
+    // Emptied without an input event (WebDriver's clear), then Enter: the field is read as it is.
+    (from.element as HTMLInputElement).value = "";
+    await from.trigger("keydown", { key: "Enter" });
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({});
+    await from.setValue("01/05/2024");
+    await from.trigger("change");
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({ from: "2024-05-01" });
     await wrapper.find(tid("requests-clear")).trigger("click");
     await flushPromises();
     expect(router.currentRoute.value.query).toEqual({});
