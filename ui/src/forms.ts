@@ -19,7 +19,7 @@ export function useFieldErrors(shown: readonly string[] = []) {
   return {
     errors,
     /** `call()` options: the form shows these fields' errors itself. */
-    inline: { inline: shown } satisfies CallOptions as CallOptions,
+    inline: { inline: shown } as CallOptions,
     clear() {
       for (const key of Object.keys(errors)) delete errors[key];
     },

@@ -31,7 +31,7 @@ function isField(el: Element | null): boolean {
 }
 
 function pageHeading(root: ParentNode): HTMLElement | null {
-  return root.querySelector<HTMLElement>("main h1, h1");
+  return root.querySelector<HTMLElement>("h1");
 }
 
 /**
@@ -50,20 +50,25 @@ export function focusPageHeading(root: ParentNode = document, waitMs = HEADING_W
       if (timer !== null) clearTimeout(timer);
       resolve(done);
     };
-    /** true when there is nothing more to wait for. */
+    /** Focuses the heading if it is there; true when there is nothing more to wait for. */
     const attempt = (): boolean => {
       // A later navigation took over (or the document is gone: tests tear it down).
-      if (mine !== generation || typeof document === "undefined") return finish(false), true;
+      if (mine !== generation || typeof document === "undefined") {
+        finish(false);
+        return true;
+      }
       const active = document.activeElement;
       // The new page focused one of its fields (autofocus), or the person moved on.
       if (isField(active) || (active !== focusedBefore && active !== document.body && active !== null)) {
-        return finish(false), true;
+        finish(false);
+        return true;
       }
       const heading = pageHeading(root);
       if (!heading) return false;
       if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
       heading.focus({ preventScroll: true });
-      return finish(true), true;
+      finish(true);
+      return true;
     };
     void nextTick(() => {
       if (attempt()) return;
