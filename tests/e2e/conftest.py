@@ -113,15 +113,18 @@ def tauri_driver(session_export_dir):
         with open(pgid_file, "a") as f:
             f.write(f"{proc.pid}\n")
     try:
+        # tauri-driver listens at once but starts WebKitWebDriver (NATIVE_PORT) alongside: a
+        # session asked for before that one listens fails with "Connection refused".
         deadline = time.monotonic() + 20
-        while not _port_open(PORT):
-            if proc.poll() is not None:
-                raise RuntimeError(
-                    f"tauri-driver exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}"
-                )
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"tauri-driver not listening on {HOST}:{PORT} after 20 s")
-            time.sleep(0.1)
+        for port, who in ((PORT, "tauri-driver"), (NATIVE_PORT, "WebKitWebDriver")):
+            while not _port_open(port):
+                if proc.poll() is not None:
+                    raise RuntimeError(
+                        f"tauri-driver exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}"
+                    )
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{who} not listening on {HOST}:{port} after 20 s")
+                time.sleep(0.1)
         yield f"http://{HOST}:{PORT}"
     finally:
         _kill_group(proc)

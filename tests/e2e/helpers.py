@@ -193,6 +193,9 @@ class App:
     def type(self, testid: str, text: str) -> None:
         """Replace the content of an input with `text`."""
         el = self.wait(testid)
+        # As for clicks: a field below the fold of a small window must be in view at once
+        # (Bootstrap's smooth scrolling would still be moving when WebKitWebDriver checks).
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", el)
         el.clear()
         el.send_keys(text)
 

@@ -1,10 +1,12 @@
-"""Issue 4, end to end: a customer books, a professional accepts (and cannot complete a visit
-that is still ahead), completes an overdue job, that customer closes it with a review — and the
-customers' OS notifications reach the desktop bus."""
+"""Issue 4, end to end: a customer books (typing the date), a professional accepts (and cannot
+complete a visit that is still ahead: the button says from when), completes an overdue job,
+that customer closes it with a review — and the customers' OS notifications reach the desktop
+bus, and a notification opened from the bell stays read (issue 10)."""
 
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from flows import (
     DEMO_PASSWORD,
@@ -14,7 +16,9 @@ from flows import (
     search_services,
     switch_user,
 )
-from helpers import App, DbusMonitor, css, sel
+from selenium.webdriver.common.by import By
+
+from helpers import ARTIFACTS, App, DbusMonitor, css, sel
 
 CUSTOMER = "anita.d"
 OVERDUE_CUSTOMER = "rahul.v"  # has a demo plumbing job with Ravi, due yesterday
@@ -45,11 +49,21 @@ def test_book_accept_complete_close_and_review(app: App, notify_monitor: DbusMon
 
     app.click_css(f'{css("service-result", service_name="Plumbing")} {css("book-button")}')
     app.wait("booking-dialog")
-    # Prefilled from the first free slot and the customer's profile: nothing to type.
-    assert app.attr("book-date", "value"), "booking date not prefilled"
+    # Prefilled from the first free slot and the customer's profile.
+    assert re.fullmatch(r"\d{2}/\d{2}/\d{4}", app.attr("book-date", "value") or ""), "booking date not prefilled"
     assert app.attr("book-slot", "value"), "booking slot not preselected"
     assert app.attr("book-pincode", "value") == "560001"
     assert app.attr("book-address", "value"), "booking address not prefilled"
+    # The date takes typed digits; a past day says so (not "no slots left").
+    yesterday = date.today() - timedelta(days=1)
+    app.type("book-date", yesterday.strftime("%d/%m/%Y"))
+    assert app.wait_text("book-date-error", "past") == "That date is in the past."
+    visit_day = date.today() + timedelta(days=2)
+    app.type("book-date", visit_day.strftime("%d%m%Y"))
+    app.wait_attr("book-date", "data-day", visit_day.isoformat())
+    hint = app.text("book-date-hint")
+    assert re.match(rf"[A-Z][a-z]{{2}}, {visit_day.day} [A-Z][a-z]{{2}} {visit_day.year} · up to 90 days ahead", hint), hint
+    app.select("book-slot", "10:00")
     app.click("book-submit")
     app.wait_gone("booking-dialog")
 
@@ -73,19 +87,25 @@ def test_book_accept_complete_close_and_review(app: App, notify_monitor: DbusMon
     app.wait_css(f'{job}[data-status="assigned"]')
     phone = app.wait_css(f'{job} {css("job-customer-phone")}').text.strip()
     assert re.fullmatch(r"\+?[0-9][0-9 -]{7,}", phone), f"customer phone reads {phone!r}"
-    # Tomorrow's visit cannot be completed today: the core refuses and says when it is.
-    app.click_css(f'{job} {css("job-complete")}')
-    app.wait("complete-dialog")
-    app.click("complete-submit")
-    app.wait_text("toast", "scheduled for")
-    app.wait_css(f'{job}[data-status="assigned"]')
-    app.dismiss_toasts()
+    # The visit is two days ahead: Mark completed is disabled and says from when (the core
+    # would refuse it before the visit has started).
+    button = app.wait_css(f'{job} {css("job-complete")}')
+    assert not button.is_enabled(), "Mark completed is enabled before the visit"
+    hint = app.wait_css(f'{job} {css("job-complete-hint")}').text.strip()
+    expected = f"Available from {visit_day.strftime('%a')}, {visit_day.day} {visit_day.strftime('%b')}, 10:00"
+    assert hint == expected, f"hint reads {hint!r}, want {expected!r}"
+    assert button.get_attribute("aria-describedby") == app.wait_css(f'{job} {css("job-complete-hint")}').get_attribute("id")
+    assert not app.driver.find_elements(By.CSS_SELECTOR, f'{job} {css("job-overdue")}'), "a future job is flagged overdue"
 
-    # Rahul's demo plumbing visit was yesterday: that job is overdue and can be completed.
-    overdue_id = next(
-        int(i) for i in app.all_attrs("job-row", "data-request-id") if int(i) != request_id
-    )
+    # Rahul's demo plumbing visit was yesterday: that job is flagged overdue, listed first
+    # (soonest visit first, as the core sorts them) and can be completed.
+    ids = [int(i) for i in app.all_attrs("job-row", "data-request-id")]
+    overdue_id = next(i for i in ids if i != request_id)
+    assert ids == [overdue_id, request_id], f"jobs listed as {ids}"
     overdue = css("job-row", request_id=overdue_id)
+    assert app.wait_css(f'{overdue} {css("job-overdue")}').text.strip() == "Overdue"
+    assert "Rahul" in app.wait_css(overdue).text
+    app.screenshot(ARTIFACTS / "jobs-overdue-and-not-yet.png")
     app.click_css(f'{overdue} {css("job-complete")}')
     app.wait("complete-dialog")
     app.click("complete-submit")
@@ -105,14 +125,34 @@ def test_book_accept_complete_close_and_review(app: App, notify_monitor: DbusMon
     badge = app.wait("notification-badge").text.strip()
     assert badge and (badge == "99+" or int(badge) >= 1), f"unread badge reads {badge!r}"
     app.click("notification-bell")
-    app.wait_until(
-        lambda: any(
-            f"accepted by {PRO_SHORT}" in e.text
-            for e in app.driver.find_elements(*sel("notification-item", read="false"))
+    accepted_item = app.wait_until(
+        lambda: next(
+            (
+                e.get_attribute("data-notification-id")
+                for e in app.driver.find_elements(*sel("notification-item", read="false"))
+                if f"accepted by {PRO_SHORT}" in e.text
+            ),
+            None,
         ),
         "no unread 'accepted by Ravi K.' item in the notification panel",
     )
+    unread_before = int(app.text("notification-badge"))
+    # Opening it leads to the request and marks it read, for good (the panel reloads from Rust).
+    app.click("notification-item", notification_id=accepted_item)
+    app.wait_text("request-title", "Plumbing")
+    assert app.driver.current_url.endswith(f"/customer/requests/{request_id}"), app.driver.current_url
+    app.click("notification-bell")
+    app.wait_attr("notification-item", "data-read", "true", notification_id=accepted_item)
+    app.wait_until(
+        lambda: not app.is_visible("notification-badge") or int(app.text("notification-badge")) < unread_before,
+        "the unread count did not go down",
+    )
     app.click("notification-bell")  # close the panel
+    logout(app)
+    login_expect_home(app, CUSTOMER, DEMO_PASSWORD, "Customer")
+    app.click("notification-bell")
+    app.wait_attr("notification-item", "data-read", "true", notification_id=accepted_item)
+    app.click("notification-bell")
 
     logout(app)
     login_expect_home(app, OVERDUE_CUSTOMER, DEMO_PASSWORD, "Customer")

@@ -38,9 +38,29 @@ export interface CallOptions {
    * always handled globally (session cleared, back to login).
    */
   toast?: boolean;
+  /**
+   * The fields the calling form shows errors under (Rust's field names). A `validation`
+   * failure naming only these is shown there and not toasted as well; one that also names
+   * other fields is toasted with those fields' messages only (see `toastText`).
+   */
+  inline?: readonly string[];
 }
 
-export type FailureHandler = (failure: ApiFailure, options: Required<CallOptions>) => void;
+export type FailureOptions = Required<CallOptions>;
+
+export type FailureHandler = (failure: ApiFailure, options: FailureOptions) => void;
+
+/**
+ * What a toast should say about `failure` when the form shows the `inline` fields itself:
+ * null when every problem is already under its field, the other fields' messages when
+ * some are not, and the message itself for anything that is not a field problem.
+ */
+export function toastText(failure: ApiFailure, inline: readonly string[] = []): string | null {
+  if (failure.code !== "validation" || failure.fields.length === 0 || inline.length === 0) return failure.message;
+  const elsewhere = failure.fields.filter((f) => !inline.includes(f.field));
+  if (elsewhere.length === 0) return null;
+  return elsewhere.map((f) => f.message).join(" ");
+}
 
 let failureHandler: FailureHandler | null = null;
 
@@ -91,6 +111,6 @@ export async function call<T>(
   } catch (err) {
     failure = toFailure(err);
   }
-  failureHandler?.(failure, { toast: options.toast ?? true });
+  failureHandler?.(failure, { toast: options.toast ?? true, inline: options.inline ?? [] });
   throw failure;
 }

@@ -13,7 +13,7 @@ import {
   PointElement,
   Tooltip,
 } from "chart.js";
-import type { BsColor } from "./format";
+import { LOCALE, type BsColor } from "./format";
 
 Chart.register(
   LineController,
@@ -27,6 +27,9 @@ Chart.register(
   Tooltip,
   Legend,
 );
+
+// Tick and tooltip numbers in the UI's one locale (format.ts), not the webview's default.
+Chart.defaults.locale = LOCALE;
 
 export { Chart };
 

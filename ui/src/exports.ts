@@ -4,7 +4,7 @@
 import { listen } from "@tauri-apps/api/event";
 import { commands, type ExportFilters, type ExportJobRow, type ExportKind, type ExportStatus, type RequestStatus } from "./bindings";
 import { call } from "./api";
-import { capitalize, plural, REQUEST_STATUSES } from "./format";
+import { capitalize, formatNumber, plural, REQUEST_STATUSES } from "./format";
 import { session } from "./session";
 import { pushToast } from "./toasts";
 
@@ -107,7 +107,7 @@ export function summariseExportFilters(json: string, serviceName: (id: number) =
 /** "12,000 of 600,000 rows" (or "12,000 rows" while the total is unknown). */
 export function progressText(job: Pick<ExportJobRow, "rows_written" | "rows_total">): string {
   if (job.rows_total === null) return plural(job.rows_written, "row");
-  return `${job.rows_written.toLocaleString()} of ${plural(job.rows_total, "row")}`;
+  return `${formatNumber(job.rows_written)} of ${plural(job.rows_total, "row")}`;
 }
 
 /** Percentage written, 0-100; null while the total is unknown. */

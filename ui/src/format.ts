@@ -1,14 +1,64 @@
-// Display helpers shared by the admin pages: money, durations, dates, ratings and the
-// colours of statuses (one place, so a status looks the same on every page and chart).
+// Display helpers shared by every page: money, numbers, durations, dates, ratings and the
+// colours of statuses (one place, so a value looks the same on every page, list and chart).
+//
+// ONE LOCALE FOR THE WHOLE UI. Every number, amount and date on screen goes through the
+// formatters below (nothing else calls Intl or toLocaleString), all built for `LOCALE`:
+//
+// - en-IN by default: the app serves Indian households (₹, PIN codes), so amounts read
+//   "₹2,499.00" and "₹1,00,000.00" (lakh grouping) and dates "5 Dec 2026".
+// - The system locale is followed where it is really set: navigator.language (WebKitGTK takes
+//   it from the session's LANG/LC_* settings), e.g. en-GB, hi-IN or de-DE.
+// - Except plain "en-US" (and a missing or bare "en"): that is what the webview reports when
+//   no locale is configured at all (LANG=C, a minimal desktop, CI), so it cannot be told
+//   apart from "not set" and is the very mix of US dates beside ₹ that issue #10 reported.
+//   Such systems get en-IN. A locale Intl does not support falls back to en-IN as well.
+// - Times are always 24-hour ("10:00"), as the core writes them in its messages ("This visit
+//   is scheduled for 5 Dec 2026, 10:00") and as the booking slots are named.
+// - Date-times are composed from a date part and a time part ("Sat, 5 Dec 2026, 10:00")
+//   rather than left to one Intl pattern: ICU versions disagree about the commas in between
+//   (some print "Sat, 5 Dec, 2026"), and the webview's ICU is not the test runner's.
 
 /** Most a service may cost, in minor units (mirrors Rust `MAX_PRICE_MINOR`). */
 export const MAX_PRICE_MINOR = 1_000_000_000;
 
-const money = new Intl.NumberFormat(undefined, { style: "currency", currency: "INR" });
+/** The locale used when the system's cannot be trusted (see the top of this file). */
+export const DEFAULT_LOCALE = "en-IN";
 
-/** 49990 → "₹499.90" (in the user's locale). */
+/** Picks the UI locale from the system's preferred languages (navigator.languages). */
+export function pickLocale(preferred: readonly (string | null | undefined)[] | null | undefined): string {
+  const first = preferred?.find((l) => typeof l === "string" && l.trim() !== "")?.trim();
+  if (!first) return DEFAULT_LOCALE;
+  const tag = first.replace(/_/g, "-").replace(/\..*$/, ""); // "en_GB.UTF-8" → "en-GB"
+  const lower = tag.toLowerCase();
+  if (lower === "en-us" || lower === "en" || lower === "c" || lower === "posix") return DEFAULT_LOCALE;
+  try {
+    const [supported] = Intl.DateTimeFormat.supportedLocalesOf([tag]);
+    return supported ?? DEFAULT_LOCALE;
+  } catch {
+    return DEFAULT_LOCALE; // not a valid language tag
+  }
+}
+
+function systemLanguages(): readonly string[] {
+  if (typeof navigator === "undefined") return [];
+  return navigator.languages?.length ? navigator.languages : [navigator.language];
+}
+
+/** The one locale of the whole UI. */
+export const LOCALE = pickLocale(systemLanguages());
+
+const money = new Intl.NumberFormat(LOCALE, { style: "currency", currency: "INR" });
+const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
+
+/** 49990 → "₹499.90", 10000000 → "₹1,00,000.00". */
 export function formatMoney(minor: number): string {
   return money.format(minor / 100);
+}
+
+/** 1234567 → "12,34,567" (counts, row numbers); fractions keep up to 2 decimals. */
+export function formatNumber(n: number): string {
+  return Number.isInteger(n) ? integer.format(n) : decimal.format(n);
 }
 
 export type PriceParse = { ok: true; minor: number } | { ok: false; error: string };
@@ -27,9 +77,10 @@ export function parsePriceToMinor(raw: string): PriceParse {
   const [, whole, fraction = ""] = m;
   if (fraction.length > 2) return { ok: false, error: "Use at most 2 decimal places." };
   const digits = whole.replace(/^0+(?=\d)/, "");
-  if (digits.length > 8) return { ok: false, error: "The price must be at most 10,000,000." };
+  const tooMuch = `The price must be at most ${formatMoney(MAX_PRICE_MINOR)}.`;
+  if (digits.length > 8) return { ok: false, error: tooMuch };
   const minor = Number(digits) * 100 + Number(fraction.padEnd(2, "0"));
-  if (minor > MAX_PRICE_MINOR) return { ok: false, error: "The price must be at most 10,000,000." };
+  if (minor > MAX_PRICE_MINOR) return { ok: false, error: tooMuch };
   return { ok: true, minor };
 }
 
@@ -55,40 +106,53 @@ function parseDate(value: string | null | undefined): Date | null {
   return Number.isNaN(d.getTime()) ? null : d;
 }
 
-const dateTimeFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
-const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+const dateFmt = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", year: "numeric" });
+const shortDateFmt = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short" });
+const weekdayFmt = new Intl.DateTimeFormat(LOCALE, { weekday: "short" });
+const timeFmt = new Intl.DateTimeFormat(LOCALE, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
-/** A stored UTC timestamp in the user's locale and time zone; "—" when absent. */
+/** "10:00": a local time of day, 24-hour. */
+export function formatTime(d: Date): string {
+  return timeFmt.format(d);
+}
+
+/** A stored UTC timestamp as local date and time ("5 Dec 2026, 10:00"); "—" when absent. */
 export function formatDateTime(value: string | null | undefined): string {
   if (!value) return "—";
   const d = parseDate(value);
-  return d ? dateTimeFmt.format(d) : value;
+  return d ? `${dateFmt.format(d)}, ${timeFmt.format(d)}` : value;
 }
 
-/** The local calendar date of a stored timestamp; "—" when absent. */
+/** The local calendar date of a stored timestamp ("5 Dec 2026"); "—" when absent. */
 export function formatDate(value: string | null | undefined): string {
   if (!value) return "—";
   const d = parseDate(value);
   return d ? dateFmt.format(d) : value;
 }
 
-const scheduleFmt = new Intl.DateTimeFormat(undefined, {
-  weekday: "short",
-  day: "numeric",
-  month: "short",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-});
-
-/** A visit time with its weekday ("Sat, 21 Nov 2026, 10:00"), local; "—" when absent. */
+/** A visit time with its weekday ("Sat, 5 Dec 2026, 10:00"), local; "—" when absent. */
 export function formatSchedule(value: string | null | undefined): string {
   if (!value) return "—";
   const d = parseDate(value);
-  return d ? scheduleFmt.format(d) : value;
+  return d ? `${weekdayFmt.format(d)}, ${dateFmt.format(d)}, ${timeFmt.format(d)}` : value;
 }
 
-const relativeFmt = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+/** A visit time in the near future, without the year ("Sat, 5 Dec, 10:00"). */
+export function formatScheduleShort(value: string | null | undefined): string {
+  if (!value) return "—";
+  const d = parseDate(value);
+  return d ? `${weekdayFmt.format(d)}, ${shortDateFmt.format(d)}, ${timeFmt.format(d)}` : value;
+}
+
+/** A local calendar day `YYYY-MM-DD` with its weekday ("Sat, 5 Dec 2026"); the input when malformed. */
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return `${weekdayFmt.format(d)}, ${dateFmt.format(d)}`;
+}
+
+const relativeFmt = new Intl.RelativeTimeFormat(LOCALE, { numeric: "auto" });
 const RELATIVE_UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["year", 365 * 24 * 3600],
   ["month", 30 * 24 * 3600],
@@ -112,11 +176,11 @@ export function formatRelative(value: string | null | undefined, now: Date = new
 
 /** "1 review", "3 reviews". */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString()} ${n === 1 ? one : many}`;
+  return `${formatNumber(n)} ${n === 1 ? one : many}`;
 }
 
-const dayFmt = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
-const dayLongFmt = new Intl.DateTimeFormat(undefined, { dateStyle: "full", timeZone: "UTC" });
+const dayFmt = new Intl.DateTimeFormat(LOCALE, { day: "numeric", month: "short", timeZone: "UTC" });
+const dayLongFmt = new Intl.DateTimeFormat(LOCALE, { dateStyle: "full", timeZone: "UTC" });
 
 /** A `YYYY-MM-DD` day label → "21 Nov" (or the long form), read as that calendar day. */
 export function formatDayLabel(day: string, long = false): string {
@@ -175,11 +239,11 @@ export function formatBytes(bytes: number): string {
 /** "Showing 21–40 of 57"; with `capped` the total is a lower bound ("of 1,000+"). */
 export function showingRange(page: number, perPage: number, total: number, capped = false): string {
   if (total <= 0) return "No results";
-  const of = `${total.toLocaleString()}${capped ? "+" : ""}`;
+  const of = `${formatNumber(total)}${capped ? "+" : ""}`;
   const first = (page - 1) * perPage + 1;
   if (first > total) return `Showing 0 of ${of}`;
   const last = Math.min(page * perPage, total);
-  return `Showing ${first.toLocaleString()}–${last.toLocaleString()} of ${of}`;
+  return `Showing ${formatNumber(first)}–${formatNumber(last)} of ${of}`;
 }
 
 export function pageCount(perPage: number, total: number): number {

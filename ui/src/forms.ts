@@ -1,15 +1,25 @@
-// Small helpers shared by the forms: per-field error messages and password checks.
+// Small helpers shared by the forms: per-field error messages (the client's checks and the
+// core's list of field problems, all shown at once under their fields) and focus.
 import { reactive } from "vue";
-import { ApiFailure } from "./api";
+import { ApiFailure, type CallOptions } from "./api";
+import { confirmProblem, passwordProblem, PASSWORD_MIN } from "./rules";
 
-export const MIN_ADMIN_PASSWORD = 12;
+/** Mirrors Rust `NewPassword::MIN_LEN` (every account, not only the administrator's). */
+export const MIN_ADMIN_PASSWORD = PASSWORD_MIN;
 
 export type FieldErrors = Record<string, string | undefined>;
 
-export function useFieldErrors() {
+/**
+ * The field errors of one form. `shown` lists the fields the form shows errors under, by
+ * Rust's names: pass `fields.inline` to `call()` so that a validation error about those
+ * fields is only shown under them, not toasted as well (anything else is still toasted).
+ */
+export function useFieldErrors(shown: readonly string[] = []) {
   const errors = reactive<FieldErrors>({});
   return {
     errors,
+    /** `call()` options: the form shows these fields' errors itself. */
+    inline: { inline: shown } as CallOptions,
     clear() {
       for (const key of Object.keys(errors)) delete errors[key];
     },
@@ -32,17 +42,16 @@ export function useFieldErrors() {
   };
 }
 
-/** Problems with a password + confirmation pair, keyed by field name. */
-export function passwordProblems(
-  password: string,
-  confirm: string,
-  minLength = 0,
-): { password?: string; password_confirm?: string } {
+/**
+ * Problems with a new password + confirmation pair, keyed by field name: the password policy
+ * in the core's words, and a confirmation that must repeat it.
+ */
+export function passwordProblems(password: string, confirm: string): { password?: string; password_confirm?: string } {
   const problems: { password?: string; password_confirm?: string } = {};
-  if (minLength > 0 && password.length < minLength) {
-    problems.password = `Use at least ${minLength} characters.`;
-  }
-  if (password !== confirm) problems.password_confirm = "The passwords do not match.";
+  const p = passwordProblem(password);
+  if (p) problems.password = p;
+  const c = confirmProblem(password, confirm);
+  if (c) problems.password_confirm = c;
   return problems;
 }
 

@@ -52,6 +52,17 @@ let inFlight = 0;
 let lastActivityAt = Date.now();
 let stale = false;
 
+// Read marks made here. A refresh issued before Rust stored a mark can still answer "unread"
+// (commands run concurrently): such answers keep the local mark instead of bringing the item
+// back as unread. Value: the last refresh issued before Rust confirmed the mark (Infinity
+// while the mark is on its way); refreshes issued after that are Rust's word.
+const localReads = new Map<number, { at: string; until: number }>();
+let localAllRead: { at: string; until: number } | null = null;
+
+function keepsLocalMark(mark: { until: number } | null | undefined, seq: number): boolean {
+  return !!mark && seq <= mark.until;
+}
+
 /** "99+" above 99; "" at 0 (no badge). */
 export function badgeText(unread: number): string {
   if (unread <= 0) return "";
@@ -85,8 +96,21 @@ export async function refreshNotifications(): Promise<void> {
     const centre = await call(commands.notificationsCentre(), { toast: false });
     if (gen !== generation || seq < appliedSeq) return;
     appliedSeq = seq;
-    notifications.unread = Math.max(0, centre.unread);
-    notifications.items = centre.items;
+    let unread = centre.unread;
+    const items = centre.items.map((n) => {
+      if (n.read_at !== null) return n;
+      const own = localReads.get(n.id);
+      const mark = keepsLocalMark(own, seq)
+        ? own
+        : keepsLocalMark(localAllRead, seq) && Date.parse(n.created_at) <= Date.parse(localAllRead!.at)
+          ? localAllRead
+          : null;
+      if (!mark) return n;
+      unread--;
+      return { ...n, read_at: mark.at };
+    });
+    notifications.unread = Math.max(0, unread);
+    notifications.items = items;
     notifications.loaded = true;
     notifications.error = null;
   } catch (err) {
@@ -103,28 +127,48 @@ function nowIso(): string {
 
 /** Marks one notification read (at once on screen; the centre is reloaded if Rust refuses). */
 export async function markNotificationRead(id: number): Promise<void> {
+  const at = nowIso();
   const item = notifications.items.find((n) => n.id === id);
   if (item && item.read_at === null) {
-    item.read_at = nowIso();
+    item.read_at = at;
     notifications.unread = Math.max(0, notifications.unread - 1);
   }
+  const mark = { at, until: Infinity };
+  localReads.set(id, mark);
+  const gen = generation;
   try {
     await call(commands.notificationsMarkRead(id));
+    mark.until = requestSeq;
   } catch {
     // Toasted by the global handler; show the real state again.
-    await refreshNotifications();
+    if (localReads.get(id) === mark) localReads.delete(id);
+    if (gen === generation) await refreshNotifications();
   }
+}
+
+/**
+ * Marks read every unread notification about request `requestId` that the centre holds:
+ * the person has opened that request, so what they were told about it is seen.
+ */
+export async function markRequestNotificationsRead(requestId: number): Promise<void> {
+  const ids = notifications.items.filter((n) => n.request_id === requestId && n.read_at === null).map((n) => n.id);
+  await Promise.all(ids.map((id) => markNotificationRead(id)));
 }
 
 /** Marks every notification read. */
 export async function markAllNotificationsRead(): Promise<void> {
-  const stamp = nowIso();
-  for (const n of notifications.items) if (n.read_at === null) n.read_at = stamp;
+  const at = nowIso();
+  for (const n of notifications.items) if (n.read_at === null) n.read_at = at;
   notifications.unread = 0;
+  const mark = { at, until: Infinity };
+  localAllRead = mark;
+  const gen = generation;
   try {
     await call(commands.notificationsMarkRead(null));
+    mark.until = requestSeq;
   } catch {
-    await refreshNotifications();
+    if (localAllRead === mark) localAllRead = null;
+    if (gen === generation) await refreshNotifications();
   }
 }
 
@@ -132,6 +176,8 @@ export async function markAllNotificationsRead(): Promise<void> {
 export function clearNotifications(): void {
   generation++;
   stale = false;
+  localReads.clear();
+  localAllRead = null;
   notifications.unread = 0;
   notifications.items = [];
   notifications.loaded = false;

@@ -6,6 +6,7 @@ import {
   type RouterHistory,
 } from "vue-router";
 import { decide, type RouteAccess } from "./guard";
+import { focusPageHeading, isPageChange, scrollBehavior } from "./navigation";
 import { session } from "./session";
 import SetupPage from "./pages/SetupPage.vue";
 import LoginPage from "./pages/LoginPage.vue";
@@ -147,15 +148,18 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 export function createAppRouter(history: RouterHistory = createWebHashHistory()): Router {
-  const router = createRouter({ history, routes });
+  const router = createRouter({ history, routes, scrollBehavior });
   router.beforeEach((to) => {
     // Start-up failed: App.vue shows the error screen, routing is moot.
     if (!session.ready) return true;
     const verdict = decide(to.path, to.meta.access ?? {}, session);
     return verdict === true || verdict === to.path ? true : verdict;
   });
-  router.afterEach((to) => {
+  router.afterEach((to, from, failure) => {
     document.title = to.meta.title ? `${to.meta.title} · Household Services` : "Household Services";
+    // A new page: the focus goes to its heading (navigation.ts); the scroll is reset by
+    // scrollBehavior.
+    if (!failure && isPageChange(to, from)) void focusPageHeading();
   });
   return router;
 }

@@ -2,6 +2,8 @@
 // one RFC 3339 instant with the local offset and checks it is in the future and at most
 // MAX_DAYS_AHEAD days ahead (mirrored here so impossible slots are disabled up front).
 
+import { formatTime } from "./format";
+
 /** Mirrors Rust `customer::MAX_DAYS_AHEAD`. */
 export const MAX_DAYS_AHEAD = 90;
 
@@ -90,10 +92,55 @@ export function splitScheduled(value: string): { day: string; slot: string } {
   return { day: localDay(d), slot: SLOTS.includes(slot) ? slot : "" };
 }
 
-const slotFmt = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-
-/** "08:00" → the start time in the user's locale ("08:00" or "08:00 AM"). */
+/** "08:00" → the start time as the whole UI writes times (format.ts: 24-hour, "08:00"). */
 export function slotLabel(slot: string): string {
   const at = slotInstant("2000-01-01", slot);
-  return at ? slotFmt.format(at) : slot;
+  return at ? formatTime(at) : slot;
+}
+
+// ---- Typed dates ----------------------------------------------------------------------------
+// The date fields are text fields (WebKitGTK's <input type="date"> shows today's date in an
+// empty field and ignores typed digits): people type the day as dd/mm/yyyy (or paste an ISO
+// YYYY-MM-DD); "/", "-", "." or spaces separate the parts, and eight digits alone work too.
+
+/** What the date fields show when empty. */
+export const DATE_PLACEHOLDER = "dd/mm/yyyy";
+
+export type DayParse = { ok: true; day: string } | { ok: false; empty: boolean; error: string };
+
+/** "05/12/2026", "5-12-2026", "05122026" or "2026-12-05" → "2026-12-05". */
+export function parseDayInput(raw: string): DayParse {
+  const text = raw.trim();
+  if (text === "") return { ok: false, empty: true, error: "Enter a date." };
+  let parts: [number, number, number] | null = null;
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(text);
+  if (m) parts = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (!parts && (m = /^(\d{1,2})[/.\s-]+(\d{1,2})[/.\s-]+(\d{4})$/.exec(text))) {
+    parts = [Number(m[3]), Number(m[2]), Number(m[1])];
+  }
+  if (!parts && (m = /^(\d{2})(\d{2})(\d{4})$/.exec(text))) parts = [Number(m[3]), Number(m[2]), Number(m[1])];
+  if (!parts) return { ok: false, empty: false, error: `Enter the date as ${DATE_PLACEHOLDER}, e.g. 05/12/2026.` };
+  const day = `${pad(parts[0], 4)}-${pad(parts[1])}-${pad(parts[2])}`;
+  if (!dayParts(day)) return { ok: false, empty: false, error: "That date does not exist: check the day and the month." };
+  return { ok: true, day };
+}
+
+/** "2026-12-05" → "05/12/2026" (what a date field shows for a day); "" when malformed. */
+export function dayInputText(day: string | null | undefined): string {
+  const p = day ? dayParts(day) : null;
+  return p ? `${pad(p[2])}/${pad(p[1])}/${pad(p[0], 4)}` : "";
+}
+
+/**
+ * Why a visit cannot be on `day` (for the booking and edit forms), in the order a person
+ * would want to hear it: not a date, in the past, too far ahead, no slot left today. Null
+ * when slots are left on that day.
+ */
+export function bookingDayProblem(day: string, now: Date): string | null {
+  if (!dayParts(day)) return `Enter the date as ${DATE_PLACEHOLDER}, e.g. 05/12/2026.`;
+  const { min, max } = bookingRange(now);
+  if (day < min) return "That date is in the past.";
+  if (day > max) return `Bookings can be made up to ${MAX_DAYS_AHEAD} days ahead.`;
+  if (!SLOTS.some((s) => slotAvailable(day, s, now))) return "No slots left on this day: pick another date.";
+  return null;
 }

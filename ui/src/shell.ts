@@ -4,7 +4,7 @@ import { ref } from "vue";
 import type { Router } from "vue-router";
 import { listen } from "@tauri-apps/api/event";
 import { commands, type Settings, type Theme } from "./bindings";
-import { call, type ApiFailure, type CallOptions } from "./api";
+import { call, toastText, type ApiFailure, type FailureOptions } from "./api";
 import { applyStatus, clearSession, session } from "./session";
 import { clearToasts, pushToast, type ToastKind } from "./toasts";
 import { applyTheme, currentTheme } from "./theme";
@@ -26,14 +26,17 @@ export function endSession(message: string | null, kind: ToastKind = "warning"):
   void router?.push("/login");
 }
 
-export function handleFailure(failure: ApiFailure, options: Required<CallOptions>): void {
+export function handleFailure(failure: ApiFailure, options: FailureOptions): void {
   // Rust ended the session (idle, logout elsewhere, or the account was blocked meanwhile):
   // mirror it and say why, in Rust's words.
   if ((failure.code === "unauthorized" || failure.code === "account_blocked") && session.user) {
     endSession(failure.message || "Your session has ended", "warning");
     return;
   }
-  if (options.toast) pushToast("danger", failure.message);
+  if (!options.toast) return;
+  // Field problems the form shows under its fields are not repeated in a toast.
+  const text = toastText(failure, options.inline);
+  if (text) pushToast("danger", text);
 }
 
 export type SessionEndReason = "idle" | "logout" | "blocked" | "password_changed" | "revoked";

@@ -2,11 +2,22 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushPromises, mount, type VueWrapper } from "@vue/test-utils";
 import { createMemoryHistory } from "vue-router";
 import { setFailureHandler } from "../api";
-import type { Dashboard, PeoplePage, PersonDetail, PersonRow, RequestPage, ServiceAdminRow } from "../bindings";
+import type {
+  Dashboard,
+  PeoplePage,
+  PersonDetail,
+  PersonRow,
+  RequestDetail,
+  RequestPage,
+  RequestRecord,
+  RequestStatus,
+  ServiceAdminRow,
+} from "../bindings";
 import AppLayout from "../components/AppLayout.vue";
 import HomePage from "../pages/HomePage.vue";
 import PeoplePageView from "../pages/admin/PeoplePage.vue";
 import PersonDetailPage from "../pages/admin/PersonDetailPage.vue";
+import RequestDetailPage from "../pages/admin/RequestDetailPage.vue";
 import RequestsPage from "../pages/admin/RequestsPage.vue";
 import ServicesPage from "../pages/admin/ServicesPage.vue";
 import { createAppRouter } from "../router";
@@ -467,10 +478,199 @@ describe("Requests page", () => {
     expect(router.currentRoute.value.path).toBe("/admin/requests/31");
   });
 
+  it("has date filters that look empty when empty and take typed dates", async () => {
+    backend({ admin_list_services: SERVICES, admin_list_requests: requestPage() });
+    const { wrapper, router } = await mountAt(RequestsPage, "/admin/requests?to=2024-06-30");
+    const from = wrapper.find(tid("requests-filter-from"));
+    const to = wrapper.find(tid("requests-filter-to"));
+    // Text fields: an empty one shows only its placeholder (WebKitGTK's date input shows today).
+    expect(from.attributes("type")).toBe("text");
+    expect((from.element as HTMLInputElement).value).toBe("");
+    expect(from.attributes("placeholder")).toBe("dd/mm/yyyy");
+    expect((to.element as HTMLInputElement).value).toBe("30/06/2024");
+
+    // Typing does not reload the list per keystroke; the finished date does.
+    const before = calls("admin_list_requests").length;
+    (from.element as HTMLInputElement).value = "01/05/20";
+    await from.trigger("input");
+    await flushPromises();
+    expect(calls("admin_list_requests")).toHaveLength(before);
+    await from.setValue("01/05/2024");
+    await from.trigger("change");
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({ from: "2024-05-01", to: "2024-06-30" });
+    expect(calls("admin_list_requests").at(-1)).toMatchObject({ query: { created_from: "2024-05-01", created_to: "2024-06-30" } });
+
+    // Not a date: said under the field, and the list keeps its filter.
+    await to.setValue("31/06/2024");
+    await to.trigger("change");
+    await flushPromises();
+    expect(wrapper.find("#requests-to-error").text()).toBe("That date does not exist: check the day and the month.");
+    expect(router.currentRoute.value.query).toEqual({ from: "2024-05-01", to: "2024-06-30" });
+
+    // Clearing a field clears its filter; Clear filters empties the fields.
+    await to.setValue("");
+    await to.trigger("change");
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({ from: "2024-05-01" });
+    // Emptied without an input event (WebDriver's clear), then Enter: the field is read as it is.
+    (from.element as HTMLInputElement).value = "";
+    await from.trigger("keydown", { key: "Enter" });
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({});
+    await from.setValue("01/05/2024");
+    await from.trigger("change");
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({ from: "2024-05-01" });
+    await wrapper.find(tid("requests-clear")).trigger("click");
+    await flushPromises();
+    expect(router.currentRoute.value.query).toEqual({});
+    expect((from.element as HTMLInputElement).value).toBe("");
+  });
+
   it("shows the empty state", async () => {
     backend({ admin_list_services: [], admin_list_requests: { items: [], page: { page: 1, per_page: 20, total: 0, total_is_capped: false } } });
     const { wrapper } = await mountAt(RequestsPage, "/admin/requests?status=closed");
     expect(wrapper.find(tid("requests-empty")).text()).toContain("No requests match");
+  });
+});
+
+function requestRecord(extra: Partial<RequestRecord>): RequestRecord {
+  return {
+    id: 12,
+    status: "requested",
+    service_id: 1,
+    service_name: "Plumbing",
+    price_minor: 249900,
+    customer_id: 7,
+    customer_name: "Asha Rao",
+    professional_id: null,
+    professional_name: null,
+    professional_phone: null,
+    scheduled_for: new Date(2026, 11, 5, 10, 0).toISOString(),
+    address: "12 Lake Road",
+    pincode: "560001",
+    remarks: "",
+    completion_note: null,
+    created_at: "2026-12-01T08:00:00Z",
+    assigned_at: null,
+    completed_at: null,
+    closed_at: null,
+    cancelled_at: null,
+    rating: null,
+    comment: null,
+    customer_rating: null,
+    customer_comment: null,
+    ...extra,
+  };
+}
+
+describe("Admin request page", () => {
+  function requestBackend(status: RequestStatus, extra: Partial<RequestRecord> = {}, handlers: Record<string, unknown> = {}) {
+    let current: RequestDetail = {
+      request: requestRecord({ status, ...extra }),
+      history: [{ id: 1, actor_id: 7, actor_name: "Asha Rao", from_status: null, to_status: status, note: null, created_at: "2026-12-01T08:00:00Z" }],
+    };
+    const decide = (to: RequestStatus) => (a: Record<string, unknown> | undefined) => {
+      current = {
+        request: { ...current.request, status: to },
+        history: [
+          ...current.history,
+          { id: 2, actor_id: 1, actor_name: "Grace Admin", from_status: status, to_status: to, note: String(a?.reason), created_at: "2026-12-03T08:00:00Z" },
+        ],
+      };
+      return null;
+    };
+    backend({
+      admin_request_detail: () => current,
+      admin_cancel_request: decide("cancelled"),
+      admin_reject_request: decide("rejected"),
+      ...handlers,
+    });
+  }
+  const buttons = (w: VueWrapper) => ["admin-request-reject", "admin-request-cancel"].filter((b) => w.find(tid(b)).exists());
+
+  it.each([
+    ["requested", ["admin-request-reject", "admin-request-cancel"]],
+    ["assigned", ["admin-request-cancel"]],
+    ["completed", []],
+    ["closed", []],
+    ["rejected", []],
+    ["cancelled", []],
+  ] as const)("a %s request offers %j", async (status, expected) => {
+    requestBackend(status);
+    const { wrapper } = await mountAt(RequestDetailPage, "/admin/requests/12");
+    expect(buttons(wrapper)).toEqual(expected);
+  });
+
+  it("rejects an open request with a reason checked inline, then shows the new status and history", async () => {
+    requestBackend("requested");
+    const { wrapper } = await mountAt(RequestDetailPage, "/admin/requests/12");
+    // One locale: the price and the visit as the rest of the UI writes them.
+    expect(wrapper.text()).toContain("₹2,499.00");
+    expect(wrapper.text()).toContain("5 Dec 2026, 10:00");
+
+    await wrapper.find(tid("admin-request-reject")).trigger("click");
+    expect(wrapper.find(tid("admin-reject-dialog")).text()).toContain("Plumbing for Asha Rao on Sat, 5 Dec 2026, 10:00");
+    await wrapper.find(tid("admin-reject-reason")).setValue("no");
+    await wrapper.find(tid("admin-reject-confirm")).trigger("submit");
+    await flushPromises();
+    expect(calls("admin_reject_request")).toHaveLength(0);
+    expect(wrapper.find("#admin-reject-reason-error").text()).toBe("Please give a reason (at least 3 characters).");
+    expect(toasts).toHaveLength(0);
+
+    await wrapper.find(tid("admin-reject-reason")).setValue("  Nobody serves this PIN code yet  ");
+    await wrapper.find(tid("admin-reject-dialog")).find("form").trigger("submit");
+    await flushPromises();
+    expect(calls("admin_reject_request")).toEqual([{ id: 12, reason: "Nobody serves this PIN code yet" }]);
+    expect(toasts.map((t) => [t.kind, t.message])).toEqual([["success", "Request #12 rejected: Asha Rao is notified."]]);
+    expect(wrapper.find(tid("admin-reject-dialog")).exists()).toBe(false);
+    expect(calls("admin_request_detail")).toHaveLength(2);
+    expect(wrapper.find(tid("request-status")).attributes("data-status")).toBe("rejected");
+    const history = wrapper.findAll(tid("history-item"));
+    expect(history.map((h) => h.attributes("data-status"))).toEqual(["requested", "rejected"]);
+    expect(history[1].text()).toContain("Nobody serves this PIN code yet");
+    expect(buttons(wrapper)).toEqual([]);
+  });
+
+  it("cancels an assigned request, telling who is notified", async () => {
+    requestBackend("assigned", { professional_id: 5, professional_name: "Ravi Kumar" });
+    const { wrapper } = await mountAt(RequestDetailPage, "/admin/requests/12");
+    await wrapper.find(tid("admin-request-cancel")).trigger("click");
+    expect(wrapper.find(tid("admin-cancel-dialog")).text()).toContain("Asha Rao and Ravi Kumar (who accepted it) are told");
+    await wrapper.find(tid("admin-cancel-reason")).setValue("Customer phoned: moving house");
+    await wrapper.find(tid("admin-cancel-dialog")).find("form").trigger("submit");
+    await flushPromises();
+    expect(calls("admin_cancel_request")).toEqual([{ id: 12, reason: "Customer phoned: moving house" }]);
+    expect(toasts.map((t) => t.message)).toEqual(["Request #12 cancelled: Asha Rao and Ravi Kumar are notified."]);
+    expect(wrapper.find(tid("request-status")).attributes("data-status")).toBe("cancelled");
+  });
+
+  it("shows Rust's reason problem under the field, and closes on a conflict", async () => {
+    requestBackend("requested", {}, {
+      admin_cancel_request: () => {
+        throw apiError("validation", "The reason must be at most 500 characters.", { field: "reason" });
+      },
+      admin_reject_request: () => {
+        throw apiError("conflict", "This request is assigned now: it can no longer be rejected.");
+      },
+    });
+    const { wrapper } = await mountAt(RequestDetailPage, "/admin/requests/12");
+    await wrapper.find(tid("admin-request-cancel")).trigger("click");
+    await wrapper.find(tid("admin-cancel-reason")).setValue("Customer phoned");
+    await wrapper.find(tid("admin-cancel-dialog")).find("form").trigger("submit");
+    await flushPromises();
+    expect(wrapper.find("#admin-cancel-reason-error").text()).toBe("The reason must be at most 500 characters.");
+    expect(toasts).toHaveLength(0);
+    await wrapper.find(tid("admin-cancel-dialog")).find(".btn-outline-secondary").trigger("click");
+
+    await wrapper.find(tid("admin-request-reject")).trigger("click");
+    await wrapper.find(tid("admin-reject-reason")).setValue("Nobody serves it");
+    await wrapper.find(tid("admin-reject-dialog")).find("form").trigger("submit");
+    await flushPromises();
+    expect(toasts.map((t) => t.message)).toEqual(["This request is assigned now: it can no longer be rejected."]);
+    expect(wrapper.find(tid("admin-reject-dialog")).exists()).toBe(false);
+    expect(calls("admin_request_detail")).toHaveLength(2);
   });
 });
 

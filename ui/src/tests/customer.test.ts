@@ -198,10 +198,16 @@ describe("Booking", () => {
     vi.spyOn(Date.prototype, "getTimezoneOffset").mockReturnValue(-330);
     const { wrapper, router } = await openBooking();
 
+    // A text field showing dd/mm/yyyy (WebKitGTK's date input cannot be typed into).
     const date = wrapper.find(tid("book-date")).element as HTMLInputElement;
-    expect(date.value).toBe("2026-11-21");
-    expect(date.min).toBe("2026-11-21");
-    expect(date.max).toBe("2027-02-19");
+    expect(date.type).toBe("text");
+    expect(date.placeholder).toBe("dd/mm/yyyy");
+    expect(date.value).toBe("21/11/2026");
+    expect(date.dataset.day).toBe("2026-11-21");
+    expect(wrapper.find(tid("book-date-hint")).text()).toBe("Sat, 21 Nov 2026 · up to 90 days ahead.");
+    // The arrow keys stop at today and at 90 days ahead.
+    await wrapper.find(tid("book-date")).trigger("keydown", { key: "ArrowDown" });
+    expect(date.value).toBe("21/11/2026");
     const slot = wrapper.find(tid("book-slot"));
     const options = slot.findAll("option").filter((o) => o.attributes("value"));
     const disabled = options.filter((o) => (o.element as HTMLOptionElement).disabled).map((o) => o.attributes("value"));
@@ -210,8 +216,9 @@ describe("Booking", () => {
     expect((wrapper.find(tid("book-address")).element as HTMLTextAreaElement).value).toBe(PROFILE.address);
     expect((wrapper.find(tid("book-pincode")).element as HTMLInputElement).value).toBe("560034");
 
-    // Tomorrow every slot is open.
-    await wrapper.find(tid("book-date")).setValue("2026-11-22");
+    // Tomorrow every slot is open (typed digits count).
+    await wrapper.find(tid("book-date")).setValue("22/11/2026");
+    expect(date.dataset.day).toBe("2026-11-22");
     expect(wrapper.find(tid("book-slot")).findAll("option:disabled").map((o) => o.attributes("value"))).toEqual([""]);
     await wrapper.find(tid("book-slot")).setValue("08:00");
     await wrapper.find(tid("book-remarks")).setValue("  Kitchen tap drips  ");
@@ -258,18 +265,32 @@ describe("Booking", () => {
     const { wrapper } = await mountAt(FindServicesPage, "/customer/services");
     await wrapper.find(tid("book-button")).trigger("click");
     // Every slot today has passed: tomorrow 08:00 is offered first.
-    expect((wrapper.find(tid("book-date")).element as HTMLInputElement).value).toBe("2026-11-22");
-    await wrapper.find(tid("book-date")).setValue("2026-11-21");
+    expect((wrapper.find(tid("book-date")).element as HTMLInputElement).value).toBe("22/11/2026");
+    // A past day says so (not "no slots left"), as soon as it is typed.
+    await wrapper.find(tid("book-date")).setValue("20/11/2026");
+    expect(wrapper.find("#book-date-error").text()).toBe("That date is in the past.");
+    expect(wrapper.text()).not.toContain("No slots left");
+    // Today, late in the evening: nothing left.
+    await wrapper.find(tid("book-date")).setValue("21112026");
     expect((wrapper.find(tid("book-slot")).element as HTMLSelectElement).value).toBe("");
-    expect(wrapper.text()).toContain("No slots left on this day");
+    expect(wrapper.find("#book-date-error").text()).toBe("No slots left on this day: pick another date.");
+    // Not a date: said when the person is done typing.
+    await wrapper.find(tid("book-date")).setValue("31/02/2026");
+    await wrapper.find(tid("book-date")).trigger("change");
+    expect(wrapper.find("#book-date-error").text()).toBe("That date does not exist: check the day and the month.");
+    await wrapper.find(tid("book-date")).setValue("21/11/2026");
     await wrapper.find(tid("book-pincode")).setValue("12");
+    await wrapper.find(tid("book-address")).setValue("x");
     await wrapper.find(tid("book-submit")).trigger("click");
     await flushPromises();
+    // Every problem at once, in the core's words, and nothing sent.
     expect(calls("customer_book")).toHaveLength(0);
-    expect(wrapper.find("#book-slot-error").text()).toContain("Choose a time slot");
-    expect(wrapper.find("#book-pincode-error").text()).toContain("6 digits");
+    expect(wrapper.find("#book-date-error").text()).toContain("No slots left on this day");
+    expect(wrapper.find("#book-pincode-error").text()).toBe("PIN code must be exactly 6 digits.");
+    expect(wrapper.find("#book-address-error").text()).toBe("Address must be at least 5 characters.");
 
-    await wrapper.find(tid("book-date")).setValue("2026-11-23");
+    await wrapper.find(tid("book-address")).setValue(PROFILE.address);
+    await wrapper.find(tid("book-date")).setValue("23/11/2026");
     await wrapper.find(tid("book-slot")).setValue("09:00");
     await wrapper.find(tid("book-pincode")).setValue("110001");
     await wrapper.find(tid("book-submit")).trigger("click");
@@ -277,6 +298,8 @@ describe("Booking", () => {
     expect(calls("customer_book")).toHaveLength(1);
     expect(wrapper.find("#book-pincode-error").text()).toContain("No verified professional offers Plumbing");
     expect(wrapper.find(tid("booking-dialog")).exists()).toBe(true);
+    // Shown under the field only: no toast repeating it.
+    expect(toasts).toHaveLength(0);
   });
 });
 
@@ -402,7 +425,7 @@ describe("Request detail", () => {
     });
     const { wrapper } = await mountAt(RequestDetailPage, "/customer/requests/12");
     await wrapper.find(tid("request-edit")).trigger("click");
-    expect((wrapper.find(tid("edit-date")).element as HTMLInputElement).value).toBe("2026-11-25");
+    expect((wrapper.find(tid("edit-date")).element as HTMLInputElement).value).toBe("25/11/2026");
     expect((wrapper.find(tid("edit-slot")).element as HTMLSelectElement).value).toBe("10:00");
     await wrapper.find(tid("edit-slot")).setValue("17:00");
     await wrapper.find(tid("edit-address")).setValue("Flat 4B, 12 Lake Road");
@@ -461,7 +484,7 @@ describe("Request detail", () => {
     await wrapper.find(tid("review-submit")).trigger("click");
     await flushPromises();
     expect(calls("customer_review_request")).toHaveLength(0);
-    expect(wrapper.find(tid("review-dialog")).text()).toContain("Choose from 1 to 5 stars");
+    expect(wrapper.find(tid("review-dialog")).text()).toContain("Choose a rating from 1 to 5 stars");
     await wrapper.find(tid("review-star-3")).setValue(true);
     await wrapper.find(tid("review-submit")).trigger("click");
     await flushPromises();

@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
   auditActionLabel,
+  DEFAULT_LOCALE,
+  formatDate,
+  formatDateTime,
+  formatDay,
+  formatNumber,
+  formatRelative,
+  formatSchedule,
+  formatScheduleShort,
+  LOCALE,
+  pickLocale,
+  plural,
   formatBytes,
   formatDayLabel,
   formatMinutes,
@@ -53,9 +64,11 @@ describe("parsePriceToMinor", () => {
     }
   });
 
-  it("formats money as INR from minor units", () => {
-    const expected = new Intl.NumberFormat(undefined, { style: "currency", currency: "INR" }).format(499.9);
-    expect(formatMoney(49990)).toBe(expected);
+  it("formats money as INR from minor units, grouped the Indian way", () => {
+    expect(formatMoney(49990)).toBe("₹499.90");
+    expect(formatMoney(249900)).toBe("₹2,499.00");
+    expect(formatMoney(10_000_000)).toBe("₹1,00,000.00");
+    expect(formatMoney(0)).toBe("₹0.00");
   });
 });
 
@@ -109,15 +122,50 @@ describe("other formatting", () => {
     expect(formatBytes(1536)).toBe("1.5 KB");
     expect(formatBytes(3 * 1024 * 1024)).toBe("3.0 MB");
     // A YYYY-MM-DD label is that calendar day whatever the time zone.
-    expect(formatDayLabel("2024-03-01")).toBe(
-      new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" }).format(
-        Date.UTC(2024, 2, 1),
-      ),
-    );
+    expect(formatDayLabel("2024-03-01")).toBe("1 Mar");
+    expect(formatDayLabel("2024-03-01", true)).toBe("Friday, 1 March 2024");
     expect(auditActionLabel("user.blocked")).toBe("Blocked");
     expect(auditActionLabel("login.failed")).toBe("Login failed");
     expect(truncate("abcdefghij", 5)).toBe("abcd…");
     expect(truncate("abc", 5)).toBe("abc");
+  });
+});
+
+describe("one locale for the whole UI", () => {
+  it("is en-IN unless the system really sets another one", () => {
+    expect(DEFAULT_LOCALE).toBe("en-IN");
+    // What WebKitGTK reports without a configured locale (LANG=C): not a choice, so en-IN.
+    for (const unset of [undefined, null, [], [""], ["C"], ["C.UTF-8"], ["POSIX"], ["en-US"], ["en-us"], ["en"], ["en-US", "fr"]]) {
+      expect(pickLocale(unset as string[] | null | undefined)).toBe("en-IN");
+    }
+    expect(pickLocale(["en-GB"])).toBe("en-GB");
+    expect(pickLocale(["hi-IN", "en-US"])).toBe("hi-IN");
+    expect(pickLocale(["de_DE.UTF-8"])).toBe("de-DE");
+    expect(pickLocale(["not a locale!"])).toBe("en-IN");
+    // jsdom says en-US: the tests run in en-IN like an unconfigured desktop.
+    expect(LOCALE).toBe("en-IN");
+  });
+
+  it("writes dates as 5 Dec 2026 and visits as Sat, 5 Dec 2026, 10:00 (24-hour, local)", () => {
+    const visit = new Date(2026, 11, 5, 10, 0).toISOString();
+    expect(formatDate(visit)).toBe("5 Dec 2026");
+    expect(formatDateTime(visit)).toBe("5 Dec 2026, 10:00");
+    expect(formatSchedule(visit)).toBe("Sat, 5 Dec 2026, 10:00");
+    expect(formatScheduleShort(visit)).toBe("Sat, 5 Dec, 10:00");
+    expect(formatSchedule(new Date(2026, 11, 5, 18, 30).toISOString())).toBe("Sat, 5 Dec 2026, 18:30");
+    expect(formatDay("2026-12-05")).toBe("Sat, 5 Dec 2026");
+    expect(formatDate(null)).toBe("—");
+    expect(formatSchedule("garbage")).toBe("garbage");
+  });
+
+  it("groups counts the Indian way everywhere", () => {
+    expect(formatNumber(1234567)).toBe("12,34,567");
+    expect(formatNumber(999)).toBe("999");
+    expect(plural(100000, "row")).toBe("1,00,000 rows");
+    expect(showingRange(2, 20, 150000)).toBe("Showing 21–40 of 1,50,000");
+    const now = new Date(2026, 11, 3, 12, 0);
+    expect(formatRelative(new Date(2026, 11, 3, 10, 0).toISOString(), now)).toBe("2 hours ago");
+    expect(formatRelative(new Date(2026, 11, 2, 12, 0).toISOString(), now)).toBe("yesterday");
   });
 });
 

@@ -1,8 +1,8 @@
 import { flushPromises, mount } from "@vue/test-utils";
 import { invoke } from "@tauri-apps/api/core";
 import { vi } from "vitest";
-import type { Component } from "vue";
-import { createMemoryHistory } from "vue-router";
+import { defineComponent, h, type Component } from "vue";
+import { createMemoryHistory, RouterView } from "vue-router";
 import type { ApiError, SessionView } from "../bindings";
 import { createAppRouter } from "../router";
 import { session } from "../session";
@@ -49,6 +49,20 @@ export async function mountAt(component: Component, path: string) {
   await router.push(path);
   await router.isReady();
   const wrapper = mount(component, { global: { plugins: [router] }, attachTo: document.body });
+  await flushPromises();
+  return { wrapper, router };
+}
+
+/**
+ * Mounts the app's RouterView at `path` (the real routes, guard, scroll and focus handling):
+ * for what only happens to routed pages, such as leave guards and page changes.
+ */
+export async function mountRouted(path: string) {
+  const router = createAppRouter(createMemoryHistory());
+  await router.push(path);
+  await router.isReady();
+  const host = defineComponent({ render: () => h("main", [h(RouterView)]) });
+  const wrapper = mount(host, { global: { plugins: [router] }, attachTo: document.body });
   await flushPromises();
   return { wrapper, router };
 }

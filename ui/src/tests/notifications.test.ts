@@ -17,6 +17,8 @@ import {
   notificationsStale,
   NOTIFICATIONS_POLL_MS,
   RECENT_ACTIVITY_MS,
+  markNotificationRead,
+  markRequestNotificationsRead,
   refreshNotifications,
   startNotificationCentre,
 } from "../notifications";
@@ -169,7 +171,12 @@ describe("notification bell", () => {
     ["admin", "/admin/requests/12"],
   ] as const)("marks an item read and opens its request for a %s (%s)", async (role, path) => {
     backend({
-      notifications_centre: centre([row({ id: 5 }), row({ id: 4, request_id: null }), row({ id: 3 })]),
+      notifications_centre: centre([
+        row({ id: 5 }),
+        row({ id: 4, request_id: null }),
+        row({ id: 3, request_id: 9 }),
+        row({ id: 2, title: "Request booked" }),
+      ]),
       notifications_mark_read: null,
       customer_request_detail: () => new Promise(() => {}),
       professional_jobs: () => new Promise(() => {}),
@@ -178,13 +185,19 @@ describe("notification bell", () => {
     const { wrapper, router } = await mountBell(role);
     await refreshNotifications();
     await flushPromises();
-    expect(wrapper.find(tid("notification-badge")).text()).toBe("3");
+    expect(wrapper.find(tid("notification-badge")).text()).toBe("4");
 
+    // Opening #5 (request 12) marks it read, and #2, also about request 12; not #4 or #3.
     await wrapper.find('[data-notification-id="5"]').trigger("click");
     await flushPromises();
-    expect(calls("notifications_mark_read")).toEqual([{ id: 5 }]);
+    expect(calls("notifications_mark_read")).toEqual([{ id: 5 }, { id: 2 }]);
     expect(router.currentRoute.value.path).toBe(path);
-    expect(wrapper.find('[data-notification-id="5"]').attributes("data-read")).toBe("true");
+    expect(wrapper.findAll(tid("notification-item")).map((i) => i.attributes("data-read"))).toEqual([
+      "true",
+      "false",
+      "false",
+      "true",
+    ]);
     expect(wrapper.find(tid("notification-badge")).text()).toBe("2");
     expect(document.activeElement).toBe(wrapper.find(tid("notification-bell")).element);
     wrapper.unmount();
@@ -270,6 +283,78 @@ describe("notification bell", () => {
       expect(bell.compareDocumentPosition(name) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
       wrapper.unmount();
     }
+  });
+});
+
+describe("read stays read", () => {
+  it("an answer that left Rust before the mark cannot bring an opened notification back as unread", async () => {
+    const answers: ((c: NotificationCentre) => void)[] = [];
+    backend({
+      notifications_centre: () => new Promise<NotificationCentre>((r) => answers.push(r)),
+      notifications_mark_read: null,
+    });
+    const first = refreshNotifications();
+    answers[0](centre([row({ id: 5 }), row({ id: 4, request_id: 9 })]));
+    await first;
+    expect(notifications.unread).toBe(2);
+
+    // The panel's refresh is on its way when the person opens #5.
+    const slow = refreshNotifications();
+    await markNotificationRead(5);
+    answers[1](centre([row({ id: 5 }), row({ id: 4, request_id: 9 })])); // Rust's answer from before the mark
+    await slow;
+    expect(notifications.items.map((n) => [n.id, n.read_at !== null])).toEqual([
+      [5, true],
+      [4, false],
+    ]);
+    expect(notifications.unread).toBe(1);
+
+    // A refresh issued after Rust stored the mark is Rust's word again.
+    const later = refreshNotifications();
+    answers[2](centre([row({ id: 5, read_at: "2026-12-03T08:00:00Z" }), row({ id: 4, request_id: 9 })]));
+    await later;
+    expect(notifications.unread).toBe(1);
+    expect(notifications.items[0].read_at).toBe("2026-12-03T08:00:00Z");
+  });
+
+  it("opening a request marks what the bell said about it read, and nothing else", async () => {
+    backend({
+      notifications_centre: centre([row({ id: 7 }), row({ id: 6, request_id: 3 }), row({ id: 5 }), row({ id: 2, read_at: "2026-12-01T08:00:00Z" })]),
+      notifications_mark_read: null,
+    });
+    await refreshNotifications();
+    await markRequestNotificationsRead(12);
+    expect(calls("notifications_mark_read")).toEqual([{ id: 7 }, { id: 5 }]);
+    expect(notifications.unread).toBe(1);
+    expect(notifications.items.filter((n) => n.read_at === null).map((n) => n.id)).toEqual([6]);
+  });
+
+  it("the customer's request page marks its notifications read when it opens", async () => {
+    backend({
+      notifications_centre: centre([row({ id: 7 }), row({ id: 6, request_id: 3 })]),
+      notifications_mark_read: null,
+      customer_request_detail: {
+        request: {
+          id: 12, status: "assigned", service_id: 1, service_name: "Plumbing", price_minor: 49990, customer_id: 1,
+          customer_name: "Test customer", professional_id: 5, professional_name: "Ravi K.", professional_phone: null,
+          scheduled_for: "2026-12-05T04:30:00Z", address: "12 Lake Road", pincode: "560001", remarks: "", completion_note: null,
+          created_at: "2026-12-01T08:00:00Z", assigned_at: "2026-12-02T08:00:00Z", completed_at: null, closed_at: null,
+          cancelled_at: null, rating: null, comment: null, customer_rating: null, customer_comment: null,
+        },
+        history: [],
+      },
+    });
+    await refreshNotifications();
+    const { default: CustomerRequestDetailPage } = await import("../pages/customer/RequestDetailPage.vue");
+    resetSession({ user: user("customer") });
+    const router = createAppRouter(createMemoryHistory());
+    await router.push("/customer/requests/12");
+    await router.isReady();
+    const wrapper = mount(CustomerRequestDetailPage, { global: { plugins: [router] }, attachTo: document.body });
+    await flushPromises();
+    expect(calls("notifications_mark_read")).toEqual([{ id: 7 }]);
+    expect(notifications.unread).toBe(1);
+    wrapper.unmount();
   });
 });
 

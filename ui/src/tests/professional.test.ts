@@ -209,6 +209,8 @@ describe("My jobs", () => {
   });
 
   it("marks a job completed with an optional note", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(2026, 10, 26, 9, 0)); // after both visits
     backend({ professional_jobs: jobs([MIXED[0], job({ id: 36 })]), professional_complete: null });
     const { wrapper } = await mountAt(JobsPage, "/professional/jobs");
     await wrapper.find('[data-request-id="31"]').find(tid("job-complete")).trigger("click");
@@ -223,6 +225,51 @@ describe("My jobs", () => {
       { id: 36, note: null },
     ]);
     expect(calls("professional_jobs")).toHaveLength(3);
+  });
+
+  it("keeps the core's order, flags overdue jobs and offers Mark completed only from the visit time", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(2026, 11, 3, 9, 0));
+    const at = (d: number, h: number) => new Date(2026, 11, d, h, 0).toISOString();
+    backend({
+      professional_jobs: jobs([
+        job({ id: 40, scheduled_for: at(2, 10), overdue: true }),
+        job({ id: 41, scheduled_for: at(3, 8) }),
+        job({ id: 42, scheduled_for: at(5, 10) }),
+      ]),
+      professional_complete: null,
+    });
+    const { wrapper } = await mountAt(JobsPage, "/professional/jobs");
+    const rows = wrapper.findAll(tid("job-row"));
+    // As the core sent them (soonest visit first), not re-sorted.
+    expect(rows.map((r) => r.attributes("data-request-id"))).toEqual(["40", "41", "42"]);
+    expect(rows.map((r) => r.find(tid("job-overdue")).exists())).toEqual([true, false, false]);
+    expect(rows[0].find(tid("job-overdue")).text()).toBe("Overdue");
+
+    const button = (i: number) => rows[i].find(tid("job-complete")).element as HTMLButtonElement;
+    expect([0, 1, 2].map((i) => button(i).disabled)).toEqual([false, false, true]);
+    const hint = rows[2].find(tid("job-complete-hint"));
+    expect(hint.text()).toBe("Available from Sat, 5 Dec, 10:00");
+    expect(button(2).getAttribute("aria-describedby")).toBe(hint.attributes("id"));
+    expect(rows[0].find(tid("job-complete-hint")).exists()).toBe(false);
+
+    // A disabled button does nothing.
+    await rows[2].find(tid("job-complete")).trigger("click");
+    expect(wrapper.find(tid("complete-dialog")).exists()).toBe(false);
+    expect(calls("professional_complete")).toHaveLength(0);
+  });
+
+  it("enables Mark completed when the visit time comes while the page is open", async () => {
+    vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] });
+    vi.setSystemTime(new Date(2026, 11, 5, 9, 59, 40));
+    backend({ professional_jobs: jobs([job({ id: 42, scheduled_for: new Date(2026, 11, 5, 10, 0).toISOString() })]) });
+    const { wrapper } = await mountAt(JobsPage, "/professional/jobs");
+    const button = () => wrapper.find(tid("job-complete")).element as HTMLButtonElement;
+    expect(button().disabled).toBe(true);
+    vi.advanceTimersByTime(30_000);
+    await flushPromises();
+    expect(button().disabled).toBe(false);
+    expect(wrapper.find(tid("job-complete-hint")).exists()).toBe(false);
   });
 
   it("rates a customer with the chosen stars", async () => {

@@ -82,23 +82,91 @@ describe("password confirmation", () => {
 });
 
 describe("customer registration", () => {
-  it("registers, stores the session and shows server field errors", async () => {
-    invokeMock.mockRejectedValueOnce(apiError("validation", "Pincode must have 6 digits", { field: "pincode" }));
+  /** The message under each invalid field, by field id. */
+  function inlineErrors(wrapper: VueWrapper): Record<string, string> {
+    return Object.fromEntries(
+      wrapper.findAll(".is-invalid").map((el) => [el.attributes("id"), wrapper.find(`#${el.attributes("id")}-error`).text()]),
+    );
+  }
+
+  it("states the rules beside the fields", async () => {
+    const { wrapper } = await mountAt(RegisterCustomerPage, "/register/customer");
+    expect(wrapper.find("#reg-password-hint").text()).toBe("At least 12 characters.");
+    expect(wrapper.find("#reg-pincode-hint").text()).toBe("6 digits.");
+    expect(wrapper.find("#reg-phone-hint").text()).toBe("10 to 15 digits; may start with +.");
+    expect(wrapper.find("#reg-address-hint").text()).toBe("5 to 300 characters.");
+    expect(wrapper.find("#reg-username-hint").text()).toContain("3 to 32 characters");
+  });
+
+  it("shows every problem of issue #10's form at once, in the core's words, without asking Rust", async () => {
+    const { wrapper } = await mountAt(RegisterCustomerPage, "/register/customer");
+    await fill(wrapper, {
+      "reg-fullname": "Asha Rao",
+      "reg-username": "asha",
+      "reg-email": "asha@",
+      "reg-password": "abc",
+      "reg-password-confirm": "abc",
+      "reg-phone": "12",
+      "reg-address": "x",
+      "reg-pincode": "5600",
+    });
+    await wrapper.find("form").trigger("submit");
+    await flushPromises();
+    expect(calledCommands()).not.toContain("register_customer");
+    expect(inlineErrors(wrapper)).toEqual({
+      "reg-email": "Enter a valid email address, like name@example.com.",
+      "reg-password": "Password must be at least 12 characters.",
+      "reg-phone": "Enter a phone number of 10 to 15 digits.",
+      "reg-pincode": "PIN code must be exactly 6 digits.",
+      "reg-address": "Address must be at least 5 characters.",
+    });
+    expect(toasts).toHaveLength(0);
+    // The first bad field has the focus.
+    expect(document.activeElement?.id).toBe("reg-email");
+  });
+
+  it("shows all of Rust's field errors inline and toasts none of them; then registers", async () => {
+    const fields = [
+      { field: "username", message: "This username is already taken." },
+      { field: "email", message: "An account with this email already exists." },
+      { field: "phone", message: "Enter a phone number of 10 to 15 digits." },
+      { field: "pincode", message: "PIN code must be exactly 6 digits." },
+      { field: "address", message: "Address must be at least 5 characters." },
+    ];
+    invokeMock.mockRejectedValueOnce(apiError("validation", "Please correct the 5 fields marked below.", { fields }));
     const { wrapper, router } = await mountAt(RegisterCustomerPage, "/register/customer");
     await fill(wrapper, {
       ...IDENTITY,
       "reg-phone": "9876543210",
       "reg-address": "12 Lake Road",
-      "reg-pincode": "5600",
+      "reg-pincode": "560001",
     });
     await wrapper.find("form").trigger("submit");
     await flushPromises();
-    expect(wrapper.find('[data-testid="reg-pincode"]').classes()).toContain("is-invalid");
-    expect(wrapper.find("#reg-pincode-error").text()).toBe("Pincode must have 6 digits");
-    expect(toasts.map((t) => t.message)).toContain("Pincode must have 6 digits");
+    expect(inlineErrors(wrapper)).toEqual({
+      "reg-username": "This username is already taken.",
+      "reg-email": "An account with this email already exists.",
+      "reg-phone": "Enter a phone number of 10 to 15 digits.",
+      "reg-pincode": "PIN code must be exactly 6 digits.",
+      "reg-address": "Address must be at least 5 characters.",
+    });
+    expect(toasts).toHaveLength(0);
+
+    // A problem with something the form does not show is still told (in a toast).
+    invokeMock.mockRejectedValueOnce(
+      apiError("validation", "Please correct the 2 fields marked below.", {
+        fields: [
+          { field: "email", message: "An account with this email already exists." },
+          { field: "role", message: "Unknown role." },
+        ],
+      }),
+    );
+    await wrapper.find("form").trigger("submit");
+    await flushPromises();
+    expect(inlineErrors(wrapper)).toEqual({ "reg-email": "An account with this email already exists." });
+    expect(toasts.map((t) => t.message)).toEqual(["Unknown role."]);
 
     invokeMock.mockResolvedValueOnce(user("customer", { full_name: "Asha Rao" }));
-    await fill(wrapper, { "reg-pincode": "560001" });
     await wrapper.find("form").trigger("submit");
     await flushPromises();
     expect(invokeMock).toHaveBeenLastCalledWith("register_customer", {

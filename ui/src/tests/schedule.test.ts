@@ -2,7 +2,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { formatRelative, plural } from "../format";
 import {
   addDays,
+  bookingDayProblem,
   bookingRange,
+  dayInputText,
+  parseDayInput,
+  slotLabel,
   firstAvailableSlot,
   scheduledFor,
   SLOTS,
@@ -82,5 +86,40 @@ describe("relative times", () => {
   it("pluralises counts", () => {
     expect(plural(1, "review")).toBe("1 review");
     expect(plural(3, "review")).toBe("3 reviews");
+  });
+});
+
+describe("typed dates", () => {
+  it("reads dd/mm/yyyy with any separator, bare digits and ISO days", () => {
+    for (const text of ["05/12/2026", "5/12/2026", "5-12-2026", "05.12.2026", "5 12 2026", " 05122026 ", "2026-12-05", "2026-12-5"]) {
+      expect(parseDayInput(text)).toEqual({ ok: true, day: "2026-12-05" });
+    }
+    expect(dayInputText("2026-12-05")).toBe("05/12/2026");
+    expect(dayInputText("")).toBe("");
+    expect(dayInputText("2026-02-31")).toBe("");
+  });
+
+  it("says what is wrong with anything else", () => {
+    expect(parseDayInput("  ")).toEqual({ ok: false, empty: true, error: "Enter a date." });
+    for (const text of ["5/12", "05/12/26", "12/2026/05", "tomorrow", "0512202"]) {
+      expect(parseDayInput(text)).toMatchObject({ ok: false, empty: false, error: "Enter the date as dd/mm/yyyy, e.g. 05/12/2026." });
+    }
+    expect(parseDayInput("31/02/2026")).toMatchObject({ ok: false, error: "That date does not exist: check the day and the month." });
+    expect(parseDayInput("05/13/2026")).toMatchObject({ ok: false, error: "That date does not exist: check the day and the month." });
+  });
+
+  it("says why a visit cannot be on a day: past, too far, nothing left", () => {
+    const evening = new Date(2026, 10, 21, 19, 30);
+    expect(bookingDayProblem("2026-11-20", evening)).toBe("That date is in the past.");
+    expect(bookingDayProblem("2026-11-21", evening)).toBe("No slots left on this day: pick another date.");
+    expect(bookingDayProblem("2026-11-22", evening)).toBeNull();
+    expect(bookingDayProblem("2027-02-19", evening)).toBeNull();
+    expect(bookingDayProblem("2027-02-20", evening)).toBe("Bookings can be made up to 90 days ahead.");
+    expect(bookingDayProblem("2026-11-21", new Date(2026, 10, 21, 9, 30))).toBeNull();
+  });
+
+  it("names slots in 24-hour time like the rest of the UI", () => {
+    expect(slotLabel("08:00")).toBe("08:00");
+    expect(slotLabel("19:00")).toBe("19:00");
   });
 });

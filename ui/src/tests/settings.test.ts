@@ -7,7 +7,7 @@ import BackgroundJobsPage from "../pages/admin/BackgroundJobsPage.vue";
 import SettingsPage from "../pages/SettingsPage.vue";
 import { handleFailure } from "../shell";
 import { toasts } from "../toasts";
-import { apiError, backend, calls, mountAt, resetSession, tid, user, type Args } from "./helpers";
+import { apiError, backend, calls, mountAt, mountRouted, resetSession, tid, user, type Args } from "./helpers";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
@@ -192,6 +192,71 @@ function email(extra: Partial<EmailRow>): EmailRow {
     ...extra,
   };
 }
+
+describe("leaving settings with unsaved changes", () => {
+  const OTHER_PAGE = { admin_job_runs: [], admin_email_queue: [] };
+
+  it("asks in an app dialog; Keep editing stays, Discard changes leaves", async () => {
+    settingsBackend(SMTP_SETTINGS, OTHER_PAGE);
+    const confirmSpy = vi.spyOn(window, "confirm");
+    const { wrapper, router } = await mountRouted("/settings");
+
+    // Nothing changed: leaving is silent.
+    await router.push("/admin/jobs");
+    await flushPromises();
+    expect(router.currentRoute.value.path).toBe("/admin/jobs");
+    await router.push("/settings");
+    await flushPromises();
+
+    await wrapper.find(tid("settings-idle")).setValue(9);
+    expect(wrapper.find(tid("settings-unsaved")).exists()).toBe(true);
+
+    void router.push("/admin/jobs");
+    await flushPromises();
+    const dialog = wrapper.find(tid("confirm-dialog"));
+    expect(dialog.exists()).toBe(true);
+    expect(dialog.text()).toContain("Leave without saving?");
+    expect(confirmSpy).not.toHaveBeenCalled();
+    // The safe answer has the focus.
+    expect(document.activeElement).toBe(wrapper.find(tid("confirm-cancel")).element);
+
+    await wrapper.find(tid("confirm-cancel")).trigger("click");
+    await flushPromises();
+    expect(router.currentRoute.value.path).toBe("/settings");
+    expect(wrapper.find(tid("confirm-dialog")).exists()).toBe(false);
+    expect((wrapper.find(tid("settings-idle")).element as HTMLInputElement).value).toBe("9");
+
+    void router.push("/admin/jobs");
+    await flushPromises();
+    await wrapper.find(tid("confirm-ok")).trigger("click");
+    await flushPromises();
+    expect(router.currentRoute.value.path).toBe("/admin/jobs");
+    expect(calls("save_settings")).toHaveLength(0);
+    wrapper.unmount();
+  });
+
+  it("does not ask once the changes are saved, nor when the session has ended", async () => {
+    settingsBackend(SMTP_SETTINGS, OTHER_PAGE);
+    const { wrapper, router } = await mountRouted("/settings");
+    await wrapper.find(tid("settings-idle")).setValue(9);
+    await wrapper.find("form").trigger("submit");
+    await flushPromises();
+    expect(calls("save_settings")).toHaveLength(1);
+    await router.push("/admin/jobs");
+    await flushPromises();
+    expect(router.currentRoute.value.path).toBe("/admin/jobs");
+
+    await router.push("/settings");
+    await flushPromises();
+    await wrapper.find(tid("settings-idle")).setValue(3);
+    resetSession({ user: null }); // signed out (idle, logout): nobody to ask
+    await router.push("/login");
+    await flushPromises();
+    expect(router.currentRoute.value.path).toBe("/login");
+    expect(wrapper.find(tid("confirm-dialog")).exists()).toBe(false);
+    wrapper.unmount();
+  });
+});
 
 describe("background jobs page", () => {
   it("lists runs and the email queue, and runs a job now", async () => {

@@ -33,10 +33,15 @@ describe("files", () => {
 
 describe("forms", () => {
   it("checks password length and confirmation", () => {
-    expect(passwordProblems("abcdefghijkl", "abcdefghijkl", 12)).toEqual({});
-    expect(passwordProblems("short", "short", 12)).toHaveProperty("password");
-    expect(passwordProblems("abcdefghijkl", "abcdefghijkm", 12)).toEqual({
+    expect(passwordProblems("abcdefghijkl", "abcdefghijkl")).toEqual({});
+    expect(passwordProblems("short", "short")).toEqual({ password: "Password must be at least 12 characters." });
+    expect(passwordProblems("            ", "            ")).toEqual({ password: "Password cannot be only spaces." });
+    expect(passwordProblems("abcdefghijkl", "abcdefghijkm")).toEqual({
       password_confirm: "The passwords do not match.",
+    });
+    expect(passwordProblems("", "")).toEqual({
+      password: "Password must be at least 12 characters.",
+      password_confirm: "Repeat the password.",
     });
   });
 
