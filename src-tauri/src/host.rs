@@ -37,6 +37,7 @@ impl Host {
             token: self.token(),
             client: client_label(),
             offset: chrono::Local::now().offset().fix(),
+            idempotency_key: None,
         }
     }
 

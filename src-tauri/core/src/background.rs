@@ -55,7 +55,7 @@ pub async fn scheduler(app: Arc<App>) {
     }
 }
 
-/// Forgets sessions that ended more than a day ago (their reason is no longer shown), hourly.
+/// Forgets sessions that ended, and replies kept for retries, more than a day ago; hourly.
 pub async fn session_purge(app: Arc<App>) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -65,6 +65,9 @@ pub async fn session_purge(app: Arc<App>) {
             Ok(0) => {}
             Ok(n) => tracing::debug!(sessions = n, "ended sessions forgotten"),
             Err(e) => tracing::warn!(error = %e, "could not forget old sessions"),
+        }
+        if let Err(e) = crate::store::idempotency::purge(&app.pool, before).await {
+            tracing::warn!(error = %e, "could not forget old replies");
         }
     }
 }

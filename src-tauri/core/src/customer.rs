@@ -199,6 +199,17 @@ pub async fn search(
 
 /// Books a service; the request starts as `requested`. Returns its id.
 pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i64> {
+    book_once(app, actor, input, None).await
+}
+
+/// Books a service once per `key`: a retry of an attempt whose reply was lost (same key)
+/// returns the request that attempt made instead of booking again.
+pub async fn book_once(
+    app: &App,
+    actor: &Actor,
+    input: BookingInput,
+    key: Option<&str>,
+) -> AppResult<i64> {
     actor.require(Role::Customer)?;
     let me = profile(app, actor).await?;
     let given = |v: &Option<String>| {
@@ -224,6 +235,11 @@ pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i6
     // The service checks run under the write lock, and the insert itself re-checks that the
     // service is active: a service deactivated meanwhile is never booked.
     let mut tx = app.write_tx().await?;
+    if let Some(key) = key {
+        if let Some(id) = store::requests::by_client_key(&mut *tx, actor.user_id, key).await? {
+            return Ok(id);
+        }
+    }
     let Some((name, active)) = store::services::find(&mut *tx, input.service_id).await? else {
         return Err(AppError::validation(
             "service_id",
@@ -258,6 +274,7 @@ pub async fn book(app: &App, actor: &Actor, input: BookingInput) -> AppResult<i6
             completed_at: None,
             closed_at: None,
             cancelled_at: None,
+            client_key: key,
         },
     )
     .await?

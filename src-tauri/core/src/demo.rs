@@ -357,6 +357,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                 completed_at: reached(RequestStatus::Completed).then_some(completed),
                 closed_at: reached(RequestStatus::Closed).then_some(closed),
                 cancelled_at: (*status == RequestStatus::Cancelled).then_some(cancelled),
+                client_key: None,
             },
         )
         .await?

@@ -35,6 +35,9 @@ pub struct Caller {
     pub client: String,
     /// The caller's terminal's UTC offset: its "today" and date filters are local days.
     pub offset: FixedOffset,
+    /// Sent with a write the caller may retry after a lost reply: every attempt carries the
+    /// same key, and the write is applied once.
+    pub idempotency_key: Option<String>,
 }
 
 impl Caller {
@@ -284,6 +287,10 @@ macro_rules! household_operations {
             admin_list_exports(admin, ui) |app, caller, actor| (page: u32, per_page: u32) -> Vec<ExportJobRow> {
                 exports::list(app, &actor, page, per_page).await
             }
+            /// Starts an export into the server's own folder, for a connected desktop to download.
+            admin_start_server_export(admin, host) |app, caller, actor| (kind: ExportKind, filters: ExportFilters) -> i64 {
+                exports::start_on_server(app, &actor, kind, filters, caller.offset, caller.idempotency_key.as_deref()).await
+            }
             /// Asks a running export to stop (no file is left behind).
             admin_cancel_export(admin, ui) |app, caller, actor| (id: i64) -> () {
                 exports::cancel(app, &actor, id).await
@@ -318,7 +325,7 @@ macro_rules! household_operations {
             }
             /// Books a service; returns the new request's id.
             customer_book(customer, ui) |app, caller, actor| (input: BookingInput) -> i64 {
-                customer::book(app, &actor, input).await
+                customer::book_once(app, &actor, input, caller.idempotency_key.as_deref()).await
             }
             /// Edits an open request.
             customer_edit_request(customer, ui) |app, caller, actor| (id: i64, input: RequestEdit) -> () {
@@ -527,17 +534,74 @@ macro_rules! define_core_ops {
         ) -> Result<serde_json::Value, ApiError> {
             match name {
                 $(stringify!($name) => {
-                    check(app, caller, access_of!($kind)).await?;
+                    let actor = check(app, caller, access_of!($kind)).await?;
+                    let replay = Replay::of(caller, actor.as_ref(), stringify!($name));
+                    if let Some(reply) = replay.earlier(app).await? {
+                        return Ok(reply);
+                    }
                     let a: args::$name = parse_args(body)?;
                     #[allow(unused_variables)]
                     let args::$name { $($arg),* } = a;
                     let value = $name(app, caller, $($arg),*).await?;
-                    to_json(&wire_output!($kind, value))
+                    let reply = to_json(&wire_output!($kind, value))?;
+                    replay.keep(app, &reply).await;
+                    Ok(reply)
                 })*
                 other => Err(AppError::NotFound(format!("There is no operation called {other:?}.")).into()),
             }
         }
     };
+}
+
+/// A keyed request of a signed-in caller: its first reply is kept and given to retries.
+struct Replay<'a> {
+    keyed: Option<(i64, &'a str)>,
+    op: &'static str,
+}
+
+impl<'a> Replay<'a> {
+    fn of(caller: &'a Caller, actor: Option<&Actor>, op: &'static str) -> Self {
+        let keyed = match (caller.idempotency_key.as_deref(), actor) {
+            (Some(key), Some(actor)) if (8..=100).contains(&key.len()) => {
+                Some((actor.user_id, key))
+            }
+            _ => None,
+        };
+        Replay { keyed, op }
+    }
+
+    /// The reply an earlier attempt got, if this is a retry.
+    async fn earlier(&self, app: &App) -> Result<Option<serde_json::Value>, ApiError> {
+        let Some((user, key)) = self.keyed else {
+            return Ok(None);
+        };
+        match crate::store::idempotency::get(&app.pool, user, key)
+            .await
+            .map_err(AppError::from)?
+        {
+            Some((op, reply)) if op == self.op => Ok(serde_json::from_str(&reply).ok()),
+            Some(_) => Err(AppError::validation(
+                "idempotency_key",
+                "This request key was already used for another action.",
+            )
+            .into()),
+            None => Ok(None),
+        }
+    }
+
+    /// Keeps a reply for retries (best effort: the writes that matter are guarded in their
+    /// own transactions too).
+    async fn keep(&self, app: &App, reply: &serde_json::Value) {
+        let Some((user, key)) = self.keyed else {
+            return;
+        };
+        let text = reply.to_string();
+        if let Err(e) =
+            crate::store::idempotency::put(&app.pool, user, key, self.op, &text, app.now()).await
+        {
+            tracing::warn!(error = %e, op = self.op, "could not keep a reply for retries");
+        }
+    }
 }
 
 const fn first_doc(lines: &[&'static str]) -> &'static str {

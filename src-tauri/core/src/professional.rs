@@ -146,6 +146,10 @@ pub async fn accept(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
         ));
     }
     if status == RequestStatus::Assigned {
+        // Accepting twice (a double click, a retried request) is no error: it is theirs.
+        if state.professional_id == Some(actor.user_id) {
+            return Ok(());
+        }
         return Err(AppError::Conflict(
             "Another professional accepted this request first.".into(),
         ));

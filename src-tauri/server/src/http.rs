@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{FixedOffset, Offset};
-use household_client::{CLIENT_HEADER, OFFSET_HEADER};
+use household_client::{CLIENT_HEADER, IDEMPOTENCY_HEADER, OFFSET_HEADER};
 use household_core::error::{ApiError, AppError, ErrorCode};
 use household_core::ops::{self, Access, Caller, OPERATIONS};
 use household_core::session::SessionToken;
@@ -50,6 +50,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         );
     }
     api.route("/healthz", get(health))
+        .route("/api/v1/exports/{id}/file", get(export_file))
         .route("/api/v1/openapi.json", get(openapi))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -72,6 +73,40 @@ async fn health() -> Response {
 
 async fn openapi() -> Response {
     (StatusCode::OK, axum::Json(crate::openapi::document())).into_response()
+}
+
+/// A finished export's CSV, for the admin's desktop to save where they chose.
+async fn export_file(
+    State(state): State<Arc<ServerState>>,
+    headers: HeaderMap,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    let caller = caller(&headers, None);
+    let path = async {
+        let actor = state.core.actor(caller.token()?).await?;
+        household_core::exports::server_file(&state.core, &actor, id).await
+    }
+    .await;
+    let path = match path {
+        Ok(p) => p,
+        Err(e) => return error_response(ApiError::from(e)),
+    };
+    let file = match tokio::fs::File::open(&path).await {
+        Ok(f) => f,
+        Err(e) => return error_response(ApiError::from(AppError::from(e))),
+    };
+    let len = file.metadata().await.map(|m| m.len()).ok();
+    let stream = tokio_util::io::ReaderStream::new(file);
+    let mut resp = axum::body::Body::from_stream(stream).into_response();
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    if let Some(len) = len.and_then(|l| HeaderValue::from_str(&l.to_string()).ok()) {
+        headers.insert(header::CONTENT_LENGTH, len);
+    }
+    resp
 }
 
 async fn not_found() -> Response {
@@ -105,10 +140,16 @@ fn caller(headers: &HeaderMap, peer: Option<SocketAddr>) -> Caller {
         Some(p) => format!("{label} ({})", p.ip()),
         None => label,
     };
+    let idempotency_key = headers
+        .get(IDEMPOTENCY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty());
     Caller {
         token,
         client,
         offset,
+        idempotency_key,
     }
 }
 

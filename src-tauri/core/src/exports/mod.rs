@@ -163,11 +163,53 @@ pub async fn start(
     target: PathBuf,
     offset: FixedOffset,
 ) -> AppResult<i64> {
+    begin(app, actor, kind, filters, Some(target), offset, None).await
+}
+
+/// Starts an export on the server, into its own `exports` folder (a connected desktop then
+/// downloads the file to where its admin chose); once per `key`: a retry of an attempt
+/// whose reply was lost gets that attempt's job.
+pub async fn start_on_server(
+    app: &App,
+    actor: &Actor,
+    kind: ExportKind,
+    filters: ExportFilters,
+    offset: FixedOffset,
+    key: Option<&str>,
+) -> AppResult<i64> {
+    begin(app, actor, kind, filters, None, offset, key).await
+}
+
+/// The file a finished server-side export wrote, for download by an admin.
+pub async fn server_file(app: &App, actor: &Actor, id: i64) -> AppResult<PathBuf> {
+    let path = file_of(app, actor, id).await?;
+    // Only files in the server's own export folder are ever handed out.
+    let dir = app.data_dir().join("exports");
+    match (path.canonicalize(), dir.canonicalize()) {
+        (Ok(p), Ok(d)) if p.starts_with(&d) => Ok(p),
+        _ => Err(AppError::NotFound(
+            "That export's file is not on this server.".into(),
+        )),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn begin(
+    app: &App,
+    actor: &Actor,
+    kind: ExportKind,
+    filters: ExportFilters,
+    target: Option<PathBuf>,
+    offset: FixedOffset,
+    key: Option<&str>,
+) -> AppResult<i64> {
     actor.require(Role::Admin)?;
     let (filters, ()) = (
         validate_filters(kind, &filters),
         ensure(
-            target.is_absolute() && target.file_name().is_some(),
+            target
+                .as_ref()
+                .is_none_or(|t| t.is_absolute() && t.file_name().is_some()),
             "target",
             "Choose where to save the file.",
         ),
@@ -177,6 +219,24 @@ pub async fn start(
     let filters_json = serde_json::to_string(&filters).map_err(AppError::internal)?;
     // The job row and its audit entry commit together: no job without its audit trail.
     let mut tx = app.write_tx().await?;
+    if let Some(key) = key {
+        if let Some(id) = store::exports::by_client_key(&mut *tx, actor.user_id, key).await? {
+            return Ok(id);
+        }
+    }
+    let target = match target {
+        Some(t) => t,
+        None => {
+            let dir = app.data_dir().join("exports");
+            tokio::fs::create_dir_all(&dir).await?;
+            let today = now.get().format("%Y-%m-%d").to_string();
+            dir.join(format!(
+                "{}-{}",
+                rand::random::<u32>(),
+                kind.suggested_file_name(&today)
+            ))
+        }
+    };
     let id = store::exports::insert(
         &mut *tx,
         actor.user_id,
@@ -184,6 +244,7 @@ pub async fn start(
         &filters_json,
         &target.to_string_lossy(),
         now,
+        key,
     )
     .await?;
     store::audit::append(

@@ -48,18 +48,33 @@ pub async fn insert(
     filters: &str,
     file_path: &str,
     now: Timestamp,
+    client_key: Option<&str>,
 ) -> sqlx::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO export_jobs (requested_by, kind, filters, status, file_path, created_at)
-         VALUES ($1, $2, $3, 'queued', $4, $5) RETURNING id",
+        "INSERT INTO export_jobs (requested_by, kind, filters, status, file_path, created_at, client_key)
+         VALUES ($1, $2, $3, 'queued', $4, $5, $6) RETURNING id",
     )
     .bind(requested_by)
     .bind(kind)
     .bind(filters)
     .bind(file_path)
     .bind(now)
+    .bind(client_key)
     .fetch_one(ex)
     .await
+}
+
+/// The job an admin's earlier attempt with `key` started, if any.
+pub async fn by_client_key(
+    ex: impl SqliteExecutor<'_>,
+    requested_by: i64,
+    key: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM export_jobs WHERE requested_by = $1 AND client_key = $2")
+        .bind(requested_by)
+        .bind(key)
+        .fetch_optional(ex)
+        .await
 }
 
 /// One job.

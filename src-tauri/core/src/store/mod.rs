@@ -9,6 +9,7 @@ pub mod dashboard;
 pub mod email;
 pub mod exports;
 pub mod generator;
+pub mod idempotency;
 pub mod jobs;
 pub mod notifications;
 pub mod people;

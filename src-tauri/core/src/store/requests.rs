@@ -20,6 +20,21 @@ pub struct NewRequest<'a> {
     pub completed_at: Option<Timestamp>,
     pub closed_at: Option<Timestamp>,
     pub cancelled_at: Option<Timestamp>,
+    /// The idempotency key of the booking that made it, if its desktop sent one.
+    pub client_key: Option<&'a str>,
+}
+
+/// The request a customer's earlier attempt with `key` made, if any.
+pub async fn by_client_key(
+    ex: impl SqliteExecutor<'_>,
+    customer_id: i64,
+    key: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM service_requests WHERE customer_id = $1 AND client_key = $2")
+        .bind(customer_id)
+        .bind(key)
+        .fetch_optional(ex)
+        .await
 }
 
 /// Inserts a request row as given, at the service's current price, and returns its id;
@@ -28,8 +43,8 @@ pub async fn insert(ex: impl SqliteExecutor<'_>, r: &NewRequest<'_>) -> sqlx::Re
     sqlx::query_scalar(
         "INSERT INTO service_requests (service_id, customer_id, professional_id, status, scheduled_for,
              address, pincode, remarks, created_at, updated_at, assigned_at, completed_at, closed_at, cancelled_at,
-             price_minor)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, s.base_price_minor
+             price_minor, client_key)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, s.base_price_minor, $14
          FROM services s WHERE s.id = $1 AND s.is_active = 1
          RETURNING id",
     )
@@ -46,6 +61,7 @@ pub async fn insert(ex: impl SqliteExecutor<'_>, r: &NewRequest<'_>) -> sqlx::Re
     .bind(r.completed_at)
     .bind(r.closed_at)
     .bind(r.cancelled_at)
+    .bind(r.client_key)
     .fetch_optional(ex)
     .await
 }

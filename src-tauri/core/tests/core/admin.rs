@@ -770,6 +770,7 @@ async fn dashboard_days_and_date_filters_are_the_terminals_local_days() {
                 completed_at: None,
                 closed_at: None,
                 cancelled_at: None,
+                client_key: None,
             },
         )
         .await

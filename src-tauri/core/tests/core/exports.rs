@@ -416,6 +416,7 @@ async fn a_job_left_running_by_a_crash_is_failed_at_next_start() {
         "{}",
         &target.to_string_lossy(),
         ts("2026-11-21T09:00:00Z"),
+        None,
     )
     .await
     .unwrap();

@@ -461,6 +461,14 @@ async fn every_status_action_role_combination() {
                         );
                         assert_eq!(after, status.as_str());
                     }
+                    // Accepting a job that is already yours is a no-op (a retried or
+                    // double-clicked accept), not an error.
+                    (None, true)
+                        if status == RequestStatus::Assigned && action == Action::Accept =>
+                    {
+                        assert!(result.is_ok(), "re-accepting own job: {result:?}");
+                        assert_eq!(after, status.as_str());
+                    }
                     (None, true) => {
                         let err = result.unwrap_err();
                         assert_eq!(

@@ -17,6 +17,7 @@ fn desktop(token: Option<SessionToken>) -> Caller {
         token,
         client: "test desktop".into(),
         offset: FixedOffset::east_opt(0).unwrap(),
+        idempotency_key: None,
     }
 }
 

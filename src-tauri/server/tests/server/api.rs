@@ -216,3 +216,98 @@ async fn health_and_the_api_document_list_every_operation() {
     assert!(ServerAddress::parse("http://10.0.0.5:80").is_err());
     t.server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retried_booking_with_the_same_key_is_applied_once() {
+    let w = world().await;
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let args = json!({ "input": { "service_id": w.service_id, "scheduled_for": tomorrow,
+                                  "address": null, "pincode": null, "remarks": "" } });
+    let ctx = |key| CallContext {
+        token: Some(w.customer.as_str()),
+        offset_secs: 0,
+        client: "test",
+        idempotency_key: key,
+    };
+    let first =
+        w.t.client
+            .call_json("customer_book", &ctx(Some("booking-attempt-0001")), &args)
+            .await
+            .unwrap();
+    // The reply was "lost": the desktop sends the same request with the same key.
+    let again =
+        w.t.client
+            .call_json("customer_book", &ctx(Some("booking-attempt-0001")), &args)
+            .await
+            .unwrap();
+    assert_eq!(first, again);
+    let mine =
+        w.t.call(
+            "customer_my_requests",
+            Some(&w.customer),
+            json!({ "query": { "scope": "all", "page": 1, "per_page": 50 } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(mine["items"].as_array().unwrap().len(), 1);
+    // A new key is a new booking.
+    let other =
+        w.t.client
+            .call_json("customer_book", &ctx(Some("booking-attempt-0002")), &args)
+            .await
+            .unwrap();
+    assert_ne!(first, other);
+    // Accepting twice (a retried accept) is not an error either.
+    for _ in 0..2 {
+        w.t.call("professional_accept", Some(&w.pro), json!({ "id": first }))
+            .await
+            .unwrap();
+    }
+    w.t.server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_export_runs_on_the_server_and_downloads_to_an_admin() {
+    let w = world().await;
+    let id =
+        w.t.call(
+            "admin_start_server_export",
+            Some(&w.admin),
+            json!({ "kind": "customers", "filters": {} }),
+        )
+        .await
+        .unwrap()
+        .as_i64()
+        .unwrap();
+    let mut status = Value::Null;
+    for _ in 0..100 {
+        let job =
+            w.t.call("admin_export_job", Some(&w.admin), json!({ "id": id }))
+                .await
+                .unwrap();
+        status = job["status"].clone();
+        if status != "queued" && status != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, "succeeded");
+    let body =
+        w.t.client
+            .get(&format!("api/v1/exports/{id}/file"), &w.admin)
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+    assert!(body.starts_with("user_id,"), "{body}");
+    assert_eq!(body.lines().count(), 3, "header and two customers: {body}");
+    // Only admins download.
+    let err =
+        w.t.client
+            .get(&format!("api/v1/exports/{id}/file"), &w.customer)
+            .await
+            .unwrap_err();
+    assert_eq!(err.code, ErrorCode::Forbidden);
+    w.t.server.stop().await;
+}
