@@ -6,26 +6,33 @@
 use crate::host::Host;
 use crate::prefs::Prefs;
 use household_core::domain::ExportStatus;
-use household_core::{ops, App};
+use household_core::App;
 use std::sync::Arc;
 use std::time::Duration;
+use tauri::async_runtime::JoinHandle;
 use tauri::{Emitter, Manager};
 
 /// Event sent to the UI when the session ends on its own (payload: reason and message).
 pub const SESSION_ENDED_EVENT: &str = "session-ended";
+/// Event sent to the UI when the server stops or starts answering (payload: ConnectionInfo).
+pub const CONNECTION_EVENT: &str = "connection-changed";
 
-/// Starts the work that belongs to whoever owns the database (on Tauri's runtime).
-pub fn start_local(handle: tauri::AppHandle, core: Arc<App>) {
-    spawn_export_announcer(handle, core.exports.subscribe());
-    tauri::async_runtime::spawn(household_core::background::email_sender(core.clone()));
-    tauri::async_runtime::spawn(household_core::background::scheduler(core.clone()));
-    tauri::async_runtime::spawn(household_core::background::session_purge(core));
+/// Starts the work that belongs to whoever owns the database (standalone), on Tauri's
+/// runtime; the tasks are returned so they stop when the desktop connects to a server.
+pub fn start_local(handle: tauri::AppHandle, core: Arc<App>) -> Vec<JoinHandle<()>> {
+    vec![
+        spawn_export_announcer(handle, core.exports.subscribe()),
+        tauri::async_runtime::spawn(household_core::background::email_sender(core.clone())),
+        tauri::async_runtime::spawn(household_core::background::scheduler(core.clone())),
+        tauri::async_runtime::spawn(household_core::background::session_purge(core)),
+    ]
 }
 
 /// Starts the watchers every desktop runs.
 pub fn start_watchers(handle: tauri::AppHandle) {
     spawn_session_watcher(handle.clone());
-    spawn_notification_delivery(handle);
+    spawn_notification_delivery(handle.clone());
+    spawn_connection_watcher(handle);
 }
 
 /// Every second: if this window's session ended (idle time-out, a block, a password change or
@@ -39,9 +46,7 @@ fn spawn_session_watcher(handle: tauri::AppHandle) {
             if host.token().is_none() {
                 continue;
             }
-            let ended = match &*host {
-                Host::Local(local) => ops::session_end(&local.core, &host.caller()).await,
-            };
+            let ended = crate::on_host!(&host, session_end());
             match ended {
                 Ok(Some(ended)) => {
                     tracing::info!(reason = ?ended.reason, "session ended");
@@ -51,7 +56,8 @@ fn spawn_session_watcher(handle: tauri::AppHandle) {
                     }
                 }
                 Ok(None) => {}
-                Err(e) => tracing::warn!(error = %e, "could not check the session"),
+                Err(e) if e.code == household_core::ErrorCode::Unavailable => {}
+                Err(e) => tracing::warn!(error = %e.message, "could not check the session"),
             }
         }
     });
@@ -60,12 +66,50 @@ fn spawn_session_watcher(handle: tauri::AppHandle) {
 /// Event sent to the UI when an export job ends.
 pub const EXPORT_FINISHED_EVENT: &str = "export-finished";
 
-/// Tells the UI (event) and the desktop (native notification) when an export ends.
+/// Tells the UI (event) and the desktop (native notification) that an export ended.
+pub fn announce_export(
+    handle: &tauri::AppHandle,
+    job: &household_core::store::exports::ExportJobRow,
+) {
+    use tauri_plugin_notification::NotificationExt;
+    if let Err(e) = handle.emit(EXPORT_FINISHED_EVENT, job) {
+        tracing::warn!(error = %e, "could not tell the UI that an export finished");
+    }
+    let (title, body) = match job.status {
+        ExportStatus::Succeeded => (
+            "Export finished",
+            format!(
+                "{} rows saved to {}",
+                job.rows_written,
+                job.file_path.as_deref().unwrap_or("the file")
+            ),
+        ),
+        ExportStatus::Cancelled => ("Export cancelled", "No file was written.".to_string()),
+        _ => (
+            "Export failed",
+            job.error
+                .clone()
+                .unwrap_or_else(|| "See the export history.".into()),
+        ),
+    };
+    // show() reports success even without a notification daemon: the UI toast and the
+    // history page are the reliable channels; failures are logged, not swallowed.
+    if let Err(e) = handle
+        .notification()
+        .builder()
+        .title(title)
+        .body(body)
+        .show()
+    {
+        tracing::warn!(error = %e, "native notification failed");
+    }
+}
+
+/// Announces the exports the core in this process finishes.
 fn spawn_export_announcer(
     handle: tauri::AppHandle,
     mut events: tokio::sync::broadcast::Receiver<household_core::exports::ExportEvent>,
-) {
-    use tauri_plugin_notification::NotificationExt;
+) -> JoinHandle<()> {
     tauri::async_runtime::spawn(async move {
         loop {
             let job = match events.recv().await {
@@ -76,39 +120,9 @@ fn spawn_export_announcer(
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             };
-            if let Err(e) = handle.emit(EXPORT_FINISHED_EVENT, &job) {
-                tracing::warn!(error = %e, "could not tell the UI that an export finished");
-            }
-            let (title, body) = match job.status {
-                ExportStatus::Succeeded => (
-                    "Export finished",
-                    format!(
-                        "{} rows saved to {}",
-                        job.rows_written,
-                        job.file_path.as_deref().unwrap_or("the file")
-                    ),
-                ),
-                ExportStatus::Cancelled => ("Export cancelled", "No file was written.".to_string()),
-                _ => (
-                    "Export failed",
-                    job.error
-                        .clone()
-                        .unwrap_or_else(|| "See the export history.".into()),
-                ),
-            };
-            // show() reports success even without a notification daemon: the UI toast and
-            // the history page are the reliable channels; failures are logged, not swallowed.
-            if let Err(e) = handle
-                .notification()
-                .builder()
-                .title(title)
-                .body(body)
-                .show()
-            {
-                tracing::warn!(error = %e, "native notification failed");
-            }
+            announce_export(&handle, &job);
         }
-    });
+    })
 }
 
 /// Event telling the UI that the signed-in user's notifications changed (refresh the bell).
@@ -140,20 +154,23 @@ fn spawn_notification_delivery(handle: tauri::AppHandle) {
             if host.token().is_none() {
                 continue;
             }
-            let batch = match &*host {
-                Host::Local(local) => {
-                    ops::notifications_take_for_os(&local.core, &host.caller()).await
-                }
-            };
+            let batch = crate::on_host!(&host, notifications_take_for_os());
             let batch = match batch {
                 Ok(b) => b,
-                // An ended session is the session watcher's business.
-                Err(
-                    household_core::AppError::Unauthorized(_)
-                    | household_core::AppError::AccountBlocked(_),
-                ) => continue,
+                // An ended session is the session watcher's business; an unreachable server
+                // the connection watcher's.
+                Err(e)
+                    if matches!(
+                        e.code,
+                        household_core::ErrorCode::Unauthorized
+                            | household_core::ErrorCode::AccountBlocked
+                            | household_core::ErrorCode::Unavailable
+                    ) =>
+                {
+                    continue
+                }
                 Err(e) => {
-                    tracing::warn!(error = %e, "could not read notifications");
+                    tracing::warn!(error = %e.message, "could not read notifications");
                     continue;
                 }
             };
@@ -176,6 +193,53 @@ fn spawn_notification_delivery(handle: tauri::AppHandle) {
             }
             if let Err(e) = handle.emit(NOTIFICATIONS_EVENT, batch.len()) {
                 tracing::warn!(error = %e, "could not tell the UI about new notifications");
+            }
+        }
+    });
+}
+
+/// Connected: checks that the server answers (every 5 s; at once when a call could not reach
+/// it; then with a back-off from 1 s to 30 s until it answers) and tells the UI when that
+/// changes, so it can show or hide its "cannot reach the server" banner.
+fn spawn_connection_watcher(handle: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut told_online = true;
+        let mut next = tokio::time::Instant::now();
+        let mut backoff = Duration::from_secs(1);
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tick.tick().await;
+            let host = handle.state::<Host>();
+            let backend = host.backend();
+            let crate::host::Backend::Remote(remote) = &*backend else {
+                told_online = true;
+                continue;
+            };
+            let call_failed = told_online && !host.online();
+            if !call_failed && tokio::time::Instant::now() < next {
+                continue;
+            }
+            let online = remote.client.health().await.is_ok();
+            host.set_online(online);
+            if online {
+                backoff = Duration::from_secs(1);
+                next = tokio::time::Instant::now() + Duration::from_secs(5);
+            } else {
+                next = tokio::time::Instant::now() + backoff;
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+            }
+            if online != told_online {
+                told_online = online;
+                let prefs = handle.state::<Prefs>();
+                let info = crate::commands::desktop::connection_info_of(&host, &prefs);
+                if online {
+                    tracing::info!("the server answers again");
+                } else {
+                    tracing::warn!("the server does not answer");
+                }
+                if let Err(e) = handle.emit(CONNECTION_EVENT, &info) {
+                    tracing::warn!(error = %e, "could not tell the UI about the connection");
+                }
             }
         }
     });

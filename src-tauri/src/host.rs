@@ -1,36 +1,144 @@
-//! Where this desktop's operations run. Standalone, the core runs in this process on the
-//! embedded SQLite ([`Host::Local`]); the pages cannot tell, they call the same commands.
-//! The session token lives here, in Rust: the webview never sees it.
+//! Where this desktop's operations run: in this process on the embedded SQLite (standalone)
+//! or on a `household-server` over HTTPS (connected). The pages cannot tell: every command
+//! goes through [`on_host!`]. The session token lives here, in Rust: the webview never sees it.
 
 use chrono::Offset;
+use household_client::{CallContext, Client, Fingerprint, ServerAddress};
+use household_core::error::{ApiError, AppError};
 use household_core::ops::{Caller, NewSession};
-use household_core::session::{SessionToken, SignedIn};
-use household_core::{App, AppResult};
-use std::sync::{Arc, Mutex, OnceLock};
+use household_core::session::{SessionToken, SessionView};
+use household_core::App;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::Duration;
 
-/// The core in this process, and the one session of this window.
-pub struct LocalHost {
-    pub core: Arc<App>,
-    token: Mutex<Option<SessionToken>>,
+/// Writes a connected desktop retries by itself after a lost reply, with one idempotency key
+/// for every attempt (the server applies them once). Other calls are not repeated: a failure
+/// is reported, and the person decides.
+pub const RETRIED_WRITES: &[&str] = &[
+    "customer_book",
+    "professional_accept",
+    "professional_complete",
+    "customer_close_request",
+    "customer_review_request",
+    "admin_start_server_export",
+];
+
+/// A connection to a server.
+pub struct Remote {
+    pub client: Client,
+    pub fingerprint: Fingerprint,
 }
 
-impl LocalHost {
-    /// A host for `core` with nobody signed in.
-    pub fn new(core: Arc<App>) -> Self {
-        LocalHost {
-            core,
-            token: Mutex::default(),
+impl Remote {
+    /// Runs operation `op` on the server. A write in [`RETRIED_WRITES`] that could not get an
+    /// answer is sent again (three attempts in all, a moment apart) with the same key.
+    pub async fn call<A: Serialize, T: DeserializeOwned>(
+        &self,
+        op: &str,
+        caller: &Caller,
+        args: &A,
+    ) -> Result<T, ApiError> {
+        let retried = RETRIED_WRITES.contains(&op);
+        let key = retried.then(|| hex::encode(rand::random::<[u8; 16]>()));
+        let token = caller.token.as_ref().map(|t| t.expose().to_string());
+        let ctx = CallContext {
+            token: token.as_deref(),
+            offset_secs: caller.offset.local_minus_utc(),
+            client: &caller.client,
+            idempotency_key: key.as_deref(),
+        };
+        let attempts = if retried { 3 } else { 1 };
+        let mut delay = Duration::from_millis(500);
+        let mut last = None;
+        for attempt in 1..=attempts {
+            match self.client.call(op, &ctx, args).await {
+                Err(e)
+                    if e.code == household_core::ErrorCode::Unavailable && attempt < attempts =>
+                {
+                    tracing::info!(op, attempt, "no answer from the server; trying again");
+                    last = Some(e);
+                    tokio::time::sleep(delay).await;
+                    delay *= 3;
+                }
+                other => return other,
+            }
         }
+        Err(last.unwrap_or_else(|| ApiError::from(AppError::Unavailable("No answer.".into()))))
     }
 }
 
-/// Where operations run.
-pub enum Host {
+/// Where operations run now.
+pub enum Backend {
     /// Standalone: the core in this process.
-    Local(LocalHost),
+    Local(Arc<App>),
+    /// Connected: a server.
+    Remote(Remote),
+}
+
+/// The host: the backend (switchable when the person connects or disconnects), this window's
+/// session token and whether the server answers.
+pub struct Host {
+    backend: RwLock<Arc<Backend>>,
+    token: Mutex<Option<SessionToken>>,
+    online: AtomicBool,
+    /// The standalone background tasks, stopped when the desktop connects to a server.
+    local_tasks: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
 }
 
 impl Host {
+    /// A host on `backend` with nobody signed in.
+    pub fn new(backend: Backend) -> Self {
+        Host {
+            backend: RwLock::new(Arc::new(backend)),
+            token: Mutex::default(),
+            online: AtomicBool::new(true),
+            local_tasks: Mutex::default(),
+        }
+    }
+
+    /// The backend now (a snapshot: a switch does not disturb calls in flight).
+    pub fn backend(&self) -> Arc<Backend> {
+        self.backend
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Switches to another backend: the session (which belonged to the old one) is
+    /// forgotten and the standalone background work stops.
+    pub fn switch(&self, backend: Backend) {
+        for task in self
+            .local_tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+        {
+            task.abort();
+        }
+        *self.backend.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(backend);
+        self.signed_out();
+        self.online.store(true, Ordering::Relaxed);
+    }
+
+    /// Remembers background tasks that belong to the standalone backend.
+    pub fn own_local_tasks(&self, tasks: Vec<tauri::async_runtime::JoinHandle<()>>) {
+        self.local_tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(tasks);
+    }
+
+    /// The core, when it runs in this process.
+    pub fn local_core(&self) -> Option<Arc<App>> {
+        match &*self.backend() {
+            Backend::Local(core) => Some(core.clone()),
+            Backend::Remote(_) => None,
+        }
+    }
+
     /// The current caller: this window's session token and this machine's UTC offset.
     pub fn caller(&self) -> Caller {
         Caller {
@@ -43,38 +151,117 @@ impl Host {
 
     /// The session token, if someone is signed in on this window.
     pub fn token(&self) -> Option<SessionToken> {
-        match self {
-            Host::Local(l) => l.token.lock().unwrap_or_else(|p| p.into_inner()).clone(),
-        }
-    }
-
-    fn set_token(&self, token: Option<SessionToken>) {
-        match self {
-            Host::Local(l) => *l.token.lock().unwrap_or_else(|p| p.into_inner()) = token,
-        }
+        self.token.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Keeps a new session's token and returns what the UI may see of it.
-    pub fn signed_in(
-        &self,
-        s: AppResult<SignedIn>,
-    ) -> AppResult<household_core::session::SessionView> {
-        let s = NewSession::from(s?);
-        self.set_token(SessionToken::parse(&s.token));
-        Ok(s.session)
+    pub fn keep_session(&self, s: NewSession) -> SessionView {
+        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = SessionToken::parse(&s.token);
+        s.session
     }
 
     /// Forgets the session (after logout, or when the core says it ended).
     pub fn signed_out(&self) {
-        self.set_token(None);
+        *self.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
-    /// The core, when it runs in this process.
-    pub fn local_core(&self) -> Option<&Arc<App>> {
-        match self {
-            Host::Local(l) => Some(&l.core),
-        }
+    /// Whether the server answered last time (always true standalone).
+    pub fn online(&self) -> bool {
+        self.online.load(Ordering::Relaxed)
     }
+
+    /// Records whether the server answers; `true` when that changed.
+    pub fn set_online(&self, online: bool) -> bool {
+        self.online.swap(online, Ordering::Relaxed) != online
+    }
+}
+
+/// Runs an operation of the core's table where the host says: `on_host!(host, name(args))`
+/// gives `Result<Output, ApiError>`; `on_host!(sign_in host, name(args))` gives the
+/// [`NewSession`] of a sign-in (its token for the host, its view for the UI).
+#[macro_export]
+macro_rules! on_host {
+    (sign_in $host:expr, $name:ident ( $($arg:ident),* )) => {{
+        let host: &$crate::host::Host = $host;
+        let caller = host.caller();
+        match &*host.backend() {
+            $crate::host::Backend::Local(core) => household_core::ops::$name(core, &caller, $($arg),*)
+                .await
+                .map(household_core::ops::NewSession::from)
+                .map_err(household_core::ApiError::from),
+            $crate::host::Backend::Remote(remote) => {
+                let result = remote
+                    .call::<_, household_core::ops::NewSession>(
+                        stringify!($name),
+                        &caller,
+                        &household_core::ops::args::$name { $($arg),* },
+                    )
+                    .await;
+                host.note_reachability(&result);
+                result
+            }
+        }
+    }};
+    ($host:expr, $name:ident ( $($arg:ident),* )) => {{
+        let host: &$crate::host::Host = $host;
+        let caller = host.caller();
+        match &*host.backend() {
+            $crate::host::Backend::Local(core) => household_core::ops::$name(core, &caller, $($arg),*)
+                .await
+                .map_err(household_core::ApiError::from),
+            $crate::host::Backend::Remote(remote) => {
+                let result = remote
+                    .call(
+                        stringify!($name),
+                        &caller,
+                        &household_core::ops::args::$name { $($arg),* },
+                    )
+                    .await;
+                host.note_reachability(&result);
+                result
+            }
+        }
+    }};
+}
+
+impl Host {
+    /// Notes from a call's result whether the server answers (the connection watcher tells
+    /// the UI when that changes).
+    pub fn note_reachability<T>(&self, result: &Result<T, ApiError>) {
+        let offline = matches!(result, Err(e) if e.code == household_core::ErrorCode::Unavailable);
+        self.online.store(!offline, Ordering::Relaxed);
+    }
+}
+
+/// Connects to the server at `address`, trusting only the certificate `fingerprint`, and
+/// checks that it answers with it.
+pub async fn connect(address: &str, fingerprint: &str) -> Result<Remote, ApiError> {
+    let address = ServerAddress::parse(address)?;
+    let fingerprint = Fingerprint::parse(fingerprint).ok_or_else(|| {
+        AppError::validation(
+            "fingerprint",
+            "The fingerprint is 64 hexadecimal digits (in pairs, separated by colons).",
+        )
+    })?;
+    let client = Client::new(address, fingerprint)?;
+    client.health().await?;
+    Ok(Remote {
+        client,
+        fingerprint,
+    })
+}
+
+/// A connection to a server that does not answer now (remembered from an earlier start):
+/// calls fail as unreachable until it answers again.
+pub fn offline_remote(address: &str, fingerprint: &str) -> Result<Remote, ApiError> {
+    let address = ServerAddress::parse(address)?;
+    let fingerprint = Fingerprint::parse(fingerprint).ok_or_else(|| {
+        AppError::validation("fingerprint", "The stored fingerprint is not valid.")
+    })?;
+    Ok(Remote {
+        client: Client::new(address, fingerprint)?,
+        fingerprint,
+    })
 }
 
 /// How sessions started here are labelled for the admin ("desktop on <host name>").

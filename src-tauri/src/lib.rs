@@ -83,11 +83,22 @@ fn idle_override() -> Option<u32> {
         .filter(|s| *s > 0)
 }
 
+/// The data folder this run uses (kept in managed state at start-up).
+pub struct DataDir(pub PathBuf);
+
+/// The data folder of this run.
+pub fn data_dir_of(handle: &tauri::AppHandle) -> Result<PathBuf, household_core::ApiError> {
+    handle
+        .try_state::<DataDir>()
+        .map(|d| d.0.clone())
+        .ok_or_else(|| household_core::AppError::internal("no data folder yet").into())
+}
+
 /// Opens the embedded database and gets it ready: demo data when asked, interrupted work
 /// recovered, business settings from an older preferences file moved in.
-async fn open_local(
+pub async fn open_local(
     data_dir: &std::path::Path,
-    opts: &Options,
+    opts: Option<&Options>,
     prefs: &prefs::Prefs,
 ) -> Result<App, String> {
     let mut config = AppConfig::new(data_dir);
@@ -102,7 +113,7 @@ async fn open_local(
             Err(e) => tracing::warn!(error = %e, "could not move old business settings"),
         }
     }
-    if opts.demo {
+    if opts.is_some_and(|o| o.demo) {
         match household_core::demo::seed(&core, None).await {
             Ok(s) => tracing::info!(requests = s.requests, "demo data loaded"),
             Err(e) => tracing::warn!(error = %e, "demo data not loaded"),
@@ -149,12 +160,51 @@ pub fn run() {
             std::fs::create_dir_all(&data_dir)?;
             tracing::info!(data_dir = %data_dir.display(), "starting");
             let prefs = prefs::Prefs::load(&handle, &data_dir);
-            let core = Arc::new(tauri::async_runtime::block_on(open_local(
-                &data_dir, &opts, &prefs,
-            ))?);
+            let host = match prefs.get().machine {
+                Some(prefs::MachineMode::Connected {
+                    address,
+                    fingerprint,
+                }) => {
+                    // No local database and no local background work: the server has both.
+                    let remote = tauri::async_runtime::block_on(host::connect(&address, &fingerprint));
+                    let remote = match remote {
+                        Ok(r) => r,
+                        Err(e) if e.code == household_core::ErrorCode::Unavailable => {
+                            // The server is down: start anyway, offline; the watcher reconnects.
+                            tracing::warn!(%address, error = %e.message, "server not answering at start-up");
+                            host::offline_remote(&address, &fingerprint)
+                                .map_err(|e| e.message)?
+                        }
+                        Err(e) => return Err(e.message.into()),
+                    };
+                    tracing::info!(%address, "connected to a server");
+                    host::Host::new(host::Backend::Remote(remote))
+                }
+                mode => {
+                    let core = Arc::new(tauri::async_runtime::block_on(open_local(
+                        &data_dir,
+                        Some(&opts),
+                        &prefs,
+                    ))?);
+                    // Chosen implicitly by an installation that already runs a business.
+                    if mode.is_none()
+                        && !tauri::async_runtime::block_on(household_core::accounts::status(&core, None))
+                            .map(|s| s.needs_setup)
+                            .unwrap_or(true)
+                    {
+                        let mut p = prefs.get();
+                        p.machine = Some(prefs::MachineMode::Standalone);
+                        prefs.save(p)?;
+                    }
+                    let host = host::Host::new(host::Backend::Local(core.clone()));
+                    host.own_local_tasks(background::start_local(handle.clone(), core));
+                    host
+                }
+            };
+            app.manage(DataDir(data_dir));
             app.manage(prefs);
-            app.manage(host::Host::Local(host::LocalHost::new(core.clone())));
-            background::start_local(handle.clone(), core);
+            app.manage(host);
+            app.manage(commands::exports::Downloads::default());
             background::start_watchers(handle);
             Ok(())
         })

@@ -22,6 +22,20 @@ pub enum Theme {
     System,
 }
 
+/// How this machine is used: chosen on its first-run screen, changed in Settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum MachineMode {
+    /// "Run the business on this computer": the embedded database here.
+    Standalone,
+    /// "Connect to a server": the server at `address`, trusting the certificate with this
+    /// SHA-256 `fingerprint` (as the person confirmed it).
+    Connected {
+        address: String,
+        fingerprint: String,
+    },
+}
+
 /// What this machine keeps for itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MachinePrefs {
@@ -30,6 +44,9 @@ pub struct MachinePrefs {
     /// Show native OS notifications (the in-app bell works either way).
     #[serde(default = "yes")]
     pub notifications_enabled: bool,
+    /// `None` until chosen on the first-run screen.
+    #[serde(default)]
+    pub machine: Option<MachineMode>,
 }
 
 fn yes() -> bool {
@@ -41,6 +58,7 @@ impl Default for MachinePrefs {
         MachinePrefs {
             theme: Theme::System,
             notifications_enabled: true,
+            machine: None,
         }
     }
 }
@@ -72,12 +90,14 @@ impl Settings {
         }
     }
 
-    /// The form split into what this machine keeps and what the business keeps.
-    pub fn split(self) -> (MachinePrefs, BusinessSettings) {
+    /// The form split into what this machine keeps (on top of `machine`'s other preferences)
+    /// and what the business keeps.
+    pub fn split(self, machine: &MachinePrefs) -> (MachinePrefs, BusinessSettings) {
         (
             MachinePrefs {
                 theme: self.theme,
                 notifications_enabled: self.notifications_enabled,
+                ..machine.clone()
             },
             BusinessSettings {
                 idle_timeout_minutes: self.idle_timeout_minutes,
@@ -193,6 +213,10 @@ mod tests {
         let p = MachinePrefs {
             theme: Theme::Dark,
             notifications_enabled: false,
+            machine: Some(MachineMode::Connected {
+                address: "https://server.local:8443".into(),
+                fingerprint: "AB".repeat(32),
+            }),
         };
         prefs.save(p.clone()).expect("save");
         let text = std::fs::read_to_string(dir.path().join("settings.json")).expect("file written");

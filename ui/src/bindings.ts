@@ -381,28 +381,6 @@ async adminEmailQueue() : Promise<Result<EmailRow[], ApiError>> {
 }
 },
 /**
- * One export job (progress while it runs).
- */
-async adminExportJob(id: number) : Promise<Result<ExportJobRow, ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_export_job", { id }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
- * Export history, newest first.
- */
-async adminListExports(page: number, perPage: number) : Promise<Result<ExportJobRow[], ApiError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("admin_list_exports", { page, perPage }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
  * Asks a running export to stop (no file is left behind).
  */
 async adminCancelExport(id: number) : Promise<Result<null, ApiError>> {
@@ -669,7 +647,7 @@ async getSettings() : Promise<Result<Settings, ApiError>> {
 },
 /**
  * Saves the Settings form (administrators only): this machine's part here, the business's
- * part with the database; every bad field is reported at once, and nothing is saved then.
+ * part where the database is; every bad field is reported at once, and nothing is saved then.
  */
 async saveSettings(input: Settings) : Promise<Result<Settings, ApiError>> {
     try {
@@ -680,12 +658,60 @@ async saveSettings(input: Settings) : Promise<Result<Settings, ApiError>> {
 }
 },
 /**
- * Opens a professional's document with the OS viewer: the bytes come from the core (same
- * checks as viewing it in the app) and go to a private temporary file.
+ * Opens a professional's document with the OS viewer: the bytes come through the same
+ * checks as viewing it in the app, and go to a private temporary file.
  */
 async adminOpenProfessionalDocument(userId: number) : Promise<Result<null, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("admin_open_professional_document", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Where this computer's data is (no session needed: the login screen says it).
+ */
+async connectionInfo() : Promise<Result<ConnectionInfo, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connection_info") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Contacts a server without trusting it yet and returns its certificate's fingerprint, for
+ * the person to compare with what the server printed. Nothing is sent to it.
+ */
+async probeServer(address: string) : Promise<Result<ServerProbe, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("probe_server", { address }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Connects this computer to the server at `address`, trusting only the certificate with
+ * `fingerprint` (as the person confirmed it); remembered for the next starts. Whoever was
+ * signed in here is signed out.
+ */
+async connectServer(address: string, fingerprint: string) : Promise<Result<ConnectionInfo, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("connect_server", { address, fingerprint }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Runs the business on this computer (its embedded database); remembered for the next
+ * starts. Whoever was signed in here is signed out.
+ */
+async useThisComputer() : Promise<Result<ConnectionInfo, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("use_this_computer") };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -698,6 +724,28 @@ async adminOpenProfessionalDocument(userId: number) : Promise<Result<null, ApiEr
 async adminStartExport(kind: ExportKind, filters: ExportFilters) : Promise<Result<number | null, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("admin_start_export", { kind, filters }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One export job (progress polling).
+ */
+async adminExportJob(id: number) : Promise<Result<ExportJobRow, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_export_job", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Export history, newest first.
+ */
+async adminListExports(page: number, perPage: number) : Promise<Result<ExportJobRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_list_exports", { page, perPage }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -790,6 +838,38 @@ address: string | null;
  * Defaults to the profile's pincode when empty.
  */
 pincode: string | null; remarks: string }
+/**
+ * Where this computer's data is, for the first-run screen, Settings and the banner.
+ */
+export type ConnectionInfo = { mode: ConnectionMode; 
+/**
+ * The server's address (connected).
+ */
+address: string | null; 
+/**
+ * The pinned certificate fingerprint (connected).
+ */
+fingerprint: string | null; 
+/**
+ * Whether the server answered last time (always true standalone).
+ */
+online: boolean }
+/**
+ * How this computer is used.
+ */
+export type ConnectionMode = 
+/**
+ * Not chosen yet (first run).
+ */
+"unset" | 
+/**
+ * The business's database is on this computer.
+ */
+"standalone" | 
+/**
+ * This computer works on a server.
+ */
+"connected"
 /**
  * A customer's profile.
  */
@@ -1103,6 +1183,18 @@ export type Role = "admin" | "professional" | "customer"
  * How a scheduled job's run for one period went.
  */
 export type RunStatus = "running" | "succeeded" | "failed"
+/**
+ * What a server presented when this computer first contacted it.
+ */
+export type ServerProbe = { 
+/**
+ * The address as it will be used (scheme and port filled in).
+ */
+address: string; 
+/**
+ * Its certificate's SHA-256, for the person to compare with the server's console.
+ */
+fingerprint: string }
 /**
  * A service as the admin catalogue shows it.
  */

@@ -280,11 +280,11 @@ macro_rules! household_operations {
                 email::queue(app, &actor).await
             }
             /// One export job (progress while it runs).
-            admin_export_job(admin, ui) |app, caller, actor| (id: i64) -> ExportJobRow {
+            admin_export_job(admin, host) |app, caller, actor| (id: i64) -> ExportJobRow {
                 exports::get(app, &actor, id).await
             }
             /// Export history, newest first.
-            admin_list_exports(admin, ui) |app, caller, actor| (page: u32, per_page: u32) -> Vec<ExportJobRow> {
+            admin_list_exports(admin, host) |app, caller, actor| (page: u32, per_page: u32) -> Vec<ExportJobRow> {
                 exports::list(app, &actor, page, per_page).await
             }
             /// Starts an export into the server's own folder, for a connected desktop to download.

@@ -12,28 +12,16 @@ use tauri::State;
 /// Runs an operation on the host; a `sign_in` keeps the token, a `sign_out` forgets it.
 macro_rules! run_on_host {
     (sign_in, $host:ident, $name:ident, ($($arg:ident),*)) => {{
-        match &*$host {
-            Host::Local(local) => {
-                let caller = $host.caller();
-                $host.signed_in(household_core::ops::$name(&local.core, &caller, $($arg),*).await)
-            }
-        }
+        let session = $crate::on_host!(sign_in &$host, $name($($arg),*))?;
+        Ok($host.keep_session(session))
     }};
     (sign_out, $host:ident, $name:ident, ($($arg:ident),*)) => {{
-        let result = match &*$host {
-            Host::Local(local) => {
-                household_core::ops::$name(&local.core, &$host.caller(), $($arg),*).await
-            }
-        };
+        let result = $crate::on_host!(&$host, $name($($arg),*));
         $host.signed_out();
         result
     }};
     ($kind:ident, $host:ident, $name:ident, ($($arg:ident),*)) => {{
-        match &*$host {
-            Host::Local(local) => {
-                household_core::ops::$name(&local.core, &$host.caller(), $($arg),*).await
-            }
-        }
+        $crate::on_host!(&$host, $name($($arg),*))
     }};
 }
 
@@ -46,7 +34,7 @@ macro_rules! command_for {
         #[specta::specta]
         pub async fn $name(host: State<'_, Host>, $($arg: Arg<$ty>),*) -> CmdResult<$out> {
             $(let $arg = $arg.into_inner();)*
-            Ok(run_on_host!($kind, host, $name, ($($arg),*))?)
+            run_on_host!($kind, host, $name, ($($arg),*))
         }
     };
 }
@@ -63,7 +51,13 @@ macro_rules! ui_command_list {
                 super::desktop::get_settings,
                 super::desktop::save_settings,
                 super::desktop::admin_open_professional_document,
+                super::desktop::connection_info,
+                super::desktop::probe_server,
+                super::desktop::connect_server,
+                super::desktop::use_this_computer,
                 super::exports::admin_start_export,
+                super::exports::admin_export_job,
+                super::exports::admin_list_exports,
                 super::exports::admin_open_export,
                 super::exports::admin_reveal_export,
             ]
