@@ -37,6 +37,10 @@ HOST = "127.0.0.1"
 PORT = int(os.environ.get("HS_E2E_DRIVER_PORT", "4444"))
 NATIVE_PORT = int(os.environ.get("HS_E2E_NATIVE_PORT", "4445"))
 APP_BIN = Path(os.environ.get("APP_BIN", ROOT / "target" / "debug" / "household-services"))
+SERVER_BIN = Path(os.environ.get("SERVER_BIN", APP_BIN.parent / "household-server"))
+# A second window (another desktop on the same server) gets its own driver on these ports.
+PORT2 = int(os.environ.get("HS_E2E_DRIVER_PORT2", str(PORT + 2)))
+NATIVE_PORT2 = int(os.environ.get("HS_E2E_NATIVE_PORT2", str(NATIVE_PORT + 2)))
 
 
 def _tauri_driver_path() -> str:
@@ -85,27 +89,26 @@ def session_export_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("exports")
 
 
-@pytest.fixture(scope="session")
-def tauri_driver(session_export_dir):
+def _start_driver(port: int, native_port: int, env: dict, log_name: str):
+    """A tauri-driver on `port` (its WebKitWebDriver on `native_port`), in its own process
+    group; returns (process, log file) once both listen."""
     if not APP_BIN.is_file():
-        pytest.exit(f"{APP_BIN} missing: run `cargo build -p household-app`", returncode=3)
+        pytest.exit(f"{APP_BIN} missing: run `bash scripts/test.sh` (or cargo test --workspace --no-run)", returncode=3)
     if not os.environ.get("DISPLAY"):
         pytest.exit("no DISPLAY: run the suite through scripts/e2e.sh (Xvfb)", returncode=3)
-    for port in (PORT, NATIVE_PORT):
-        if _port_open(port):
-            pytest.exit(f"port {HOST}:{port} already in use (another tauri-driver?)", returncode=3)
-
+    for p in (port, native_port):
+        if _port_open(p):
+            pytest.exit(f"port {HOST}:{p} already in use (another tauri-driver?)", returncode=3)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / "tauri-driver.log"
+    log_path = ARTIFACTS / log_name
     log = open(log_path, "wb")
     proc = subprocess.Popen(
-        [_tauri_driver_path(), "--port", str(PORT), "--native-port", str(NATIVE_PORT)],
+        [_tauri_driver_path(), "--port", str(port), "--native-port", str(native_port)],
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         start_new_session=True,  # own process group: killed as a whole at the end
-        # The apps inherit this: exports skip the save dialog and land in HS_EXPORT_DIR.
-        env={**os.environ, "HS_EXPORT_DIR": str(session_export_dir)},
+        env=env,
     )
     # scripts/e2e.sh kills this group too if pytest itself is killed before teardown.
     pgid_file = os.environ.get("HS_E2E_PGID_FILE")
@@ -113,19 +116,49 @@ def tauri_driver(session_export_dir):
         with open(pgid_file, "a") as f:
             f.write(f"{proc.pid}\n")
     try:
-        # tauri-driver listens at once but starts WebKitWebDriver (NATIVE_PORT) alongside: a
+        # tauri-driver listens at once but starts WebKitWebDriver (native_port) alongside: a
         # session asked for before that one listens fails with "Connection refused".
         deadline = time.monotonic() + 20
-        for port, who in ((PORT, "tauri-driver"), (NATIVE_PORT, "WebKitWebDriver")):
-            while not _port_open(port):
+        for p, who in ((port, "tauri-driver"), (native_port, "WebKitWebDriver")):
+            while not _port_open(p):
                 if proc.poll() is not None:
                     raise RuntimeError(
                         f"tauri-driver exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}"
                     )
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{who} not listening on {HOST}:{port} after 20 s")
+                    raise RuntimeError(f"{who} not listening on {HOST}:{p} after 20 s")
                 time.sleep(0.1)
+    except Exception:
+        _kill_group(proc)
+        log.close()
+        raise
+    return proc, log
+
+
+@pytest.fixture(scope="session")
+def tauri_driver(session_export_dir):
+    # The apps inherit this: exports skip the save dialog and land in HS_EXPORT_DIR.
+    env = {**os.environ, "HS_EXPORT_DIR": str(session_export_dir)}
+    proc, log = _start_driver(PORT, NATIVE_PORT, env, "tauri-driver.log")
+    try:
         yield f"http://{HOST}:{PORT}"
+    finally:
+        _kill_group(proc)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def second_driver(tmp_path_factory):
+    """A second tauri-driver for a second window: another desktop, with its own XDG folders
+    (its own WebKit storage), as if on another machine."""
+    home = tmp_path_factory.mktemp("second-desktop")
+    env = dict(os.environ)
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        (home / var.lower()).mkdir()
+        env[var] = str(home / var.lower())
+    proc, log = _start_driver(PORT2, NATIVE_PORT2, env, "tauri-driver-2.log")
+    try:
+        yield f"http://{HOST}:{PORT2}"
     finally:
         _kill_group(proc)
         log.close()
@@ -138,34 +171,106 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{rep.when}", rep)
 
 
-@pytest.fixture
-def app(request, tauri_driver, tmp_path):
-    data_dir = tmp_path / "data"
-    data_dir.mkdir()
+def _open_window(driver_url: str, data_dir: Path) -> App:
     options = ArgOptions()
     options.set_capability("browserName", "wry")
     options.set_capability(
         "tauri:options",
         {"application": str(APP_BIN), "args": ["--data-dir", str(data_dir)]},
     )
-    driver = webdriver.Remote(command_executor=tauri_driver, options=options)
-    application = App(driver, data_dir)
+    return App(webdriver.Remote(command_executor=driver_url, options=options), data_dir)
+
+
+def _close_window(request, application: App, label: str = "") -> None:
+    rep = getattr(request.node, "rep_call", None)
+    if rep is None or rep.failed:
+        name = request.node.name.replace("/", "_") + label
+        try:
+            application.screenshot(ARTIFACTS / f"FAILED-{name}.png")
+            (ARTIFACTS / f"FAILED-{name}.html").write_text(application.driver.page_source)
+            print(f"\nsaved {ARTIFACTS / ('FAILED-' + name + '.png')}")
+        except Exception as exc:  # the window may be gone already
+            print(f"\ncould not save failure screenshot: {exc}")
+    try:
+        application.driver.quit()
+    except Exception as exc:
+        print(f"\ndriver.quit failed: {exc}")
+
+
+@pytest.fixture
+def app(request, tauri_driver, tmp_path):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    application = _open_window(tauri_driver, data_dir)
     try:
         yield application
     finally:
-        rep = getattr(request.node, "rep_call", None)
-        if rep is None or rep.failed:
-            name = request.node.name.replace("/", "_")
-            try:
-                application.screenshot(ARTIFACTS / f"FAILED-{name}.png")
-                (ARTIFACTS / f"FAILED-{name}.html").write_text(driver.page_source)
-                print(f"\nsaved {ARTIFACTS / ('FAILED-' + name + '.png')}")
-            except Exception as exc:  # the window may be gone already
-                print(f"\ncould not save failure screenshot: {exc}")
-        try:
-            driver.quit()
-        except Exception as exc:
-            print(f"\ndriver.quit failed: {exc}")
+        _close_window(request, application)
+
+
+@pytest.fixture
+def second_window(request, second_driver, tmp_path):
+    """Opens the second desktop's window on demand (its data folder prepared first, e.g.
+    already connected to a server): `second_window(prepare)`."""
+    opened = []
+
+    def open_window(prepare=None) -> App:
+        data_dir = tmp_path / "data-2"
+        data_dir.mkdir()
+        if prepare:
+            prepare(data_dir)
+        opened.append(_open_window(second_driver, data_dir))
+        return opened[-1]
+
+    try:
+        yield open_window
+    finally:
+        for application in opened:
+            _close_window(request, application, "-window-2")
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A household-server on 127.0.0.1 (free port, HTTPS with its self-signed certificate),
+    data in a temp folder; stopped at the end. Yields (address, fingerprint)."""
+    if not SERVER_BIN.is_file():
+        pytest.exit(f"{SERVER_BIN} missing: run `bash scripts/test.sh`", returncode=3)
+    data_dir = tmp_path / "server-data"
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        port = s.getsockname()[1]
+    log_path = ARTIFACTS / f"server-{port}.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen(
+        [str(SERVER_BIN), "--data-dir", str(data_dir), "--listen", f"{HOST}:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        env={**os.environ, "HS_LOG": "info,sqlx=warn"},
+    )
+    pgid_file = os.environ.get("HS_E2E_PGID_FILE")
+    if pgid_file:
+        with open(pgid_file, "a") as f:
+            f.write(f"{proc.pid}\n")
+    try:
+        deadline = time.monotonic() + 30
+        fingerprint = None
+        while fingerprint is None:
+            if proc.poll() is not None:
+                raise RuntimeError(f"household-server exited: {log_path.read_text(errors='replace')}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"household-server did not start: {log_path.read_text(errors='replace')}")
+            for line in log_path.read_text(errors="replace").splitlines():
+                if "certificate    SHA-256 " in line:
+                    fingerprint = line.split("SHA-256 ", 1)[1].strip()
+            time.sleep(0.1)
+        while not _port_open(port):
+            time.sleep(0.1)
+        yield f"https://{HOST}:{port}", fingerprint
+    finally:
+        _kill_group(proc)
+        log.close()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import App from "./App.vue";
 import { commands } from "./bindings";
 import { call, setFailureHandler } from "./api";
 import { createActivityTracker, installActivityListeners } from "./activity";
+import { listenForConnection, loadConnection } from "./connection";
 import { listenForExportFinished } from "./exports";
 import { listenForNotifications, startNotificationCentre } from "./notifications";
 import { createAppRouter } from "./router";
@@ -23,7 +24,8 @@ async function start() {
   const router = createAppRouter();
   useRouterForShell(router);
 
-  await Promise.all([loadTheme(), loadStatus()]);
+  await Promise.all([loadTheme(), loadStatus(), loadConnection()]);
+  void listenForConnection();
   void listenForSessionEnd();
   // Admins get a toast when a background export ends, whichever page they are on.
   void listenForExportFinished();
