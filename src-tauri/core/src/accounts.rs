@@ -16,7 +16,7 @@ use specta::Type;
 pub const GENERIC_LOGIN_FAILURE: &str = "The username/email or password is incorrect.";
 
 /// What the UI needs at start-up.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct AppStatus {
     /// No admin exists yet: show the first-run screen.
     pub needs_setup: bool,
@@ -27,7 +27,7 @@ pub struct AppStatus {
 }
 
 /// The first-run form.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct NewAdmin {
     pub full_name: String,
     pub username: String,
@@ -36,7 +36,7 @@ pub struct NewAdmin {
 }
 
 /// The login form.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct LoginInput {
     /// Username or email.
     pub login: String,
@@ -44,7 +44,7 @@ pub struct LoginInput {
 }
 
 /// The customer registration form.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct CustomerRegistration {
     pub full_name: String,
     pub username: String,
@@ -56,7 +56,7 @@ pub struct CustomerRegistration {
 }
 
 /// The professional registration form.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct ProfessionalRegistration {
     pub full_name: String,
     pub username: String,
@@ -444,7 +444,7 @@ pub async fn logout(app: &App, token: &SessionToken) -> AppResult<()> {
 }
 
 /// The change-password form.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct PasswordChange {
     pub current_password: String,
     pub new_password: String,

@@ -26,7 +26,7 @@ use specta::Type;
 pub const MAX_DAYS_AHEAD: i64 = 90;
 
 /// The editable part of a customer's profile.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct CustomerProfileInput {
     pub phone: String,
     pub address: String,
@@ -34,7 +34,9 @@ pub struct CustomerProfileInput {
 }
 
 /// Search sort orders offered to customers.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceSort {
     #[default]
@@ -45,7 +47,7 @@ pub enum ServiceSort {
 }
 
 /// The search form.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct ServiceSearch {
     pub text: Option<String>,
     /// Only services bookable in this pincode; `None` for all active services.
@@ -54,7 +56,7 @@ pub struct ServiceSearch {
 }
 
 /// The booking form.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct BookingInput {
     pub service_id: i64,
     /// RFC 3339 instant of the visit (the UI sends the local slot with its offset).
@@ -67,7 +69,7 @@ pub struct BookingInput {
 }
 
 /// Changes to an open request.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct RequestEdit {
     pub scheduled_for: String,
     pub address: String,
@@ -75,7 +77,9 @@ pub struct RequestEdit {
 }
 
 /// Which requests to list.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestScope {
     #[default]
@@ -85,7 +89,7 @@ pub enum RequestScope {
 }
 
 /// Paging for "my requests".
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct MyRequestsQuery {
     pub scope: RequestScope,
     pub page: u32,
@@ -93,7 +97,7 @@ pub struct MyRequestsQuery {
 }
 
 /// A page of the customer's requests.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct MyRequestsPage {
     pub items: Vec<RequestRow>,
     pub page: PageInfo,
@@ -101,7 +105,7 @@ pub struct MyRequestsPage {
 }
 
 /// A review (stars and optional comment).
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct ReviewInput {
     pub rating: u8,
     pub comment: Option<String>,

@@ -17,7 +17,7 @@ use specta::Type;
 pub const DEMO_PASSWORD: &str = "demo-password-2026";
 
 /// One demo login.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct DemoAccount {
     pub username: String,
     pub role: Role,
@@ -25,7 +25,7 @@ pub struct DemoAccount {
 }
 
 /// What was created.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct DemoSummary {
     pub services: u32,
     pub professionals: u32,

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 pub const MAX_DOCUMENT_BYTES: usize = 5 * 1024 * 1024;
 
 /// A document as the registration form sends it.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct DocumentUpload {
     /// The file's name on the user's machine: shown to admins, never used as a path.
     pub file_name: String,

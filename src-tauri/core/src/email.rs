@@ -25,7 +25,7 @@ pub fn backoff(attempts: i64) -> Duration {
 }
 
 /// How the connection to the SMTP server is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TlsMode {
     /// Plain text (a local relay only).
@@ -37,7 +37,7 @@ pub enum TlsMode {
 }
 
 /// SMTP settings (the password is passed separately: it is never stored with preferences).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct SmtpSettings {
     pub host: String,
     pub port: u16,
@@ -187,7 +187,9 @@ impl Mailer {
 }
 
 /// What one pass of the sender did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema,
+)]
 pub struct SendReport {
     pub sent: u32,
     pub retried: u32,

@@ -148,7 +148,7 @@ impl From<tokio::task::JoinError> for AppError {
 }
 
 /// Stable error codes, part of the UI contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     Unauthorized,
@@ -165,7 +165,7 @@ pub enum ErrorCode {
 }
 
 /// One problem with one form field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct FieldError {
     /// The form field (the input's property name, e.g. `email`, `pincode`).
     pub field: String,
@@ -182,7 +182,7 @@ fn join_messages(fields: &[FieldError]) -> String {
 }
 
 /// What the webview receives for a failed command.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct ApiError {
     pub code: ErrorCode,
     /// One sentence for a toast or a banner; for validation errors, a summary of `fields`.

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// One figure on a home page.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq, schemars::JsonSchema)]
 pub struct SummaryCard {
     /// Stable identifier (tests and UI icons key on it).
     pub key: String,
@@ -19,7 +19,7 @@ pub struct SummaryCard {
 }
 
 /// A role's home page figures.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct HomeSummary {
     pub role: Role,
     pub cards: Vec<SummaryCard>,

@@ -136,14 +136,14 @@ pub(crate) async fn on_account(
 }
 
 /// The in-app notification centre's content.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct NotificationCentre {
     pub unread: i64,
     pub items: Vec<NotificationRow>,
 }
 
 /// What to show as OS notifications now: each one, or a summary when there are many.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq, schemars::JsonSchema)]
 pub struct OsNotification {
     pub title: String,
     pub body: String,

@@ -94,7 +94,7 @@ pub struct OpInfo {
 }
 
 /// What a `sign_in` operation gives the caller's desktop: the token and the session view.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct NewSession {
     /// The bearer token; the desktop keeps it and never hands it to its webview.
     pub token: String,
@@ -470,6 +470,16 @@ macro_rules! core_output {
     };
 }
 
+/// The type `dispatch` replies with: a `sign_in`'s new session, or the output.
+macro_rules! wire_type {
+    (sign_in, $out:ty) => {
+        NewSession
+    };
+    ($kind:ident, $out:ty) => {
+        $out
+    };
+}
+
 /// What `dispatch` sends back for an operation: a `sign_in` sends the token too.
 macro_rules! wire_output {
     (sign_in, $value:expr) => {
@@ -516,11 +526,23 @@ macro_rules! define_core_ops {
         pub mod args {
             use super::*;
             $(
-                #[derive(Debug, Clone, Serialize, Deserialize)]
+                #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
                 pub struct $name {
                     $(pub $arg: $ty,)*
                 }
             )*
+        }
+
+        /// The JSON Schemas of every operation's arguments and reply (for the server's API
+        /// document): `(name, arguments, reply)`, with shared types in `generator`'s definitions.
+        pub fn schemas(generator: &mut schemars::SchemaGenerator) -> Vec<(&'static str, schemars::Schema, schemars::Schema)> {
+            vec![$(
+                (
+                    stringify!($name),
+                    generator.subschema_for::<args::$name>(),
+                    generator.subschema_for::<wire_type!($kind, $out)>(),
+                ),
+            )*]
         }
 
         /// Runs the operation `name` with its arguments as a JSON object (the server's routes):

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// The editable part of a professional's profile.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct ProfessionalProfileInput {
     pub phone: String,
     pub pincode: String,
@@ -30,14 +30,14 @@ pub struct ProfessionalProfileInput {
 }
 
 /// Paging of the feed.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct FeedQuery {
     pub page: u32,
     pub per_page: u32,
 }
 
 /// A page of the feed.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct FeedPage {
     pub items: Vec<FeedItem>,
     pub page: PageInfo,
@@ -45,7 +45,7 @@ pub struct FeedPage {
 }
 
 /// Which jobs to list.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct JobsQuery {
     /// `assigned`, `completed`, `closed` or `cancelled`; all of theirs when `None`.
     pub status: Option<RequestStatus>,
@@ -54,7 +54,7 @@ pub struct JobsQuery {
 }
 
 /// A page of jobs.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct JobsPage {
     pub items: Vec<JobItem>,
     pub page: PageInfo,

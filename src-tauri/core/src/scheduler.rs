@@ -25,6 +25,7 @@ use serde_json::json;
     serde::Deserialize,
     specta::Type,
     sqlx::Type,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]

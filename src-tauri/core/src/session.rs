@@ -36,7 +36,7 @@ impl Actor {
 }
 
 /// What the UI may know about the session.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq, schemars::JsonSchema)]
 pub struct SessionView {
     pub user_id: i64,
     pub username: String,
@@ -48,7 +48,18 @@ pub struct SessionView {
 }
 
 /// Why a session ended (sent to the UI with the `session-ended` event).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type, sqlx::Type)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    Type,
+    sqlx::Type,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[sqlx(rename_all = "snake_case")]
 pub enum EndReason {
@@ -81,7 +92,7 @@ impl EndReason {
 }
 
 /// A session that ended, and what to tell the person (the `session-ended` event).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct SessionEnded {
     pub reason: EndReason,
     pub message: String,

@@ -15,7 +15,7 @@ use specta::Type;
 pub const IDLE_MINUTES_RANGE: std::ops::RangeInclusive<u32> = 1..=15;
 
 /// What the business has set (no secrets: the SMTP password is never stored).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct BusinessSettings {
     /// Minutes without activity before a session ends (1-15).
     pub idle_timeout_minutes: u32,

@@ -99,6 +99,20 @@ impl Type for Timestamp {
     }
 }
 
+impl schemars::JsonSchema for Timestamp {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Timestamp".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date-time",
+            "description": "An instant in UTC, whole seconds: 2026-11-21T09:00:00Z",
+        })
+    }
+}
+
 impl sqlx::Type<sqlx::Sqlite> for Timestamp {
     fn type_info() -> sqlx::sqlite::SqliteTypeInfo {
         <str as sqlx::Type<sqlx::Sqlite>>::type_info()

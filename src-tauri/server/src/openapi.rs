@@ -1,10 +1,21 @@
-//! The API document (`/api/v1/openapi.json`, OpenAPI 3.1), made from the operation table.
+//! The API document (`/api/v1/openapi.json`, OpenAPI 3.1), made from the operation table and
+//! the JSON Schemas of the very types the operations take and return (schemars).
 
 use household_core::ops::{Access, OPERATIONS};
 use serde_json::{json, Map, Value};
 
 /// The OpenAPI document of every route.
 pub fn document() -> Value {
+    let mut settings = schemars::generate::SchemaSettings::draft2020_12();
+    settings.definitions_path = "/components/schemas".into();
+    let mut generator = settings.into_generator();
+    let schemas: std::collections::HashMap<&str, (schemars::Schema, schemars::Schema)> =
+        household_core::ops::schemas(&mut generator)
+            .into_iter()
+            .map(|(name, args, reply)| (name, (args, reply)))
+            .collect();
+    generator.subschema_for::<household_core::ApiError>();
+    let components: Map<String, Value> = generator.take_definitions(true);
     let mut paths = Map::new();
     for op in OPERATIONS {
         let security = if op.access.needs_session() {
@@ -21,11 +32,10 @@ pub fn document() -> Value {
             Access::Customer => "customers",
             Access::Professional => "professionals",
         };
-        let properties: Map<String, Value> = op
-            .args
-            .iter()
-            .map(|a| ((*a).to_string(), json!({})))
-            .collect();
+        let (args, reply) = schemas
+            .get(op.name)
+            .map(|(a, r)| (a.as_value().clone(), r.as_value().clone()))
+            .unwrap_or_default();
         paths.insert(
             format!("/api/v1/ops/{}", op.name),
             json!({
@@ -36,14 +46,10 @@ pub fn document() -> Value {
                     "security": security,
                     "requestBody": {
                         "required": !op.args.is_empty(),
-                        "content": { "application/json": { "schema": {
-                            "type": "object",
-                            "properties": properties,
-                            "required": op.args,
-                        } } }
+                        "content": { "application/json": { "schema": args } }
                     },
                     "responses": {
-                        "200": { "description": "The result", "content": { "application/json": { "schema": {} } } },
+                        "200": { "description": "The result", "content": { "application/json": { "schema": reply } } },
                         "default": { "$ref": "#/components/responses/Error" }
                     }
                 }
@@ -65,22 +71,7 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "securitySchemes": { "session": { "type": "http", "scheme": "bearer" } },
-            "schemas": {
-                "ApiError": {
-                    "type": "object",
-                    "required": ["code", "message", "fields"],
-                    "properties": {
-                        "code": { "type": "string", "enum": [
-                            "unauthorized", "forbidden", "not_found", "validation", "conflict", "locked",
-                            "account_blocked", "approval_pending", "approval_rejected", "internal", "unavailable"
-                        ] },
-                        "message": { "type": "string" },
-                        "fields": { "type": "array", "items": { "type": "object",
-                            "properties": { "field": { "type": "string" }, "message": { "type": "string" } } } },
-                        "retry_after_secs": { "type": ["integer", "null"] }
-                    }
-                }
-            },
+            "schemas": components,
             "responses": {
                 "Error": { "description": "Any failure", "content": { "application/json": {
                     "schema": { "$ref": "#/components/schemas/ApiError" } } } }

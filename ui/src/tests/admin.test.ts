@@ -343,6 +343,25 @@ describe("Person detail", () => {
     expect(wrapper.find(tid("block-dialog")).exists()).toBe(false);
   });
 
+  it("signs a person out everywhere when they are signed in somewhere", async () => {
+    let live = 2;
+    backend({
+      admin_person_detail: () => detailOf(person({ status: "active" }), { live_sessions: live }),
+      admin_end_sessions: () => {
+        const n = live;
+        live = 0;
+        return n;
+      },
+    });
+    const { wrapper } = await mountAt(PersonDetailPage, "/admin/people/5");
+    expect(wrapper.find(tid("person-live-sessions")).text()).toBe("2");
+    await wrapper.find(tid("person-end-sessions")).trigger("click");
+    await flushPromises();
+    expect(calls("admin_end_sessions")).toEqual([{ userId: 5 }]);
+    expect(toasts.at(-1)?.message).toContain("signed out on 2 computer(s)");
+    expect(wrapper.find(tid("person-end-sessions")).exists()).toBe(false);
+  });
+
   it("rejects a pending professional with a reason and approves after a confirm", async () => {
     backend({
       admin_person_detail: detailOf(person({ verification_status: "pending" })),

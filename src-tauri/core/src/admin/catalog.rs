@@ -12,7 +12,7 @@ use specta::Type;
 pub const MAX_PRICE_MINOR: i64 = 1_000_000_000;
 
 /// The service form.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct ServiceInput {
     pub name: String,
     pub description: String,

@@ -18,7 +18,7 @@ use specta::Type;
 pub const DAYS: i64 = 30;
 
 /// Everything on the dashboard.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct Dashboard {
     /// Every status, zero included.
     pub by_status: Vec<LabelCount>,

@@ -42,7 +42,7 @@ pub(crate) fn reason(raw: &str) -> AppResult<String> {
 }
 
 /// Paging information returned with every list.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq, schemars::JsonSchema)]
 pub struct PageInfo {
     pub page: u32,
     pub per_page: u32,

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// Filters and paging of the people list.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct PeopleQuery {
     pub role: Option<Role>,
     pub status: Option<UserStatus>,
@@ -29,14 +29,14 @@ pub struct PeopleQuery {
 }
 
 /// One page of people.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct PeoplePage {
     pub items: Vec<PersonRow>,
     pub page: PageInfo,
 }
 
 /// Everything the admin sees about one person.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct PersonDetail {
     pub person: PersonRow,
     pub professional: Option<ProfessionalProfile>,
@@ -47,7 +47,7 @@ pub struct PersonDetail {
 }
 
 /// An uploaded document, for viewing in the app.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct DocumentView {
     pub file_name: String,
     pub mime: String,
@@ -280,7 +280,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
 
 /// Outcome of a block or a withdrawn approval: the professional's jobs that went back to the
 /// open pool.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, PartialEq, Eq, schemars::JsonSchema)]
 pub struct BlockOutcome {
     pub released_requests: Vec<i64>,
 }

@@ -17,7 +17,9 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 /// Sort columns the UI may ask for (mapped to SQL through an allow-list).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestSort {
     #[default]
@@ -27,7 +29,7 @@ pub enum RequestSort {
 }
 
 /// Filters, sort and paging of the admin request list.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct RequestQuery {
     pub status: Option<RequestStatus>,
     pub service_id: Option<i64>,
@@ -43,14 +45,14 @@ pub struct RequestQuery {
 }
 
 /// One page of requests.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct RequestPage {
     pub items: Vec<RequestRow>,
     pub page: PageInfo,
 }
 
 /// A request with its full status history.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct RequestDetail {
     pub request: RequestRecord,
     pub history: Vec<RequestEvent>,

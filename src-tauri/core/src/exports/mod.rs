@@ -32,7 +32,9 @@ impl ExportKind {
 }
 
 /// The filters of a `requests` export (the admin list's); ignored for other kinds.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema,
+)]
 pub struct ExportFilters {
     pub status: Option<RequestStatus>,
     pub service_id: Option<i64>,

@@ -45,7 +45,15 @@ pub async fn actions_for(
 
 /// An audit entry with the actor's name.
 #[derive(
-    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+    Debug,
+    Clone,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+    sqlx::FromRow,
+    PartialEq,
+    Eq,
+    schemars::JsonSchema,
 )]
 pub struct AuditEntry {
     pub id: i64,

@@ -22,7 +22,14 @@ pub async fn insert(
 
 /// A customer's profile.
 #[derive(
-    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq,
+    Debug,
+    Clone,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+    sqlx::FromRow,
+    PartialEq,
+    schemars::JsonSchema,
 )]
 pub struct CustomerProfile {
     pub full_name: String,

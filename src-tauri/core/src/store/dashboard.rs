@@ -6,14 +6,18 @@ use specta::Type;
 use sqlx::SqliteExecutor;
 
 /// A label and a count.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct LabelCount {
     pub label: String,
     pub count: i64,
 }
 
 /// A service's demand and rating.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, schemars::JsonSchema,
+)]
 pub struct ServiceStat {
     pub service_id: i64,
     pub name: String,

@@ -7,7 +7,9 @@ use specta::Type;
 use sqlx::SqliteExecutor;
 
 /// A queued email.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct EmailRow {
     pub id: i64,
     pub to_address: String,

@@ -17,7 +17,9 @@ use std::path::Path;
 use std::time::Duration;
 
 /// A row of `export_jobs` with the requester's name.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct ExportJobRow {
     pub id: i64,
     pub requested_by: i64,

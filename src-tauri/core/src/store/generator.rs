@@ -41,7 +41,7 @@ impl GenSize {
 }
 
 /// What was generated and how long it took.
-#[derive(Debug, Clone, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, Serialize, Deserialize, Type, schemars::JsonSchema)]
 pub struct GenReport {
     pub services: i64,
     pub professionals: i64,

@@ -8,7 +8,9 @@ use specta::Type;
 use sqlx::SqliteExecutor;
 
 /// A recorded run.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct JobRunRow {
     pub id: i64,
     pub job: Job,

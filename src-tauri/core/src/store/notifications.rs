@@ -6,7 +6,9 @@ use specta::Type;
 use sqlx::SqliteExecutor;
 
 /// A notification as the in-app centre shows it.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct NotificationRow {
     pub id: i64,
     pub kind: String,

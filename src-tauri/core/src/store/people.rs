@@ -19,7 +19,9 @@ pub struct PeopleFilter<'a> {
 }
 
 /// One row of the people list, with the figures block decisions rest on.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, schemars::JsonSchema,
+)]
 pub struct PersonRow {
     pub id: i64,
     pub username: String,
@@ -131,7 +133,9 @@ pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<P
 }
 
 /// A professional's profile details beyond the list row.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, schemars::JsonSchema,
+)]
 pub struct ProfessionalProfile {
     pub experience_years: i64,
     pub description: String,

@@ -104,7 +104,14 @@ pub async fn service_area(
 
 /// A professional's own profile.
 #[derive(
-    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq,
+    Debug,
+    Clone,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+    sqlx::FromRow,
+    PartialEq,
+    schemars::JsonSchema,
 )]
 pub struct ProfessionalOwnProfile {
     pub full_name: String,

@@ -185,7 +185,15 @@ impl RequestSortColumn {
 
 /// One row of a request list.
 #[derive(
-    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+    Debug,
+    Clone,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+    sqlx::FromRow,
+    PartialEq,
+    Eq,
+    schemars::JsonSchema,
 )]
 pub struct RequestRow {
     pub id: i64,
@@ -311,7 +319,15 @@ pub async fn list(
 
 /// A request's full record for the detail page.
 #[derive(
-    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+    Debug,
+    Clone,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+    sqlx::FromRow,
+    PartialEq,
+    Eq,
+    schemars::JsonSchema,
 )]
 pub struct RequestRecord {
     pub id: i64,
@@ -366,7 +382,15 @@ pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<R
 
 /// One entry of a request's history.
 #[derive(
-    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+    Debug,
+    Clone,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+    sqlx::FromRow,
+    PartialEq,
+    Eq,
+    schemars::JsonSchema,
 )]
 pub struct RequestEvent {
     pub id: i64,
@@ -566,7 +590,15 @@ pub async fn list_for_customer(
 
 /// An open request as a professional's feed shows it: no customer contact details.
 #[derive(
-    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+    Debug,
+    Clone,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+    sqlx::FromRow,
+    PartialEq,
+    Eq,
+    schemars::JsonSchema,
 )]
 pub struct FeedItem {
     pub id: i64,
@@ -607,7 +639,15 @@ pub async fn feed(
 /// A job as its professional sees it; the customer's contact only while the job is theirs
 /// and not yet closed.
 #[derive(
-    Debug, Clone, serde::Serialize, serde::Deserialize, specta::Type, sqlx::FromRow, PartialEq, Eq,
+    Debug,
+    Clone,
+    serde::Serialize,
+    serde::Deserialize,
+    specta::Type,
+    sqlx::FromRow,
+    PartialEq,
+    Eq,
+    schemars::JsonSchema,
 )]
 pub struct JobItem {
     pub id: i64,

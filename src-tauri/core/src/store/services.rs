@@ -6,7 +6,9 @@ use specta::Type;
 use sqlx::SqliteExecutor;
 
 /// A bookable service as customers and registering professionals see it.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct ServiceSummary {
     pub id: i64,
     pub name: String,
@@ -64,7 +66,9 @@ pub async fn count_active(ex: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
 }
 
 /// A service as the admin catalogue shows it.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, schemars::JsonSchema,
+)]
 pub struct ServiceAdminRow {
     pub id: i64,
     pub name: String,
@@ -181,7 +185,9 @@ pub enum SearchOrder {
 }
 
 /// A service in the customer's search results.
-#[derive(Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, Type, sqlx::FromRow, PartialEq, schemars::JsonSchema,
+)]
 pub struct ServiceSearchRow {
     pub id: i64,
     pub name: String,

@@ -211,7 +211,57 @@ async fn health_and_the_api_document_list_every_operation() {
     assert_eq!(doc["openapi"], "3.1.0");
     for op in OPERATIONS {
         let path = format!("/api/v1/ops/{}", op.name);
-        assert!(doc["paths"][&path]["post"].is_object(), "{path} missing");
+        let post = &doc["paths"][&path]["post"];
+        assert!(post.is_object(), "{path} missing");
+        // The arguments' schema names each argument of the table.
+        let args = &post["requestBody"]["content"]["application/json"]["schema"];
+        let args = match args["$ref"].as_str() {
+            Some(r) => &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")],
+            None => args,
+        };
+        for a in op.args {
+            assert!(
+                args["properties"][*a].is_object(),
+                "{path}: argument {a} not described: {args}"
+            );
+        }
+    }
+    // The types are the ones the code uses (field names and all).
+    let booking = &doc["components"]["schemas"]["BookingInput"]["properties"];
+    for field in [
+        "service_id",
+        "scheduled_for",
+        "address",
+        "pincode",
+        "remarks",
+    ] {
+        assert!(
+            booking[field].is_object(),
+            "BookingInput.{field}: {booking}"
+        );
+    }
+    // Every reference resolves.
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push(r.clone());
+                }
+                m.values().for_each(|x| refs(x, out));
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&doc, &mut all);
+    assert!(all.len() > 50);
+    for r in all {
+        let target = r
+            .trim_start_matches("#/")
+            .split('/')
+            .fold(&doc, |v, part| &v[part]);
+        assert!(target.is_object(), "dangling {r}");
     }
     assert!(ServerAddress::parse("http://10.0.0.5:80").is_err());
     t.server.stop().await;
