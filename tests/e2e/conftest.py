@@ -148,11 +148,11 @@ def tauri_driver(session_export_dir):
 
 
 @pytest.fixture(scope="session")
-def second_driver(tmp_path_factory):
+def second_driver(tmp_path_factory, session_export_dir):
     """A second tauri-driver for a second window: another desktop, with its own XDG folders
-    (its own WebKit storage), as if on another machine."""
+    (its own WebKit storage), as if on another machine; exports land in HS_EXPORT_DIR too."""
     home = tmp_path_factory.mktemp("second-desktop")
-    env = dict(os.environ)
+    env = {**os.environ, "HS_EXPORT_DIR": str(session_export_dir)}
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         (home / var.lower()).mkdir()
         env[var] = str(home / var.lower())

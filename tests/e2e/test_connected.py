@@ -7,11 +7,13 @@ window returns to the login screen with the reason."""
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from pathlib import Path
 
 from flows import ADMIN, DEMO_PASSWORD, create_admin_with_demo, login_expect_home, logout, open_person, search_services
-from helpers import App, css, sel
+from helpers import App, DbusMonitor, css, sel
 
 
 def connected_prefs(address: str, fingerprint: str):
@@ -39,6 +41,7 @@ def test_two_desktops_share_one_server(server, app: App, second_window):
     app.click("connect-check")
     shown = app.wait("connect-fingerprint").text.strip()
     assert shown == fingerprint, f"the window shows {shown!r}, the server printed {fingerprint!r}"
+    app.doc_screenshot("screenshot-connect.png")
     app.click("connect-confirm")
     # The empty server asks for its first administrator on the same screen.
     app.wait("setup-username")
@@ -87,3 +90,27 @@ def test_two_desktops_share_one_server(server, app: App, second_window):
         lambda: any("Missed three visits" in t.text for t in pro.driver.find_elements(*sel("toast"))),
         lambda: f"no toast with the reason; toasts: {[t.text for t in pro.driver.find_elements(*sel('toast'))]}",
     )
+
+
+def test_a_connected_export_is_saved_on_the_admins_computer(
+    server, second_window, export_dir: Path, notify_monitor: DbusMonitor
+):
+    """The server writes the CSV; the admin's desktop downloads it to the chosen place
+    (through a temporary file, fsync and rename) and only then reports it finished."""
+    address, fingerprint = server
+    admin = second_window(connected_prefs(address, fingerprint))
+    create_admin_with_demo(admin)
+    admin.click("nav-exports")
+    admin.wait("export-kind")
+    admin.select("export-kind", "closed_requests")
+    admin.click("export-start")
+    admin.wait("export-row")
+    export_id = admin.all_attrs("export-row", "data-export-id")[0]
+    admin.wait_attr("export-row", "data-status", "succeeded", export_id=export_id, timeout=30)
+    files = sorted(p.name for p in export_dir.iterdir())
+    assert len(files) == 1 and re.fullmatch(r"closed-requests-\d{4}-\d{2}-\d{2}\.csv", files[0]), files
+    with open(export_dir / files[0], newline="", encoding="utf-8") as f:
+        table = list(csv.reader(f))
+    assert table[0][0] == "request_id" and len(table) == 1 + 4, table
+    strings = notify_monitor.wait_for_notify("Export finished", timeout=10)
+    assert files[0] in strings[3], strings

@@ -1010,3 +1010,79 @@ async fn profiles_and_password_change() {
     );
     assert!(login(t, "cara", "brand new passphrase").await.is_ok());
 }
+
+/// A service deactivated between the booking's checks and its insert is not booked: the
+/// insert itself re-checks, in the same statement.
+#[tokio::test]
+async fn the_booking_insert_refuses_a_deactivated_service() {
+    let w = world().await;
+    let t = &w.t;
+    household_core::admin::catalog::set_active(t, &w.admin, w.service, false)
+        .await
+        .unwrap();
+    let inserted = store::requests::insert(
+        &t.pool,
+        &store::requests::NewRequest {
+            service_id: w.service,
+            customer_id: w.customer.user_id,
+            professional_id: None,
+            status: RequestStatus::Requested,
+            scheduled_for: t.now() + Duration::days(1),
+            address: "12 MG Road",
+            pincode: PIN,
+            remarks: "",
+            created_at: t.now(),
+            assigned_at: None,
+            completed_at: None,
+            closed_at: None,
+            cancelled_at: None,
+            client_key: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(inserted, None);
+    let err = customer::book(
+        t,
+        &w.customer,
+        BookingInput {
+            service_id: w.service,
+            scheduled_for: tomorrow(t),
+            address: None,
+            pincode: None,
+            remarks: String::new(),
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.fields(), ["service_id"]);
+    assert!(err.to_string().contains("no longer offered"), "{err}");
+}
+
+/// A booking retried with the same key (its reply was lost) is the same booking.
+#[tokio::test]
+async fn a_booking_with_a_key_is_made_once() {
+    let w = world().await;
+    let t = &w.t;
+    let input = || BookingInput {
+        service_id: w.service,
+        scheduled_for: tomorrow(t),
+        address: None,
+        pincode: None,
+        remarks: String::new(),
+    };
+    let a = customer::book_once(t, &w.customer, input(), Some("key-0001"))
+        .await
+        .unwrap();
+    let b = customer::book_once(t, &w.customer, input(), Some("key-0001"))
+        .await
+        .unwrap();
+    let c = customer::book_once(t, &w.customer, input(), Some("key-0002"))
+        .await
+        .unwrap();
+    assert_eq!(a, b);
+    assert_ne!(a, c);
+    // The same key from another customer is another booking.
+    let d = customer::book_once(t, &w.other_customer, input(), Some("key-0001")).await;
+    assert_ne!(d.ok(), Some(a));
+}

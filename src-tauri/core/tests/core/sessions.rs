@@ -346,3 +346,37 @@ async fn malformed_tokens_are_refused() {
     assert!(SessionToken::parse(&"g".repeat(64)).is_none());
     assert!(SessionToken::parse(&"a".repeat(64)).is_some());
 }
+
+/// Business settings (with the SMTP server) are an administrator's: nothing of them reaches
+/// a caller without a session or with another role; a new idle policy reaches live sessions.
+#[tokio::test]
+async fn business_settings_are_for_administrators_only() {
+    let t = spawn_set_up_app().await;
+    let admin = sign_in(&t, "admin").await;
+    registered_customer(&t, "cara").await;
+    let cara = sign_in(&t, "cara").await;
+    let anonymous = desktop(None);
+    let err = ops::admin_business_settings(&t, &anonymous)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Unauthorized);
+    let err = ops::admin_business_settings(&t, &cara).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    let mut s = ops::admin_business_settings(&t, &admin).await.unwrap();
+    s.idle_timeout_minutes = 3;
+    let err = ops::admin_save_business_settings(&t, &cara, s.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Forbidden);
+    ops::admin_save_business_settings(&t, &admin, s)
+        .await
+        .unwrap();
+    let view = t
+        .session_view(cara.token.as_ref().unwrap(), false)
+        .await
+        .unwrap();
+    assert_eq!(
+        view.idle_timeout_secs, 180,
+        "the live session follows the new policy"
+    );
+}
