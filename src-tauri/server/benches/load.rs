@@ -693,6 +693,14 @@ fn memory() -> String {
     format!("VmRSS {} (peak VmHWM {})", field("VmRSS:"), field("VmHWM:"))
 }
 
+/// The machine's 1-minute load average: other work on a shared machine shows here.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "n/a".into())
+}
+
 fn print_comparison(net: &Record, local: &Record, secs: Duration) {
     println!(
         "\nread operations: HTTPS vs in-process (target: HTTPS p99 < {} ms)",
@@ -833,9 +841,11 @@ async fn run() {
         "mix: customers alternate search / request list and book every 10th call; professionals read their feed and accept from it while it holds >= {FEED_KEEP}; admins page the request list"
     );
     println!(
-        "each phase: {:.0} s warm-up (not measured), then {:.0} s measured",
+        "each phase: {:.0} s warm-up (not measured), then {:.0} s measured; {} cores, load average {} before",
         warmup.as_secs_f64(),
-        secs.as_secs_f64()
+        secs.as_secs_f64(),
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        load_average()
     );
 
     let net = phase(
@@ -865,8 +875,9 @@ async fn run() {
             .count()
     );
     println!(
-        "memory after the HTTPS phase (server and clients, one process): {}",
-        memory()
+        "memory after the HTTPS phase (server and clients, one process): {}; load average {}",
+        memory(),
+        load_average()
     );
     server.stop().await;
 
@@ -886,7 +897,11 @@ async fn run() {
         &local,
         secs,
     );
-    println!("memory after the in-process phase: {}", memory());
+    println!(
+        "memory after the in-process phase: {}; load average {}",
+        memory(),
+        load_average()
+    );
     print_comparison(&net, &local, secs);
 
     core.pool.close().await;
