@@ -751,6 +751,12 @@ fn print_comparison(net: &Record, local: &Record, secs: Duration) {
 // ---- main -----------------------------------------------------------------------------------
 
 fn main() {
+    // `cargo test --all-targets` runs bench targets too, without `--bench`: a minute of load
+    // on a million-request database is not a test.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("load bench skipped: run it with `cargo bench -p household-server --bench load`");
+        return;
+    }
     if std::env::var_os("RUST_LOG").is_some() {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
