@@ -49,6 +49,8 @@ pub struct App {
     smtp_password: Mutex<Option<String>>,
     /// Running exports (cancel flags) and finished-export announcements.
     pub exports: Arc<crate::exports::ExportRegistry>,
+    /// The one connection write transactions queue for (see `db::open_writer`).
+    writer: store::Pool,
 }
 
 impl App {
@@ -56,6 +58,7 @@ impl App {
     pub async fn open(config: AppConfig) -> AppResult<Self> {
         std::fs::create_dir_all(&config.data_dir)?;
         let pool = crate::db::open(&config.data_dir.join(DB_FILE)).await?;
+        let writer = crate::db::open_writer(&config.data_dir.join(DB_FILE)).await?;
         let app = App {
             pool,
             clock: config.clock,
@@ -64,6 +67,7 @@ impl App {
             idle_override: config.idle_override_secs.map(|s| s.max(1)),
             smtp_password: Mutex::default(),
             exports: Arc::default(),
+            writer,
         };
         let policy = match app.idle_override {
             Some(secs) => secs,
@@ -96,7 +100,7 @@ impl App {
     /// A transaction that takes the write lock up front (`BEGIN IMMEDIATE`), for workflows
     /// that read then write: no SQLITE_BUSY upgrade failures under concurrency.
     pub async fn write_tx(&self) -> AppResult<store::Tx> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
     /// The current idle timeout in seconds.

@@ -12,17 +12,30 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations"
 /// Opens (creating if needed) the database file with WAL, foreign keys and a busy timeout,
 /// then applies pending migrations.
 pub async fn open(path: &Path) -> AppResult<SqlitePool> {
-    let options = SqliteConnectOptions::new()
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(options(path))
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+/// One connection to the (already migrated) database for write transactions. SQLite takes
+/// one writer at a time anyway; queueing for this connection in order is much fairer than
+/// the busy handler's growing sleeps, which gave writes a long tail under load.
+pub async fn open_writer(path: &Path) -> AppResult<SqlitePool> {
+    Ok(SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options(path))
+        .await?)
+}
+
+fn options(path: &Path) -> SqliteConnectOptions {
+    SqliteConnectOptions::new()
         .filename(path)
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .foreign_keys(true)
-        .busy_timeout(Duration::from_secs(10));
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
-    MIGRATOR.run(&pool).await?;
-    Ok(pool)
+        .busy_timeout(Duration::from_secs(10))
 }

@@ -505,10 +505,26 @@ macro_rules! define_core_ops {
                 $($arg: $ty),*
             ) -> AppResult<core_output!($kind, $out)> {
                 let checked = check($app, $caller, access_of!($kind)).await?;
-                bind_actor!($kind, $actor, checked);
-                $body
+                checked::$name($app, $caller, checked, $($arg),*).await
             }
         )*
+
+        /// The operations' bodies after `check`, so `dispatch` looks the session up once.
+        mod checked {
+            use super::*;
+            $(
+                #[allow(unused_variables, clippy::unused_unit)]
+                pub(super) async fn $name(
+                    $app: &App,
+                    $caller: &Caller,
+                    checked: Option<Actor>,
+                    $($arg: $ty),*
+                ) -> AppResult<core_output!($kind, $out)> {
+                    bind_actor!($kind, $actor, checked);
+                    $body
+                }
+            )*
+        }
 
         /// Every operation, in table order.
         pub const OPERATIONS: &[OpInfo] = &[
@@ -564,7 +580,7 @@ macro_rules! define_core_ops {
                     let a: args::$name = parse_args(body)?;
                     #[allow(unused_variables)]
                     let args::$name { $($arg),* } = a;
-                    let value = $name(app, caller, $($arg),*).await?;
+                    let value = checked::$name(app, caller, actor, $($arg),*).await?;
                     let reply = to_json(&wire_output!($kind, value))?;
                     replay.keep(app, &reply).await;
                     Ok(reply)
