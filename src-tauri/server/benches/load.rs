@@ -40,7 +40,7 @@ use household_core::ops::{self, args, Caller};
 use household_core::professional::{FeedPage, FeedQuery};
 use household_core::session::SessionToken;
 use household_core::{App, AppConfig};
-use household_server::config::{Settings, TlsSource};
+use household_server::config::Settings;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -803,16 +803,7 @@ async fn run() {
         t.elapsed().as_secs_f64()
     );
 
-    let settings = Settings {
-        data_dir: data_dir.clone(),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::SelfSigned {
-            extra_names: vec![],
-        },
-        plain_http: false,
-        log_level: "warn".into(),
-        idle_timeout_secs: None,
-    };
+    let settings = Settings::loopback(data_dir.clone());
     let server = household_server::start(&settings).await.unwrap();
     let pin = server
         .fingerprint

@@ -94,6 +94,23 @@ pub struct Settings {
     pub idle_timeout_secs: Option<u32>,
 }
 
+impl Settings {
+    /// A server on a free loopback port with its own self-signed certificate, warnings
+    /// only: what tests and benchmarks start.
+    pub fn loopback(data_dir: impl Into<PathBuf>) -> Self {
+        Settings {
+            data_dir: data_dir.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tls: TlsSource::SelfSigned {
+                extra_names: vec![],
+            },
+            plain_http: false,
+            log_level: "warn".into(),
+            idle_timeout_secs: None,
+        }
+    }
+}
+
 /// Where the server's certificate comes from.
 #[derive(Debug, Clone)]
 pub enum TlsSource {

@@ -2,7 +2,7 @@
 
 use household_client::{CallContext, Client, ServerAddress};
 use household_core::error::ApiError;
-use household_server::config::{Settings, TlsSource};
+use household_server::config::Settings;
 use household_server::RunningServer;
 use serde_json::{json, Value};
 
@@ -52,16 +52,7 @@ impl TestServer {
 
 pub async fn start() -> TestServer {
     let dir = tempfile::tempdir().unwrap();
-    let settings = Settings {
-        data_dir: dir.path().join("data"),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        tls: TlsSource::SelfSigned {
-            extra_names: vec![],
-        },
-        plain_http: false,
-        log_level: "warn".into(),
-        idle_timeout_secs: None,
-    };
+    let settings = Settings::loopback(dir.path().join("data"));
     household_client::install_crypto_provider();
     let server = household_server::start(&settings).await.unwrap();
     let address =
