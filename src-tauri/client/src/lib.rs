@@ -7,7 +7,9 @@ mod pin;
 
 pub use pin::{probe_fingerprint, Fingerprint};
 
+use futures_util::StreamExt;
 use household_core::error::{ApiError, AppError};
+use household_core::live::LiveMessage;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::sync::Arc;
@@ -19,6 +21,20 @@ pub const OFFSET_HEADER: &str = "x-utc-offset";
 pub const CLIENT_HEADER: &str = "x-client";
 /// The header that makes a retried write apply once.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// The live event stream (server-sent events), relative to the server's address.
+pub const EVENTS_PATH: &str = "api/v1/events";
+/// The SSE event name of live updates (the data is a `LiveMessage` as JSON).
+pub const LIVE_SSE_EVENT: &str = "live";
+/// How often the server writes a keep-alive on a quiet event stream.
+pub const EVENTS_KEEP_ALIVE: Duration = Duration::from_secs(10);
+/// A stream silent for this long is taken for dead (the desktop reconnects and resumes).
+const EVENTS_SILENT_LIMIT: Duration = Duration::from_secs(30);
+
+/// The live updates of one session, as they arrive; ends (or yields an error) when the
+/// connection drops.
+pub type LiveStream = std::pin::Pin<
+    Box<dyn futures_util::Stream<Item = Result<LiveMessage, ApiError>> + Send + 'static>,
+>;
 
 /// A TLS client configuration trusting only the certificate with fingerprint `pin` (for
 /// callers that build their own HTTP client, such as tests and benchmarks).
@@ -137,6 +153,8 @@ pub struct CallContext<'a> {
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
+    /// For the long-lived event stream: no overall time limit, only a limit on silence.
+    streams: reqwest::Client,
     address: ServerAddress,
     /// The verifier of the pinned certificate (to tell a mismatch from other failures).
     pin: Option<Arc<pin::PinnedVerifier>>,
@@ -155,21 +173,26 @@ impl Client {
     /// loopback `http://` address).
     pub fn new(address: ServerAddress, pin: Fingerprint) -> Result<Self, AppError> {
         install_crypto_provider();
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .timeout(Duration::from_secs(60))
-            .pool_idle_timeout(Duration::from_secs(60));
-        let mut verifier = None;
-        if address.is_tls() {
-            let v = Arc::new(pin::PinnedVerifier::new(pin));
-            builder = builder.use_preconfigured_tls(pin::client_config(v.clone()));
-            verifier = Some(v);
-        }
-        let http = builder
-            .build()
-            .map_err(|e| AppError::internal(format!("http client: {e}")))?;
+        let verifier = address
+            .is_tls()
+            .then(|| Arc::new(pin::PinnedVerifier::new(pin)));
+        let build = |builder: reqwest::ClientBuilder| {
+            let builder = builder
+                .connect_timeout(Duration::from_secs(5))
+                .pool_idle_timeout(Duration::from_secs(60));
+            let builder = match &verifier {
+                Some(v) => builder.use_preconfigured_tls(pin::client_config(v.clone())),
+                None => builder,
+            };
+            builder
+                .build()
+                .map_err(|e| AppError::internal(format!("http client: {e}")))
+        };
+        let http = build(reqwest::Client::builder().timeout(Duration::from_secs(60)))?;
+        let streams = build(reqwest::Client::builder().read_timeout(EVENTS_SILENT_LIMIT))?;
         Ok(Client {
             http,
+            streams,
             address,
             pin: verifier,
         })
@@ -268,6 +291,66 @@ impl Client {
                 ApiError::from(AppError::internal(format!("the server answered {status}")))
             }),
         )
+    }
+
+    /// Opens the live event stream of the session in `ctx`, resuming after event `after`
+    /// (the last one this desktop saw; `None`: from now on). Fails like a command when the
+    /// session is not live.
+    pub async fn events(
+        &self,
+        ctx: &CallContext<'_>,
+        after: Option<i64>,
+    ) -> Result<LiveStream, ApiError> {
+        let mut req = self
+            .streams
+            .get(self.address.url(EVENTS_PATH))
+            .header(OFFSET_HEADER, ctx.offset_secs.to_string())
+            .header(CLIENT_HEADER, ctx.client)
+            .header(reqwest::header::ACCEPT, "text/event-stream");
+        if let Some(token) = ctx.token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(after) = after {
+            req = req.header("last-event-id", after.to_string());
+        }
+        let resp = req.send().await.map_err(|e| self.transport_error(&e))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let bytes = resp.bytes().await.unwrap_or_default();
+            return Err(
+                serde_json::from_slice::<ApiError>(&bytes).unwrap_or_else(|_| {
+                    ApiError::from(AppError::internal(format!(
+                        "the server answered the event stream with {status}"
+                    )))
+                }),
+            );
+        }
+        let me = self.clone();
+        let stream =
+            eventsource_stream::EventStream::new(resp.bytes_stream()).filter_map(move |item| {
+                let me = me.clone();
+                async move {
+                    match item {
+                        Ok(e) if e.event == LIVE_SSE_EVENT => {
+                            Some(serde_json::from_str::<LiveMessage>(&e.data).map_err(|e| {
+                                ApiError::from(AppError::internal(format!(
+                                    "unreadable live event: {e}"
+                                )))
+                            }))
+                        }
+                        // Another kind of event from a newer server: not for this version.
+                        Ok(_) => None,
+                        Err(eventsource_stream::EventStreamError::Transport(e)) => {
+                            Some(Err(me.transport_error(&e)))
+                        }
+                        Err(e) => Some(Err(ApiError::from(AppError::Unavailable(format!(
+                            "The event stream from {} broke off: {e}.",
+                            me.address
+                        ))))),
+                    }
+                }
+            });
+        Ok(Box::pin(stream))
     }
 
     /// A failure before any answer: the pinned certificate did not match, or the server could

@@ -289,6 +289,7 @@ pub async fn register_customer(
         now,
     )
     .await?;
+    crate::live::person_changed(&mut tx, id, now).await?;
     tx.commit().await?;
     store::users::touch_last_login(&app.pool, id, now).await?;
     app.start_session(view_of(id, &identity, Role::Customer), client)
@@ -359,6 +360,7 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
         now,
     )
     .await?;
+    crate::live::person_changed(&mut tx, id, now).await?;
     tx.commit().await?;
     Ok(())
 }

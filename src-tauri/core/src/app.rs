@@ -51,6 +51,8 @@ pub struct App {
     pub exports: Arc<crate::exports::ExportRegistry>,
     /// The one connection write transactions queue for (see `db::open_writer`).
     writer: store::Pool,
+    /// Live updates: the event pump and its subscribers (see `live`).
+    pub live: Arc<crate::live::EventHub>,
 }
 
 impl App {
@@ -58,7 +60,10 @@ impl App {
     pub async fn open(config: AppConfig) -> AppResult<Self> {
         std::fs::create_dir_all(&config.data_dir)?;
         let pool = crate::db::open(&config.data_dir.join(DB_FILE)).await?;
-        let writer = crate::db::open_writer(&config.data_dir.join(DB_FILE)).await?;
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let writer = crate::db::open_writer(&config.data_dir.join(DB_FILE), wake.clone()).await?;
+        let live = crate::live::EventHub::new(wake);
+        live.start_pump(pool.clone(), store::events::last_id(&pool).await?);
         let app = App {
             pool,
             clock: config.clock,
@@ -68,6 +73,7 @@ impl App {
             smtp_password: Mutex::default(),
             exports: Arc::default(),
             writer,
+            live,
         };
         let policy = match app.idle_override {
             Some(secs) => secs,

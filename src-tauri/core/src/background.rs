@@ -55,7 +55,8 @@ pub async fn scheduler(app: Arc<App>) {
     }
 }
 
-/// Forgets sessions that ended, and replies kept for retries, more than a day ago; hourly.
+/// Forgets sessions that ended, and replies kept for retries, more than a day ago, and live
+/// events older than `live::KEEP_EVENTS_DAYS`; hourly.
 pub async fn session_purge(app: Arc<App>) {
     let mut tick = tokio::time::interval(Duration::from_secs(3600));
     loop {
@@ -68,6 +69,9 @@ pub async fn session_purge(app: Arc<App>) {
         }
         if let Err(e) = crate::store::idempotency::purge(&app.pool, before).await {
             tracing::warn!(error = %e, "could not forget old replies");
+        }
+        if let Err(e) = crate::live::purge_old(&app).await {
+            tracing::warn!(error = %e, "could not forget old events");
         }
     }
 }

@@ -293,6 +293,7 @@ pub async fn book_once(
         now,
     )
     .await?;
+    crate::live::request_changed(&mut tx, id, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -353,6 +354,7 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, input: RequestEdit) -> AppR
         now,
     )
     .await?;
+    crate::live::request_changed(&mut tx, id, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -416,6 +418,7 @@ pub async fn review(app: &App, actor: &Actor, id: i64, review: ReviewInput) -> A
         )));
     }
     write_review(app, &mut tx, &state, rating, comment.as_deref()).await?;
+    crate::live::request_changed(&mut tx, id, app.now()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -4,7 +4,9 @@ use crate::error::AppResult;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
 /// The embedded migrations (the one schema, `migrations/` at the repository root).
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
@@ -23,9 +25,15 @@ pub async fn open(path: &Path) -> AppResult<SqlitePool> {
 /// One connection to the (already migrated) database for write transactions. SQLite takes
 /// one writer at a time anyway; queueing for this connection in order is much fairer than
 /// the busy handler's growing sleeps, which gave writes a long tail under load.
-pub async fn open_writer(path: &Path) -> AppResult<SqlitePool> {
+/// `written` is told each time the connection comes back from a transaction (the live
+/// updates' pump then looks for new events).
+pub async fn open_writer(path: &Path, written: Arc<Notify>) -> AppResult<SqlitePool> {
     Ok(SqlitePoolOptions::new()
         .max_connections(1)
+        .after_release(move |_conn, _meta| {
+            written.notify_one();
+            Box::pin(async { Ok(true) })
+        })
         .connect_with(options(path))
         .await?)
 }

@@ -20,6 +20,7 @@ pub mod exports;
 
 pub mod home;
 pub mod lifecycle;
+pub mod live;
 pub mod notifications;
 pub mod ops;
 pub mod password;

@@ -116,8 +116,7 @@ pub(crate) async fn on_transition(
         )),
     }
     for (user, kind, title, body) in out {
-        store::notifications::insert(&mut *conn, user, kind, &title, &body, Some(request_id), now)
-            .await?;
+        write(conn, user, kind, &title, &body, Some(request_id), now).await?;
     }
     Ok(())
 }
@@ -131,8 +130,27 @@ pub(crate) async fn on_account(
     body: &str,
     now: Timestamp,
 ) -> AppResult<()> {
-    store::notifications::insert(conn, user_id, kind, title, body, None, now).await?;
-    Ok(())
+    write(conn, user_id, kind, title, body, None, now).await
+}
+
+/// Writes one notification and the live event that brings it to the user's desktops.
+async fn write(
+    conn: &mut store::Conn,
+    user_id: i64,
+    kind: &str,
+    title: &str,
+    body: &str,
+    request_id: Option<i64>,
+    now: Timestamp,
+) -> AppResult<()> {
+    store::notifications::insert(&mut *conn, user_id, kind, title, body, request_id, now).await?;
+    crate::live::record(
+        conn,
+        crate::live::Audience::User(user_id),
+        &crate::live::LiveEvent::Notifications,
+        now,
+    )
+    .await
 }
 
 /// The in-app notification centre's content.

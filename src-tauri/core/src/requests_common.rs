@@ -82,5 +82,6 @@ pub(crate) async fn apply(
     )
     .await?;
     crate::notifications::on_transition(tx, state.id, action, note, now).await?;
+    crate::live::request_changed(tx, state.id, now).await?;
     Ok(to)
 }

@@ -146,6 +146,13 @@ pub async fn save(app: &App, actor: &Actor, new: BusinessSettings) -> AppResult<
         now,
     )
     .await?;
+    crate::live::record(
+        &mut tx,
+        crate::live::Audience::Role(Role::Admin),
+        &crate::live::LiveEvent::Settings,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     app.apply_idle_policy(new.idle_timeout_minutes * 60).await?;
     Ok(new)

@@ -11,7 +11,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{FixedOffset, Offset};
-use household_client::{CLIENT_HEADER, IDEMPOTENCY_HEADER, OFFSET_HEADER};
+use household_client::{
+    CLIENT_HEADER, EVENTS_KEEP_ALIVE, EVENTS_PATH, IDEMPOTENCY_HEADER, LIVE_SSE_EVENT,
+    OFFSET_HEADER,
+};
 use household_core::error::{ApiError, AppError, ErrorCode};
 use household_core::ops::{self, Access, Caller, OPERATIONS};
 use household_core::session::SessionToken;
@@ -30,6 +33,8 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 pub struct ServerState {
     pub core: Arc<App>,
     pub sign_ins: SignInLimiter,
+    /// Turns true when the server stops: open event streams end then.
+    pub stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 /// The API router (without the transport: TLS or plain is the caller's business).
@@ -50,6 +55,7 @@ pub fn router(state: Arc<ServerState>) -> Router {
         );
     }
     api.route("/healthz", get(health))
+        .route(&format!("/{EVENTS_PATH}"), get(events))
         .route("/api/v1/exports/{id}/file", get(export_file))
         .route("/api/v1/openapi.json", get(openapi))
         .fallback(not_found)
@@ -107,6 +113,59 @@ async fn export_file(
         headers.insert(header::CONTENT_LENGTH, len);
     }
     resp
+}
+
+/// The live event stream of the caller's session (server-sent events), resuming after the
+/// `Last-Event-ID` the desktop sends. Ends when the session ends (after saying why) or the
+/// server stops; the desktop then reconnects with its cursor.
+async fn events(State(state): State<Arc<ServerState>>, headers: HeaderMap) -> Response {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    let caller = caller(&headers, None);
+    let token = match caller.token() {
+        Ok(t) => t.clone(),
+        Err(e) => return error_response(ApiError::from(e)),
+    };
+    let after = match headers.get("last-event-id").map(|v| v.to_str()) {
+        None => None,
+        Some(text) => match text.ok().and_then(|t| t.trim().parse::<i64>().ok()) {
+            Some(id) if id >= 0 => Some(id),
+            _ => {
+                return error_response(ApiError::from(AppError::validation(
+                    "last_event_id",
+                    "Last-Event-ID is the number of the last event received.",
+                )))
+            }
+        },
+    };
+    let sub = match household_core::live::subscribe(state.core.clone(), token, after).await {
+        Ok(s) => s,
+        Err(e) => return error_response(ApiError::from(e)),
+    };
+    let stopping = state.stopping.clone();
+    let stream =
+        futures_util::stream::unfold((sub, stopping), |(mut sub, mut stopping)| async move {
+            if *stopping.borrow() {
+                return None;
+            }
+            let msg = tokio::select! {
+                msg = sub.next() => msg?,
+                _ = stopping.changed() => return None,
+            };
+            let mut event = match Event::default().event(LIVE_SSE_EVENT).json_data(&msg) {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::error!(error = %e, "could not encode a live event");
+                    return None;
+                }
+            };
+            if let Some(id) = msg.id {
+                event = event.id(id.to_string());
+            }
+            Some((Ok::<_, std::convert::Infallible>(event), (sub, stopping)))
+        });
+    Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(EVENTS_KEEP_ALIVE))
+        .into_response()
 }
 
 async fn not_found() -> Response {

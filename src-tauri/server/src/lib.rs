@@ -131,16 +131,17 @@ pub async fn start(settings: &Settings) -> Result<RunningServer, String> {
         .local_addr()
         .map_err(|e| format!("listening address: {e}"))?;
     household_core::background::start(core.clone());
+    let (stop, stopped) = watch::channel(false);
     let state = Arc::new(http::ServerState {
         core: core.clone(),
         sign_ins: limits::SignInLimiter::default(),
+        stopping: stopped.clone(),
     });
     let app = http::router(state);
     let acceptor = match &tls {
         Some(cert) => Some(tokio_rustls::TlsAcceptor::from(cert.server_config()?)),
         None => None,
     };
-    let (stop, stopped) = watch::channel(false);
     let task = tokio::spawn(accept_loop(listener, acceptor, app, stopped));
     Ok(RunningServer {
         addr,

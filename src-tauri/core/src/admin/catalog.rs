@@ -98,6 +98,7 @@ pub async fn create(app: &App, actor: &Actor, input: ServiceInput) -> AppResult<
         now,
     )
     .await?;
+    crate::live::catalog_changed(&mut tx, now).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -137,6 +138,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: ServiceInput) -> A
         now,
     )
     .await?;
+    crate::live::catalog_changed(&mut tx, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -168,6 +170,7 @@ pub async fn set_active(app: &App, actor: &Actor, id: i64, active: bool) -> AppR
         now,
     )
     .await?;
+    crate::live::catalog_changed(&mut tx, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -195,6 +198,7 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
         now,
     )
     .await?;
+    crate::live::catalog_changed(&mut tx, now).await?;
     tx.commit().await?;
     Ok(())
 }

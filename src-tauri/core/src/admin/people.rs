@@ -123,6 +123,7 @@ pub async fn end_sessions(app: &App, actor: &Actor, user_id: i64) -> AppResult<u
         now,
     )
     .await?;
+    crate::live::person_changed(&mut tx, user_id, now).await?;
     tx.commit().await?;
     Ok(ended)
 }
@@ -218,6 +219,7 @@ pub async fn approve(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
         now,
     )
     .await?;
+    crate::live::person_changed(&mut tx, user_id, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -272,6 +274,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
         now,
     )
     .await?;
+    crate::live::person_changed(&mut tx, user_id, now).await?;
     tx.commit().await?;
     Ok(BlockOutcome {
         released_requests: released,
@@ -334,6 +337,7 @@ pub async fn block(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResu
         now,
     )
     .await?;
+    crate::live::person_changed(&mut tx, user_id, now).await?;
     tx.commit().await?;
     tracing::info!(user_id, released = released.len(), "user blocked");
     Ok(BlockOutcome {
@@ -363,6 +367,7 @@ pub async fn unblock(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
         now,
     )
     .await?;
+    crate::live::person_changed(&mut tx, user_id, now).await?;
     tx.commit().await?;
     Ok(())
 }

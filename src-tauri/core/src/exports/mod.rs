@@ -259,6 +259,13 @@ async fn begin(
         now,
     )
     .await?;
+    crate::live::record(
+        &mut tx,
+        crate::live::Audience::Role(Role::Admin),
+        &crate::live::LiveEvent::Export { job_id: id },
+        now,
+    )
+    .await?;
     tx.commit().await?;
     let cancel = app.exports.register(id);
     let job = Job {
@@ -272,6 +279,7 @@ async fn begin(
         offset,
         cancel,
         written: Arc::default(),
+        live: app.live.clone(),
     };
     let registry = app.exports.clone();
     tokio::spawn(async move {
@@ -298,6 +306,17 @@ struct Job {
     cancel: Arc<AtomicBool>,
     /// Rows written so far (kept when the job fails part-way).
     written: Arc<AtomicI64>,
+    /// Tells the admins' desktops of progress and the end.
+    live: Arc<crate::live::EventHub>,
+}
+
+impl Job {
+    fn announce(&self) {
+        self.live.publish(
+            crate::live::Audience::Role(Role::Admin),
+            crate::live::LiveEvent::Export { job_id: self.id },
+        );
+    }
 }
 
 enum Outcome {
@@ -341,6 +360,7 @@ async fn run_and_record(job: Job) {
         {
             tracing::error!(job = job.id, error = %e, "could not record the end of an export");
         }
+        job.announce();
     }
 }
 
@@ -378,8 +398,9 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
             _ = tick.tick() => {
                 let rows = written.load(Ordering::Relaxed);
                 // Progress is cosmetic: a failed update must not abandon the running writer.
-                if let Err(e) = store::exports::progress(&job.pool, job.id, rows).await {
-                    tracing::warn!(job = job.id, error = %e, "could not record export progress");
+                match store::exports::progress(&job.pool, job.id, rows).await {
+                    Ok(()) => job.announce(),
+                    Err(e) => tracing::warn!(job = job.id, error = %e, "could not record export progress"),
                 }
             }
         }

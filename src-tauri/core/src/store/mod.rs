@@ -7,6 +7,7 @@ pub mod audit;
 pub mod customers;
 pub mod dashboard;
 pub mod email;
+pub mod events;
 pub mod exports;
 pub mod generator;
 pub mod idempotency;

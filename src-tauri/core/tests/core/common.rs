@@ -15,7 +15,7 @@ pub const PASSWORD: &str = "correct horse battery";
 /// The core on a temp database, plus one "desktop": the token of the last sign-in through
 /// these helpers (most stories need one session; several are driven with explicit tokens).
 pub struct TestApp {
-    pub app: App,
+    pub app: Arc<App>,
     pub clock: Arc<ManualClock>,
     pub dir: tempfile::TempDir,
     pub desktop: Mutex<Option<SessionToken>>,
@@ -73,7 +73,7 @@ pub async fn spawn_app() -> TestApp {
     ));
     let mut config = AppConfig::new(dir.path().join("data"));
     config.clock = clock.clone();
-    let app = App::open(config).await.expect("open app");
+    let app = Arc::new(App::open(config).await.expect("open app"));
     TestApp {
         app,
         clock,

@@ -13,6 +13,7 @@ mod email;
 mod exports;
 mod generator;
 mod lifecycle;
+mod live;
 mod migrations;
 mod notifications;
 mod query_plans;

@@ -36,6 +36,16 @@ impl TestServer {
         self.client.call_json(op, &ctx, &args).await
     }
 
+    /// The context of a call as `token`.
+    pub fn ctx<'a>(token: &'a str) -> CallContext<'a> {
+        CallContext {
+            token: Some(token),
+            offset_secs: 19_800,
+            client: "test desktop",
+            idempotency_key: None,
+        }
+    }
+
     /// Signs in and returns the token.
     pub async fn login(&self, who: &str) -> String {
         let v = self
@@ -51,7 +61,17 @@ impl TestServer {
 }
 
 pub async fn start() -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
+    on(tempfile::tempdir().unwrap()).await
+}
+
+/// Stops the server and starts it again on the same data folder (a new port).
+pub async fn restart(t: TestServer) -> TestServer {
+    let TestServer { server, _dir, .. } = t;
+    server.stop().await;
+    on(_dir).await
+}
+
+async fn on(dir: tempfile::TempDir) -> TestServer {
     let settings = Settings::loopback(dir.path().join("data"));
     household_client::install_crypto_provider();
     let server = household_server::start(&settings).await.unwrap();

@@ -1,0 +1,122 @@
+//! `events`: the durable log of changes the desktops follow (see `live`).
+
+use crate::domain::Role;
+use crate::timestamp::Timestamp;
+use sqlx::SqliteExecutor;
+
+/// One stored event with its audience.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub kind: String,
+    pub subject_id: Option<i64>,
+    pub to_user: Option<i64>,
+    pub to_role: Option<Role>,
+    pub to_service: Option<i64>,
+    pub except_user: Option<i64>,
+}
+
+/// An event to write: what changed and who may hear of it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEvent<'a> {
+    pub kind: &'a str,
+    pub subject_id: Option<i64>,
+    pub to_user: Option<i64>,
+    pub to_role: Option<Role>,
+    pub to_service: Option<i64>,
+    pub except_user: Option<i64>,
+}
+
+/// Writes one event (call inside the transaction of the change it reports).
+pub async fn insert(
+    ex: impl SqliteExecutor<'_>,
+    e: &NewEvent<'_>,
+    now: Timestamp,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO events
+             (kind, subject_id, to_user, to_role, to_service, except_user, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(e.kind)
+    .bind(e.subject_id)
+    .bind(e.to_user)
+    .bind(e.to_role)
+    .bind(e.to_service)
+    .bind(e.except_user)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|_| ())
+}
+
+/// Writes the events of a change to request `id`, one per audience: its customer, its
+/// professional (if any), the admins, and the other professionals of its service (feeds).
+pub async fn insert_for_request(
+    ex: impl SqliteExecutor<'_>,
+    kind: &str,
+    id: i64,
+    now: Timestamp,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO events
+             (kind, subject_id, to_user, to_role, to_service, except_user, created_at)
+         SELECT $1, id, customer_id, NULL, NULL, NULL, $3 FROM service_requests WHERE id = $2
+         UNION ALL
+         SELECT $1, id, professional_id, NULL, NULL, NULL, $3 FROM service_requests
+         WHERE id = $2 AND professional_id IS NOT NULL
+         UNION ALL
+         SELECT $1, id, NULL, 'admin', NULL, NULL, $3 FROM service_requests WHERE id = $2
+         UNION ALL
+         SELECT $1, id, NULL, 'professional', service_id, professional_id, $3
+         FROM service_requests WHERE id = $2",
+    )
+    .bind(kind)
+    .bind(id)
+    .bind(now)
+    .execute(ex)
+    .await
+    .map(|_| ())
+}
+
+/// Up to `limit` events after `cursor`, oldest first.
+pub async fn after(
+    ex: impl SqliteExecutor<'_>,
+    cursor: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<EventRow>> {
+    sqlx::query_as(
+        "SELECT id, kind, subject_id, to_user, to_role, to_service, except_user FROM events
+         WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(cursor)
+    .bind(limit)
+    .fetch_all(ex)
+    .await
+}
+
+/// The newest event's id (0 when there is none yet, even if older ones were purged).
+pub async fn last_id(ex: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
+    // sqlite_sequence remembers the highest id ever given, also after a purge.
+    sqlx::query_scalar(
+        "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)",
+    )
+    .fetch_one(ex)
+    .await
+}
+
+/// The oldest event still kept (`None` when the log is empty).
+pub async fn first_id(ex: impl SqliteExecutor<'_>) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT MIN(id) FROM events")
+        .fetch_one(ex)
+        .await
+}
+
+/// Forgets events older than `before`; returns how many.
+pub async fn purge(ex: impl SqliteExecutor<'_>, before: Timestamp) -> sqlx::Result<u64> {
+    sqlx::query("DELETE FROM events WHERE created_at < $1")
+        .bind(before)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+}
