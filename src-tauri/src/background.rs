@@ -1,7 +1,7 @@
 //! Background work of the desktop. `start_local` runs only where the database is (standalone):
 //! the email queue, the scheduled reports and reminders, and the export announcements.
-//! `start_watchers` runs on every desktop: it notices a session that ended (idle, blocked,
-//! signed out elsewhere) and shows the signed-in user's new notifications.
+//! `start_watchers` runs on every desktop: the live updates (see `live`) and the watcher of
+//! the server connection.
 
 use crate::host::Host;
 use crate::prefs::Prefs;
@@ -12,8 +12,6 @@ use std::time::Duration;
 use tauri::async_runtime::JoinHandle;
 use tauri::{Emitter, Manager};
 
-/// Event sent to the UI when the session ends on its own (payload: reason and message).
-pub const SESSION_ENDED_EVENT: &str = "session-ended";
 /// Event sent to the UI when the server stops or starts answering (payload: ConnectionInfo).
 pub const CONNECTION_EVENT: &str = "connection-changed";
 
@@ -28,39 +26,10 @@ pub fn start_local(handle: tauri::AppHandle, core: Arc<App>) -> Vec<JoinHandle<(
     ]
 }
 
-/// Starts the watchers every desktop runs.
+/// Starts what every desktop runs: the live updates and the connection watcher.
 pub fn start_watchers(handle: tauri::AppHandle) {
-    spawn_session_watcher(handle.clone());
-    spawn_notification_delivery(handle.clone());
+    crate::live::start(handle.clone());
     spawn_connection_watcher(handle);
-}
-
-/// Every second: if this window's session ended (idle time-out, a block, a password change or
-/// an admin elsewhere), forget it and tell the UI why.
-fn spawn_session_watcher(handle: tauri::AppHandle) {
-    tauri::async_runtime::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
-        loop {
-            tick.tick().await;
-            let host = handle.state::<Host>();
-            if host.token().is_none() {
-                continue;
-            }
-            let ended = crate::on_host!(&host, session_end());
-            match ended {
-                Ok(Some(ended)) => {
-                    tracing::info!(reason = ?ended.reason, "session ended");
-                    host.signed_out();
-                    if let Err(e) = handle.emit(SESSION_ENDED_EVENT, &ended) {
-                        tracing::warn!(error = %e, "could not tell the UI that the session ended");
-                    }
-                }
-                Ok(None) => {}
-                Err(e) if e.code == household_core::ErrorCode::Unavailable => {}
-                Err(e) => tracing::warn!(error = %e.message, "could not check the session"),
-            }
-        }
-    });
 }
 
 /// Event sent to the UI when an export job ends.
@@ -123,79 +92,6 @@ fn spawn_export_announcer(
             announce_export(&handle, &job);
         }
     })
-}
-
-/// Event telling the UI that the signed-in user's notifications changed (refresh the bell).
-pub const NOTIFICATIONS_EVENT: &str = "notifications-changed";
-
-/// Shows the signed-in user's new notifications as OS notifications (one summary when many
-/// piled up while they were away) and tells the UI to refresh its bell.
-fn spawn_notification_delivery(handle: tauri::AppHandle) {
-    use tauri_plugin_notification::{NotificationExt, PermissionState};
-    tauri::async_runtime::spawn(async move {
-        // Ask once, politely, at start-up; a refusal only turns off the pop-ups (the bell
-        // keeps working) and is logged.
-        match handle.notification().permission_state() {
-            Ok(PermissionState::Granted) => {}
-            Ok(_) => match handle.notification().request_permission() {
-                Ok(PermissionState::Granted) => tracing::info!("notification permission granted"),
-                Ok(state) => tracing::warn!(
-                    ?state,
-                    "notification permission not granted; the in-app centre still works"
-                ),
-                Err(e) => tracing::warn!(error = %e, "could not ask for notification permission"),
-            },
-            Err(e) => tracing::warn!(error = %e, "could not read the notification permission"),
-        }
-        let mut tick = tokio::time::interval(Duration::from_secs(2));
-        loop {
-            tick.tick().await;
-            let host = handle.state::<Host>();
-            if host.token().is_none() {
-                continue;
-            }
-            let batch = crate::on_host!(&host, notifications_take_for_os());
-            let batch = match batch {
-                Ok(b) => b,
-                // An ended session is the session watcher's business; an unreachable server
-                // the connection watcher's.
-                Err(e)
-                    if matches!(
-                        e.code,
-                        household_core::ErrorCode::Unauthorized
-                            | household_core::ErrorCode::AccountBlocked
-                            | household_core::ErrorCode::Unavailable
-                    ) =>
-                {
-                    continue
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e.message, "could not read notifications");
-                    continue;
-                }
-            };
-            if batch.is_empty() {
-                continue;
-            }
-            let enabled = handle.state::<Prefs>().get().notifications_enabled;
-            for n in batch.iter().filter(|_| enabled) {
-                // A denied permission or a missing notification daemon must not break the app:
-                // the in-app centre still has everything; the failure is logged.
-                if let Err(e) = handle
-                    .notification()
-                    .builder()
-                    .title(&n.title)
-                    .body(&n.body)
-                    .show()
-                {
-                    tracing::warn!(error = %e, "native notification failed; the in-app centre still has it");
-                }
-            }
-            if let Err(e) = handle.emit(NOTIFICATIONS_EVENT, batch.len()) {
-                tracing::warn!(error = %e, "could not tell the UI about new notifications");
-            }
-        }
-    });
 }
 
 /// Connected: checks that the server answers (every 5 s; at once when a call could not reach

@@ -86,6 +86,8 @@ pub struct Host {
     online: AtomicBool,
     /// The standalone background tasks, stopped when the desktop connects to a server.
     local_tasks: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
+    /// Bumped whenever the session or the backend changes (the live updates follow it).
+    session_changes: tokio::sync::watch::Sender<u64>,
 }
 
 impl Host {
@@ -96,7 +98,17 @@ impl Host {
             token: Mutex::default(),
             online: AtomicBool::new(true),
             local_tasks: Mutex::default(),
+            session_changes: tokio::sync::watch::Sender::new(0),
         }
+    }
+
+    /// Tells of every change of session or backend.
+    pub fn session_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.session_changes.subscribe()
+    }
+
+    fn session_changed(&self) {
+        self.session_changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 
     /// The backend now (a snapshot: a switch does not disturb calls in flight).
@@ -157,12 +169,14 @@ impl Host {
     /// Keeps a new session's token and returns what the UI may see of it.
     pub fn keep_session(&self, s: NewSession) -> SessionView {
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = SessionToken::parse(&s.token);
+        self.session_changed();
         s.session
     }
 
     /// Forgets the session (after logout, or when the core says it ended).
     pub fn signed_out(&self) {
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = None;
+        self.session_changed();
     }
 
     /// Whether the server answered last time (always true standalone).

@@ -4,6 +4,7 @@
 pub mod background;
 pub mod commands;
 pub mod host;
+pub mod live;
 pub mod prefs;
 
 use household_core::{App, AppConfig};
@@ -43,9 +44,11 @@ impl Options {
     }
 }
 
-/// The commands and their TypeScript export; shared by `run` and the bindings drift test.
+/// The commands, the events and their TypeScript export; shared by `run` and the bindings drift test.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new().commands(commands::ops::commands())
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(commands::ops::commands())
+        .events(tauri_specta::collect_events![live::LiveUpdate])
 }
 
 /// Writes the generated TypeScript bindings to `path`.
@@ -155,6 +158,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
+            builder.mount_events(app);
             let handle = app.handle().clone();
             let data_dir = resolve_data_dir(&opts, &handle)?;
             std::fs::create_dir_all(&data_dir)?;

@@ -778,6 +778,11 @@ async adminRevealExport(id: number) : Promise<Result<null, ApiError>> {
 /** user-defined events **/
 
 
+export const events = __makeEvents__<{
+liveUpdate: LiveUpdate
+}>({
+liveUpdate: "live-update"
+})
 
 /** user-defined constants **/
 
@@ -927,6 +932,10 @@ export type EmailRow = { id: number; to_address: string; subject: string; text_b
  */
 export type EmailStatus = "queued" | "sending" | "sent" | "failed"
 /**
+ * Why a session ended (sent to the UI with the `session-ended` event).
+ */
+export type EndReason = "idle" | "logout" | "blocked" | "password_changed" | "revoked"
+/**
  * Stable error codes, part of the UI contract.
  */
 export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal" | "unavailable"
@@ -1023,6 +1032,47 @@ status: RequestStatus | null; page: number; per_page: number }
  * A label and a count.
  */
 export type LabelCount = { label: string; count: number }
+/**
+ * One change a desktop hears of.
+ */
+export type LiveEvent = 
+/**
+ * The signed-in user has new notifications.
+ */
+{ kind: "notifications" } | 
+/**
+ * A service request was booked, edited or moved through its states.
+ */
+{ kind: "request"; request_id: number } | 
+/**
+ * The service catalogue changed.
+ */
+{ kind: "catalog" } | 
+/**
+ * A person's account changed (registered, approved, rejected, blocked, profile).
+ */
+{ kind: "people"; user_id: number } | 
+/**
+ * An export job progressed or ended.
+ */
+{ kind: "export"; job_id: number } | 
+/**
+ * The business settings changed.
+ */
+{ kind: "settings" } | 
+/**
+ * Events were missed beyond what the log keeps: reload whatever is shown.
+ */
+{ kind: "resync" } | 
+/**
+ * This session ended; the stream closes after this event.
+ */
+{ kind: "session_ended"; reason: EndReason; message: string }
+/**
+ * A change the pages may need to show (generated into the TypeScript bindings as
+ * `events.liveUpdate`).
+ */
+export type LiveUpdate = LiveEvent
 /**
  * The login form.
  */
