@@ -77,6 +77,11 @@ impl Desktop {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench targets too, without `--bench`.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("push bench skipped: run it with `cargo bench -p household-server --bench push`");
+        return;
+    }
     household_client::install_crypto_provider();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
