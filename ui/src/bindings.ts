@@ -938,7 +938,7 @@ export type EndReason = "idle" | "logout" | "blocked" | "password_changed" | "re
 /**
  * Stable error codes, part of the UI contract.
  */
-export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal" | "unavailable"
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal" | "unavailable" | "cannot_save"
 /**
  * The filters of a `requests` export (the admin list's); ignored for other kinds.
  */

@@ -109,6 +109,13 @@ impl App {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// The writer connection itself, outside any transaction: only for fault tests that put
+    /// it into a state (full, read-only) a transaction could not leave again.
+    #[doc(hidden)]
+    pub async fn writer_connection(&self) -> AppResult<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
+        Ok(self.writer.acquire().await?)
+    }
+
     /// The current idle timeout in seconds.
     pub fn idle_timeout_secs(&self) -> u32 {
         self.idle_timeout_secs.load(Ordering::Relaxed)

@@ -46,6 +46,10 @@ pub enum AppError {
     /// The server could not be reached (a connected desktop); nothing was done.
     #[error("{0}")]
     Unavailable(String),
+    /// The database cannot take writes now (disk full, read-only); the change was not saved,
+    /// reads still work.
+    #[error("{0}")]
+    CannotSave(String),
 }
 
 impl AppError {
@@ -113,15 +117,39 @@ impl AppError {
             AppError::ApprovalRejected(_) => ErrorCode::ApprovalRejected,
             AppError::Internal(_) => ErrorCode::Internal,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
+            AppError::CannotSave(_) => ErrorCode::CannotSave,
         }
     }
 }
 
 impl From<sqlx::Error> for AppError {
     fn from(e: sqlx::Error) -> Self {
-        AppError::Internal(format!("database: {e}"))
+        let primary = match &e {
+            sqlx::Error::Database(d) => d
+                .code()
+                .and_then(|c| c.parse::<i32>().ok())
+                .map(|c| c & 0xff),
+            _ => None,
+        };
+        match primary {
+            Some(SQLITE_FULL) => AppError::CannotSave(
+                "This change was not saved: the disk holding the database is full. Everything \
+                 already saved is safe and can still be viewed; try again once space is freed."
+                    .into(),
+            ),
+            Some(SQLITE_READONLY) => AppError::CannotSave(
+                "This change was not saved: the database cannot be written to now (it is \
+                 read-only). Everything already saved is safe and can still be viewed."
+                    .into(),
+            ),
+            _ => AppError::Internal(format!("database: {e}")),
+        }
     }
 }
+
+/// SQLite's primary result codes for a full disk and a database that cannot be written.
+const SQLITE_FULL: i32 = 13;
+const SQLITE_READONLY: i32 = 8;
 
 impl From<rusqlite::Error> for AppError {
     fn from(e: rusqlite::Error) -> Self {
@@ -162,6 +190,7 @@ pub enum ErrorCode {
     ApprovalRejected,
     Internal,
     Unavailable,
+    CannotSave,
 }
 
 /// One problem with one form field.

@@ -188,17 +188,21 @@ impl App {
         }
         let now = self.now();
         if row.status != UserStatus::Active {
-            store::sessions::end(&self.pool, row.id, EndReason::Blocked, now).await?;
+            end_quietly(&self.pool, row.id, EndReason::Blocked, now).await;
             return Err(AppError::AccountBlocked(crate::accounts::blocked_message(
                 row.blocked_reason.as_deref(),
             )));
         }
         if now - row.last_seen_at >= Duration::seconds(row.idle_timeout_secs) {
-            store::sessions::end(&self.pool, row.id, EndReason::Idle, now).await?;
+            end_quietly(&self.pool, row.id, EndReason::Idle, now).await;
             return Err(AppError::Unauthorized(EndReason::Idle.message(idle)));
         }
         if activity && now - row.last_seen_at >= Duration::seconds(TOUCH_EVERY_SECS) {
-            store::sessions::touch(&self.pool, row.id, now).await?;
+            // Recording activity must not stop the work when the database cannot be written
+            // (a full disk): the caller's own write reports that, and reads keep working.
+            if let Err(e) = store::sessions::touch(&self.pool, row.id, now).await {
+                tracing::warn!(error = %e, "could not record session activity");
+            }
         }
         Ok(row)
     }
@@ -268,5 +272,13 @@ impl App {
     /// The id of the session behind `token` (to keep it when ending a user's others).
     pub(crate) async fn session_id(&self, token: &SessionToken) -> AppResult<i64> {
         Ok(self.live_session(token, false).await?.id)
+    }
+}
+
+/// Ends a session that has run out; if the database cannot record it now, the check that
+/// found it ended still refuses the caller, and the next check tries again.
+async fn end_quietly(pool: &store::Pool, id: i64, reason: EndReason, now: crate::Timestamp) {
+    if let Err(e) = store::sessions::end(pool, id, reason, now).await {
+        tracing::warn!(error = %e, "could not record the end of a session");
     }
 }

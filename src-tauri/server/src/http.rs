@@ -290,6 +290,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Locked => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::CannotSave => StatusCode::INSUFFICIENT_STORAGE,
     }
 }
 

@@ -19,4 +19,5 @@ mod notifications;
 mod query_plans;
 mod scheduler;
 mod sessions;
+mod storage;
 mod throttling;
