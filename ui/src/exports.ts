@@ -62,7 +62,7 @@ export function emptyExportFilters(): ExportFilters {
   };
 }
 
-/** A job that may still change (progress is polled). */
+/** A job that may still change (its progress comes with live updates). */
 export function isExportActive(status: ExportStatus): boolean {
   return status === "queued" || status === "running";
 }

@@ -11,7 +11,9 @@ import { call, setFailureHandler } from "./api";
 import { createActivityTracker, installActivityListeners } from "./activity";
 import { listenForConnection, loadConnection } from "./connection";
 import { listenForExportFinished } from "./exports";
-import { listenForNotifications, startNotificationCentre } from "./notifications";
+import { listenForActivity } from "./idleGate";
+import { listenForLiveUpdates } from "./live";
+import { startNotificationCentre } from "./notifications";
 import { createAppRouter } from "./router";
 import { session, setUser } from "./session";
 import { handleFailure, listenForSessionEnd, loadTheme, loadStatus, useRouterForShell } from "./shell";
@@ -29,8 +31,11 @@ async function start() {
   void listenForSessionEnd();
   // Admins get a toast when a background export ends, whichever page they are on.
   void listenForExportFinished();
-  // The navbar bell: refreshed on sign-in, on `notifications-changed` and every minute.
-  void listenForNotifications();
+  // Pages (and the bell) reload what they show when another machine changes it.
+  void listenForLiveUpdates();
+  // Background refreshes put off while the user was idle run at their next activity.
+  listenForActivity();
+  // The navbar bell: refreshed on sign-in, on live `notifications` updates and every minute.
   startNotificationCentre();
 
   const tracker = createActivityTracker({

@@ -1,27 +1,21 @@
 // The in-app notification centre (the navbar bell): a reactive mirror of Rust's
-// `notificationsCentre()`, refreshed on sign-in, on the Rust `notifications-changed` event,
+// `notificationsCentre()`, refreshed on sign-in, on a live `notifications` update (live.ts),
 // when the panel opens and every minute as a fallback; cleared on sign-out. Rust decides
 // what is a notification and shows the OS notifications itself.
 //
 // Idle sessions: `notificationsCentre` counts as activity on the Rust side, so the background
-// refreshes (event, poll) must not keep an idle session alive. They run at once only when the
-// user did something in the last few seconds; otherwise the centre is marked stale and
-// reloaded at the next real activity (the OS notification has told the user meanwhile).
+// refreshes (live update, poll) go through the idle gate (idleGate.ts): at once only when the
+// user did something in the last few seconds, else at their next activity (the OS
+// notification has told the user meanwhile).
 import { effectScope, reactive, watch } from "vue";
-import { listen } from "@tauri-apps/api/event";
-import { installActivityListeners } from "./activity";
 import { commands, type NotificationRow, type Role } from "./bindings";
 import { call } from "./api";
+import { cancelWhenActive, isWaitingForActivity, noteActivity, runWhenActive } from "./idleGate";
+import { liveKinds, onLive } from "./live";
 import { session } from "./session";
 
-/** Event Rust emits (payload: how many new ones) when notifications were delivered. */
-export const NOTIFICATIONS_CHANGED_EVENT = "notifications-changed";
-
-/** Fallback refresh while signed in, in case an event was missed. */
+/** Fallback refresh while signed in, in case the live updates are down. */
 export const NOTIFICATIONS_POLL_MS = 60_000;
-
-/** A background refresh runs at once only this soon after the user's last activity. */
-export const RECENT_ACTIVITY_MS = 10_000;
 
 export interface NotificationState {
   unread: number;
@@ -47,10 +41,6 @@ let generation = 0;
 let requestSeq = 0;
 let appliedSeq = 0;
 let inFlight = 0;
-
-// Background refreshes waiting for user activity (see the top of the file).
-let lastActivityAt = Date.now();
-let stale = false;
 
 // Read marks made here. A refresh issued before Rust stored a mark can still answer "unread"
 // (commands run concurrently): such answers keep the local mark instead of bringing the item
@@ -175,7 +165,7 @@ export async function markAllNotificationsRead(): Promise<void> {
 /** Forgets everything (sign-out); answers still on their way are ignored. */
 export function clearNotifications(): void {
   generation++;
-  stale = false;
+  cancelWhenActive(refreshNotifications);
   localReads.clear();
   localAllRead = null;
   notifications.unread = 0;
@@ -186,57 +176,27 @@ export function clearNotifications(): void {
 }
 
 /**
- * A refresh nobody asked for (event, poll): now if the user is active, else at their next
- * activity, so that it never keeps an idle session alive.
+ * A refresh nobody asked for (the poll): now if the user is active, else at their next
+ * activity, so that it never keeps an idle session alive. The same waiting refresh as a live
+ * update's (one key in the idle gate: refreshNotifications).
  */
 export function backgroundRefresh(now: number = Date.now()): void {
   if (!session.user) return;
-  if (now - lastActivityAt <= RECENT_ACTIVITY_MS) {
-    stale = false;
-    void refreshNotifications();
-  } else {
-    stale = true;
-  }
+  runWhenActive(refreshNotifications, now);
 }
 
-/** The user did something (pointer, key, wheel): run a refresh that was put off. */
-export function noteNotificationActivity(now: number = Date.now()): void {
-  lastActivityAt = now;
-  if (stale && session.user) {
-    stale = false;
-    void refreshNotifications();
-  }
-}
-
-/** A background refresh is waiting for activity. */
+/** A background refresh is waiting for the user's next activity. */
 export function notificationsStale(): boolean {
-  return stale;
-}
-
-/** What the `notifications-changed` event does. */
-export function handleNotificationsChanged(): void {
-  backgroundRefresh();
-}
-
-/** Installed once at start-up, next to `session-ended`. */
-export async function listenForNotifications(): Promise<void> {
-  try {
-    await listen<number>(NOTIFICATIONS_CHANGED_EVENT, () => handleNotificationsChanged());
-  } catch {
-    // Not running inside Tauri (plain browser preview): the poll still refreshes.
-  }
+  return isWaitingForActivity(refreshNotifications);
 }
 
 /**
- * Follows the session: refresh on sign-in (or at start when already signed in) and every
- * `pollMs` while signed in; clear and stop on sign-out. Watches user activity on
- * `activityTarget` for the refreshes put off while idle. Returns a function stopping it all.
+ * Follows the session: refresh on sign-in (or at start when already signed in), on live
+ * `notifications` updates and every `pollMs` while signed in; clear and stop on sign-out.
+ * Returns a function stopping it all.
  */
-export function startNotificationCentre(
-  pollMs: number = NOTIFICATIONS_POLL_MS,
-  activityTarget: EventTarget = window,
-): () => void {
-  const removeActivity = installActivityListeners(() => noteNotificationActivity(), activityTarget);
+export function startNotificationCentre(pollMs: number = NOTIFICATIONS_POLL_MS): () => void {
+  const stopLive = onLive(liveKinds("notifications"), refreshNotifications);
   let timer: ReturnType<typeof setInterval> | null = null;
   const stopPolling = () => {
     if (timer !== null) clearInterval(timer);
@@ -251,7 +211,7 @@ export function startNotificationCentre(
         clearNotifications();
         if (userId === null) return;
         // Signing in (or starting signed in) is activity of its own.
-        lastActivityAt = Date.now();
+        noteActivity();
         void refreshNotifications();
         timer = setInterval(() => backgroundRefresh(), pollMs);
       },
@@ -261,6 +221,6 @@ export function startNotificationCentre(
   return () => {
     scope.stop();
     stopPolling();
-    removeActivity();
+    stopLive();
   };
 }

@@ -2,7 +2,8 @@
 // item returns to the same place (the customer's requests, the professional's jobs). It loads
 // when the query changes while the list's own page is shown, ignores answers to superseded
 // queries, and steps back a page when the current one has emptied meanwhile (e.g. requests
-// were closed) instead of showing nothing.
+// were closed) instead of showing nothing. `refresh` reloads the shown page in place (a live
+// update): no dimming, and a failure keeps what is shown.
 import { computed, ref, watch, type Ref } from "vue";
 import { useRoute, useRouter, type LocationQuery, type LocationQueryRaw } from "vue-router";
 import { latestOnly } from "./debounce";
@@ -32,22 +33,30 @@ export function useRoutedList<Q extends { page: number }, R extends { items: unk
     void router.replace({ path: opts.path, query: opts.toRoute({ ...query.value, ...patch }) });
   }
 
-  async function load() {
+  async function fetchPage(quiet: boolean) {
     const q = query.value;
     const ticket = latest.next();
-    loading.value = true;
-    loadError.value = null;
+    if (!quiet) {
+      loading.value = true;
+      loadError.value = null;
+    }
     try {
       const page = await opts.fetch(q);
       if (!latest.isCurrent(ticket)) return;
       if (page.items.length === 0 && q.page > 1) return go({ page: q.page - 1 } as Partial<Q>);
       result.value = page;
+      loadError.value = null;
     } catch (err) {
-      if (latest.isCurrent(ticket)) loadError.value = err instanceof Error ? err.message : String(err);
+      // A background refresh that fails keeps what is shown (there is something to show).
+      if (latest.isCurrent(ticket) && !(quiet && result.value)) loadError.value = err instanceof Error ? err.message : String(err);
     } finally {
       if (latest.isCurrent(ticket)) loading.value = false;
     }
   }
+
+  const load = () => fetchPage(false);
+  /** Reloads the shown page in place; nothing once the list's own page is left. */
+  const refresh = () => (route.path === opts.path ? fetchPage(true) : undefined);
 
   watch(
     queryKey,
@@ -57,5 +66,5 @@ export function useRoutedList<Q extends { page: number }, R extends { items: unk
     { immediate: true },
   );
 
-  return { query, result, loading, loadError, load, go };
+  return { query, result, loading, loadError, load, refresh, go };
 }

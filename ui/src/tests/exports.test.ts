@@ -14,6 +14,8 @@ import {
   summariseExportFilters,
 } from "../exports";
 import { formatElapsed } from "../format";
+import { resetIdleGate } from "../idleGate";
+import { dispatchLive, resetLive } from "../live";
 import ExportsPage from "../pages/admin/ExportsPage.vue";
 import { handleFailure } from "../shell";
 import { pushToast, toasts } from "../toasts";
@@ -64,6 +66,8 @@ beforeEach(() => {
   resetSession({ user: user("admin", { user_id: 1 }) });
   setFailureHandler(handleFailure);
   resetExportAnnouncements();
+  resetIdleGate();
+  resetLive();
   document.body.innerHTML = "";
 });
 
@@ -172,8 +176,8 @@ describe("starting an export", () => {
     expect(wrapper.find("#export-to-error").text()).toContain("before the start date");
   });
 
-  it("polls the new job's progress every 500 ms and stops when it ends", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  it("follows the new job's progress through live export updates, one reload per window", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     const running = job({
       id: 7,
       status: "running",
@@ -183,21 +187,12 @@ describe("starting an export", () => {
       finished_at: null,
     });
     let history: ExportJobRow[] = [job({ id: 6 })];
-    const answers = [
-      { ...running, rows_written: 12000 },
-      { ...running, rows_written: 12000 },
-      { ...running, status: "succeeded", rows_written: 600000, file_size: 5_400_000, finished_at: "2024-05-01T10:00:42Z" },
-    ];
     backend({
       admin_list_exports: () => history,
       admin_list_services: SERVICES,
       admin_start_export: () => {
         history = [running, ...history];
         return 7;
-      },
-      admin_export_job: (args: Args) => {
-        expect(args).toEqual({ id: 7 });
-        return answers.shift() ?? answers.at(-1);
       },
     });
     const { wrapper } = await mountAt(ExportsPage, "/admin/exports");
@@ -222,25 +217,33 @@ describe("starting an export", () => {
     expect(first().attributes("data-export-id")).toBe("7");
     expect(first().attributes("data-status")).toBe("running");
     expect(first().find(tid("export-progress")).attributes("data-percent")).toBe("0");
-    expect(calls("admin_export_job")).toHaveLength(0);
+    const listed = calls("admin_list_exports").length;
 
-    vi.advanceTimersByTime(499);
+    // Progress every 250 ms: one reload of the history per 500 ms window, at its end.
+    history = [{ ...running, rows_written: 12000 }, job({ id: 6 })];
+    dispatchLive({ kind: "export", job_id: 7 });
+    vi.advanceTimersByTime(250);
+    dispatchLive({ kind: "export", job_id: 7 });
+    vi.advanceTimersByTime(249);
     await flushPromises();
-    expect(calls("admin_export_job")).toHaveLength(0);
+    expect(calls("admin_list_exports")).toHaveLength(listed);
     vi.advanceTimersByTime(1);
     await flushPromises();
-    expect(calls("admin_export_job")).toHaveLength(1);
+    expect(calls("admin_list_exports")).toHaveLength(listed + 1);
     expect(first().find(tid("export-progress")).attributes("data-percent")).toBe("2");
-    expect(first().find(tid("export-rows")).text()).toContain(
-      `12,000 of 6,00,000 rows`,
-    );
+    expect(first().find(tid("export-rows")).text()).toContain(`12,000 of 6,00,000 rows`);
     expect(first().find(tid("export-cancel")).exists()).toBe(true);
+    // In place: the table is not dimmed by a live reload.
+    expect(wrapper.find(".opacity-50").exists()).toBe(false);
 
+    history = [
+      { ...running, status: "succeeded", rows_written: 600000, file_size: 5_400_000, finished_at: "2024-05-01T10:00:42Z" },
+      job({ id: 6 }),
+    ];
+    dispatchLive({ kind: "export", job_id: 7 });
     vi.advanceTimersByTime(500);
     await flushPromises();
-    vi.advanceTimersByTime(500);
-    await flushPromises();
-    expect(calls("admin_export_job")).toHaveLength(3);
+    expect(calls("admin_list_exports")).toHaveLength(listed + 2);
     expect(first().attributes("data-status")).toBe("succeeded");
     expect(first().find(tid("export-progress")).exists()).toBe(false);
     expect(first().find(tid("export-rows")).text()).toBe("6,00,000");
@@ -251,17 +254,19 @@ describe("starting an export", () => {
       ["success", `Export finished: 6,00,000 rows`],
     ]);
 
-    // Nothing runs any more: no more polling.
+    // No events, no calls to Rust (nothing polls).
     vi.advanceTimersByTime(5000);
     await flushPromises();
-    expect(calls("admin_export_job")).toHaveLength(3);
+    expect(calls("admin_list_exports")).toHaveLength(listed + 2);
+    expect(calls("admin_export_job")).toHaveLength(0);
 
     // The event arriving late does not toast the same job again.
     handleExportFinishedEvent(job({ id: 7, rows_written: 600000 }));
     expect(toasts).toHaveLength(1);
+    wrapper.unmount();
   });
 
-  it("announces an export that was over before the page could poll it", async () => {
+  it("announces an export that was over before the page saw it running", async () => {
     let history: ExportJobRow[] = [];
     backend({
       admin_list_exports: () => history,
@@ -280,24 +285,27 @@ describe("starting an export", () => {
     expect(calls("admin_export_job")).toHaveLength(0);
   });
 
-  it("stops polling when the page is left", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+  it("stops following the jobs when the page is left", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval"] });
     backend({
       admin_list_exports: [job({ id: 3, status: "queued", rows_total: null, rows_written: 0, started_at: null, finished_at: null })],
       admin_list_services: [],
-      admin_export_job: job({ id: 3, status: "running", rows_total: null, rows_written: 0, finished_at: null }),
     });
     const { wrapper } = await mountAt(ExportsPage, "/admin/exports");
     // Total unknown yet: an indeterminate (striped) bar.
     const bar = wrapper.find(`${tid("export-progress")} .progress-bar`);
     expect(bar.classes()).toContain("progress-bar-striped");
+    dispatchLive({ kind: "export", job_id: 3 });
     vi.advanceTimersByTime(500);
     await flushPromises();
-    expect(calls("admin_export_job")).toHaveLength(1);
+    expect(calls("admin_list_exports")).toHaveLength(2);
+    dispatchLive({ kind: "export", job_id: 3 });
     wrapper.unmount();
     vi.advanceTimersByTime(5000);
+    dispatchLive({ kind: "export", job_id: 3 });
+    vi.advanceTimersByTime(5000);
     await flushPromises();
-    expect(calls("admin_export_job")).toHaveLength(1);
+    expect(calls("admin_list_exports")).toHaveLength(2);
   });
 
   it("cancels a running job after a confirm", async () => {

@@ -6,17 +6,16 @@ import { setFailureHandler } from "../api";
 import type { NotificationCentre, NotificationRow, Role } from "../bindings";
 import AppLayout from "../components/AppLayout.vue";
 import NotificationBell from "../components/NotificationBell.vue";
+import { listenForActivity, noteActivity, RECENT_ACTIVITY_MS, resetIdleGate } from "../idleGate";
+import { LIVE_WINDOW_MS, listenForLiveUpdates, resetLive } from "../live";
 import {
+  backgroundRefresh,
   badgeText,
   clearNotifications,
-  handleNotificationsChanged,
-  listenForNotifications,
-  noteNotificationActivity,
   notificationRoute,
   notifications,
   notificationsStale,
   NOTIFICATIONS_POLL_MS,
-  RECENT_ACTIVITY_MS,
   markNotificationRead,
   markRequestNotificationsRead,
   refreshNotifications,
@@ -65,6 +64,8 @@ let restoreHandler: () => void;
 beforeEach(() => {
   vi.useRealTimers();
   vi.mocked(listen).mockReset();
+  resetIdleGate();
+  resetLive();
   clearNotifications();
   resetSession({ user: user("customer") });
   restoreHandler = setFailureHandler(handleFailure);
@@ -359,46 +360,70 @@ describe("read stays read", () => {
 });
 
 describe("notification refreshes", () => {
-  it("an emitted notifications-changed refreshes the centre", async () => {
+  it("a live notifications update refreshes the centre, coalesced with the old notifications-changed", async () => {
+    vi.useFakeTimers();
     const handlers: Record<string, (e: { payload: unknown }) => void> = {};
     vi.mocked(listen).mockImplementation(async (name, cb) => {
       handlers[name] = cb as (e: { payload: unknown }) => void;
       return () => {};
     });
     backend({ notifications_centre: centre([row({ id: 1 })]) });
-    await listenForNotifications();
-    expect(vi.mocked(listen).mock.calls[0][0]).toBe("notifications-changed");
+    const stop = startNotificationCentre();
+    await listenForLiveUpdates();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls("notifications_centre")).toHaveLength(1); // signed in already
 
-    noteNotificationActivity();
+    // Rust emits both after showing the OS notifications: one refresh.
     handlers["notifications-changed"]({ payload: 1 });
-    await flushPromises();
-    expect(calls("notifications_centre")).toHaveLength(1);
+    handlers["live-update"]({ payload: { kind: "notifications" } });
+    await vi.advanceTimersByTimeAsync(LIVE_WINDOW_MS);
+    expect(calls("notifications_centre")).toHaveLength(2);
     expect(notifications.unread).toBe(1);
+
+    // Other kinds are not the bell's business.
+    handlers["live-update"]({ payload: { kind: "catalog" } });
+    handlers["live-update"]({ payload: { kind: "request", request_id: 4 } });
+    await vi.advanceTimersByTimeAsync(5 * LIVE_WINDOW_MS);
+    expect(calls("notifications_centre")).toHaveLength(2);
+    stop();
   });
 
-  it("puts an event off while the user is idle (the refresh would keep the session alive)", async () => {
+  it("puts a background refresh off while the user is idle (it would keep the session alive)", async () => {
     backend({ notifications_centre: centre([row({ id: 1 })]) });
     const t = Date.now();
-    noteNotificationActivity(t - RECENT_ACTIVITY_MS - 1000);
-    handleNotificationsChanged();
+    noteActivity(t - RECENT_ACTIVITY_MS - 1000);
+    backgroundRefresh();
+    backgroundRefresh();
     await flushPromises();
     expect(calls("notifications_centre")).toHaveLength(0);
     expect(notificationsStale()).toBe(true);
 
-    noteNotificationActivity();
+    noteActivity();
     await flushPromises();
     expect(calls("notifications_centre")).toHaveLength(1);
     expect(notificationsStale()).toBe(false);
-    noteNotificationActivity();
+    noteActivity();
     await flushPromises();
     expect(calls("notifications_centre")).toHaveLength(1);
   });
 
-  it("ignores the event when signed out", async () => {
+  it("a refresh put off is forgotten at sign-out", async () => {
+    backend({ notifications_centre: centre([row({ id: 1 })]) });
+    noteActivity(Date.now() - RECENT_ACTIVITY_MS - 1000);
+    backgroundRefresh();
+    expect(notificationsStale()).toBe(true);
+    clearNotifications();
+    resetSession({ user: null });
+    noteActivity();
+    await flushPromises();
+    expect(calls("notifications_centre")).toHaveLength(0);
+  });
+
+  it("ignores a background refresh when signed out", async () => {
     resetSession({ user: null });
     backend({ notifications_centre: centre([row()]) });
-    noteNotificationActivity();
-    handleNotificationsChanged();
+    noteActivity();
+    backgroundRefresh();
     await flushPromises();
     expect(calls("notifications_centre")).toHaveLength(0);
   });
@@ -408,7 +433,8 @@ describe("notification refreshes", () => {
     resetSession({ user: null });
     backend({ notifications_centre: centre([row({ id: 1 }), row({ id: 2 })]) });
     const target = new EventTarget();
-    const stop = startNotificationCentre(NOTIFICATIONS_POLL_MS, target);
+    const stopActivity = listenForActivity(target);
+    const stop = startNotificationCentre(NOTIFICATIONS_POLL_MS);
     await flushPromises();
     expect(calls("notifications_centre")).toHaveLength(0);
 
@@ -438,6 +464,7 @@ describe("notification refreshes", () => {
     await vi.advanceTimersByTimeAsync(3 * NOTIFICATIONS_POLL_MS);
     expect(calls("notifications_centre")).toHaveLength(3);
     stop();
+    stopActivity();
   });
 
   it("drops an answer that arrives after sign-out", async () => {
