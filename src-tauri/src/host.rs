@@ -7,6 +7,7 @@ use household_client::{CallContext, Client, Fingerprint, ServerAddress};
 use household_core::error::{ApiError, AppError};
 use household_core::ops::{Caller, NewSession};
 use household_core::session::{SessionToken, SessionView};
+use household_core::terminals::{Enrolment, TerminalKey};
 use household_core::App;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -26,6 +27,11 @@ pub const RETRIED_WRITES: &[&str] = &[
     "admin_start_server_export",
 ];
 
+/// The one operation that reports the person's activity (the UI calls it on input); every
+/// other call from this desktop is marked passive, so refreshes after live updates never keep
+/// an idle session alive.
+pub const ACTIVITY_OP: &str = "touch_session";
+
 /// A connection to a server.
 pub struct Remote {
     pub client: Client,
@@ -44,11 +50,14 @@ impl Remote {
         let retried = RETRIED_WRITES.contains(&op);
         let key = retried.then(|| hex::encode(rand::random::<[u8; 16]>()));
         let token = caller.token.as_ref().map(|t| t.expose().to_string());
+        let terminal = caller.terminal.as_ref().map(|k| k.expose().to_string());
         let ctx = CallContext {
             token: token.as_deref(),
             offset_secs: caller.offset.local_minus_utc(),
             client: &caller.client,
             idempotency_key: key.as_deref(),
+            terminal: terminal.as_deref(),
+            passive: caller.passive,
         };
         let attempts = if retried { 3 } else { 1 };
         let mut delay = Duration::from_millis(500);
@@ -88,12 +97,20 @@ pub struct Host {
     local_tasks: Mutex<Vec<tauri::async_runtime::JoinHandle<()>>>,
     /// Bumped whenever the session or the backend changes (the live updates follow it).
     session_changes: tokio::sync::watch::Sender<u64>,
+    /// This machine's terminal key for the server it is connected to, once enrolled.
+    terminal: Mutex<Option<TerminalKey>>,
+    /// Where that key is kept (see `terminal_key`).
+    key_file: std::path::PathBuf,
 }
 
 impl Host {
-    /// A host on `backend` with nobody signed in.
-    pub fn new(backend: Backend) -> Self {
+    /// A host on `backend` with nobody signed in; the terminal key is kept in `data_dir`.
+    pub fn new(backend: Backend, data_dir: &std::path::Path) -> Self {
+        let key_file = crate::terminal_key::path_in(data_dir);
+        let terminal = Mutex::new(key_for(&backend, &key_file));
         Host {
+            terminal,
+            key_file,
             backend: RwLock::new(Arc::new(backend)),
             token: Mutex::default(),
             online: AtomicBool::new(true),
@@ -130,6 +147,8 @@ impl Host {
         {
             task.abort();
         }
+        *self.terminal.lock().unwrap_or_else(|p| p.into_inner()) =
+            key_for(&backend, &self.key_file);
         *self.backend.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(backend);
         self.signed_out();
         self.online.store(true, Ordering::Relaxed);
@@ -151,14 +170,37 @@ impl Host {
         }
     }
 
-    /// The current caller: this window's session token and this machine's UTC offset.
-    pub fn caller(&self) -> Caller {
+    /// The caller of operation `op`: this window's session token, this machine's terminal
+    /// key and UTC offset; passive unless `op` reports activity ([`ACTIVITY_OP`]).
+    pub fn caller_for(&self, op: &str) -> Caller {
         Caller {
             token: self.token(),
             client: client_label(),
             offset: chrono::Local::now().offset().fix(),
             idempotency_key: None,
+            terminal: self.terminal(),
+            passive: op != ACTIVITY_OP,
         }
+    }
+
+    /// This machine's terminal key, once enrolled with the server it is connected to.
+    pub fn terminal(&self) -> Option<TerminalKey> {
+        self.terminal
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Keeps the key an enrolment gave this machine (for this server, across restarts).
+    pub fn enrolled(&self, enrolment: &Enrolment) -> Result<(), ApiError> {
+        let key = TerminalKey::parse(&enrolment.key)
+            .ok_or_else(|| AppError::internal("the server sent a malformed terminal key"))?;
+        if let Backend::Remote(remote) = &*self.backend() {
+            crate::terminal_key::save(&self.key_file, &remote.client.address().to_string(), &key)
+                .map_err(|e| AppError::internal(format!("cannot keep the terminal key: {e}")))?;
+        }
+        *self.terminal.lock().unwrap_or_else(|p| p.into_inner()) = Some(key);
+        Ok(())
     }
 
     /// The session token, if someone is signed in on this window.
@@ -168,6 +210,11 @@ impl Host {
 
     /// Keeps a new session's token and returns what the UI may see of it.
     pub fn keep_session(&self, s: NewSession) -> SessionView {
+        if let Some(enrolment) = &s.enrolment {
+            if let Err(e) = self.enrolled(enrolment) {
+                tracing::error!(error = %e.message, "could not keep this computer's enrolment");
+            }
+        }
         *self.token.lock().unwrap_or_else(|p| p.into_inner()) = SessionToken::parse(&s.token);
         self.session_changed();
         s.session
@@ -197,7 +244,7 @@ impl Host {
 macro_rules! on_host {
     (sign_in $host:expr, $name:ident ( $($arg:ident),* )) => {{
         let host: &$crate::host::Host = $host;
-        let caller = host.caller();
+        let caller = host.caller_for(stringify!($name));
         match &*host.backend() {
             $crate::host::Backend::Local(core) => household_core::ops::$name(core, &caller, $($arg),*)
                 .await
@@ -218,7 +265,7 @@ macro_rules! on_host {
     }};
     ($host:expr, $name:ident ( $($arg:ident),* )) => {{
         let host: &$crate::host::Host = $host;
-        let caller = host.caller();
+        let caller = host.caller_for(stringify!($name));
         match &*host.backend() {
             $crate::host::Backend::Local(core) => household_core::ops::$name(core, &caller, $($arg),*)
                 .await
@@ -276,6 +323,16 @@ pub fn offline_remote(address: &str, fingerprint: &str) -> Result<Remote, ApiErr
         client: Client::new(address, fingerprint)?,
         fingerprint,
     })
+}
+
+/// The key kept for the server `backend` talks to (none standalone).
+fn key_for(backend: &Backend, file: &std::path::Path) -> Option<TerminalKey> {
+    match backend {
+        Backend::Remote(remote) => {
+            crate::terminal_key::load(file, &remote.client.address().to_string())
+        }
+        Backend::Local(_) => None,
+    }
 }
 
 /// How sessions started here are labelled for the admin ("desktop on <host name>").

@@ -4,8 +4,10 @@
 pub mod background;
 pub mod commands;
 pub mod host;
+pub mod kiosk;
 pub mod live;
 pub mod prefs;
+pub mod terminal_key;
 
 use household_core::{App, AppConfig};
 use std::path::PathBuf;
@@ -182,7 +184,7 @@ pub fn run() {
                         Err(e) => return Err(e.message.into()),
                     };
                     tracing::info!(%address, "connected to a server");
-                    host::Host::new(host::Backend::Remote(remote))
+                    host::Host::new(host::Backend::Remote(remote), &data_dir)
                 }
                 mode => {
                     let core = Arc::new(tauri::async_runtime::block_on(open_local(
@@ -192,7 +194,7 @@ pub fn run() {
                     ))?);
                     // Chosen implicitly by an installation that already runs a business.
                     if mode.is_none()
-                        && !tauri::async_runtime::block_on(household_core::accounts::status(&core, None))
+                        && !tauri::async_runtime::block_on(household_core::accounts::status(&core, None, None))
                             .map(|s| s.needs_setup)
                             .unwrap_or(true)
                     {
@@ -200,17 +202,31 @@ pub fn run() {
                         p.machine = Some(prefs::MachineMode::Standalone);
                         prefs.save(p)?;
                     }
-                    let host = host::Host::new(host::Backend::Local(core.clone()));
+                    let host = host::Host::new(host::Backend::Local(core.clone()), &data_dir);
                     host.own_local_tasks(background::start_local(handle.clone(), core));
                     host
                 }
             };
             app.manage(DataDir(data_dir));
+            app.manage(kiosk::Kiosk::new(prefs.get().counter_terminal));
             app.manage(prefs);
             app.manage(host);
             app.manage(commands::exports::Downloads::default());
+            kiosk::apply(&handle);
+            {
+                let handle = handle.clone();
+                tauri::async_runtime::spawn(async move { kiosk::follow_server(&handle).await });
+            }
             background::start_watchers(handle);
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                if kiosk::refuses_close(window.app_handle()) {
+                    tracing::info!("closing refused: this counter terminal is locked");
+                    api.prevent_close();
+                }
+            }
         })
         .run(tauri::generate_context!());
     if let Err(e) = result {

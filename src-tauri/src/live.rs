@@ -69,12 +69,15 @@ async fn open(
             .map(Source::Local)
             .map_err(ApiError::from),
         Backend::Remote(remote) => {
-            let caller = host.caller();
+            let caller = host.caller_for("events");
+            let terminal = caller.terminal.as_ref().map(|k| k.expose().to_string());
             let ctx = household_client::CallContext {
                 token: Some(token.expose()),
                 offset_secs: chrono::Offset::fix(&caller.offset).local_minus_utc(),
                 client: &caller.client,
                 idempotency_key: None,
+                terminal: terminal.as_deref(),
+                passive: true,
             };
             let result = remote.client.events(&ctx, after).await;
             host.note_reachability(&result);

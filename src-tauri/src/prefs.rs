@@ -47,6 +47,10 @@ pub struct MachinePrefs {
     /// `None` until chosen on the first-run screen.
     #[serde(default)]
     pub machine: Option<MachineMode>,
+    /// The server last said this machine is a counter terminal: it starts in kiosk mode even
+    /// before the server answers.
+    #[serde(default)]
+    pub counter_terminal: bool,
 }
 
 fn yes() -> bool {
@@ -59,6 +63,7 @@ impl Default for MachinePrefs {
             theme: Theme::System,
             notifications_enabled: true,
             machine: None,
+            counter_terminal: false,
         }
     }
 }
@@ -217,6 +222,7 @@ mod tests {
                 address: "https://server.local:8443".into(),
                 fingerprint: "AB".repeat(32),
             }),
+            counter_terminal: true,
         };
         prefs.save(p.clone()).expect("save");
         let text = std::fs::read_to_string(dir.path().join("settings.json")).expect("file written");

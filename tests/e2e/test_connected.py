@@ -1,10 +1,13 @@
 """Issue 11, end to end: one household-server and two desktops on this machine (separate data
 and WebKit folders). The first connects through its first-run screen (checking the
-certificate fingerprint) and sets up the business on the empty server; the second starts
-already connected. A customer books in one window and the request appears in the
-professional's feed, already open in the other, by itself (issue 12, live updates); the
-professional accepts it and the customer's open request page shows "assigned" by itself;
-the admin blocks the professional, whose window returns to the login screen with the reason."""
+certificate fingerprint) and sets up the business on the empty server (which enrols it);
+the second starts already connected but unenrolled: it shows only the enrolment screen
+until the admin adds it under Terminals and its code is typed there (issue 12). A customer
+books in one window and the request appears in the professional's feed, already open in
+the other, by itself (issue 12, live updates); the professional accepts it and the
+customer's open request page shows "assigned" by itself; the admin blocks the
+professional, whose window returns to the login screen with the reason; the admin then
+disconnects the laptop, which ends the session there at once and shows why."""
 
 from __future__ import annotations
 
@@ -13,11 +16,9 @@ import json
 import re
 from pathlib import Path
 
-from selenium.webdriver.common.action_chains import ActionChains
-from selenium.webdriver.common.keys import Keys
-
 from flows import ADMIN, DEMO_PASSWORD, create_admin_with_demo, login_expect_home, logout, open_person, search_services
-from helpers import App, DbusMonitor, css, sel
+from helpers import ARTIFACTS, App, DbusMonitor, css, sel
+from test_ui_issue10 import assert_navbar_fits, set_size
 
 
 def connected_prefs(address: str, fingerprint: str):
@@ -40,11 +41,37 @@ def connected_prefs(address: str, fingerprint: str):
 LIVE_TIMEOUT = 2
 
 
-def at_the_keyboard(window: App) -> None:
-    """A key press (Shift: types nothing) in the window. Live reloads call Rust, which counts
-    them as activity, so they run at once only for a user active in the last 10 s (else at
-    their next activity): a session must still end when its user walks away."""
-    ActionChains(window.driver).send_keys(Keys.SHIFT).perform()
+def dark_screenshot(window: App, name: str) -> None:
+    """The same screen in the dark theme, for a look (artifacts only), then light again."""
+    window.driver.execute_script("document.documentElement.setAttribute('data-bs-theme', 'dark')")
+    window.screenshot(ARTIFACTS / name)
+    window.driver.execute_script("document.documentElement.setAttribute('data-bs-theme', 'light')")
+
+
+def open_terminals(admin: App) -> None:
+    """Terminals is in the admin's System menu (a connected desk only)."""
+    admin.click("nav-system")
+    admin.click("nav-terminals")
+    admin.wait_gone("nav-terminals")  # the menu closes on the way
+    admin.wait_until(
+        lambda: admin.is_visible("terminal-row") or admin.is_visible("terminals-empty"), "the terminals never loaded"
+    )
+
+
+def terminal_cell(admin: App, name: str, testid: str) -> str:
+    """The text of one cell (`testid`) of the terminal `name`'s row."""
+    return admin.wait_css(f'{css("terminal-row", terminal_name=name)} {css(testid)}').text.strip()
+
+
+def add_computer(admin: App, name: str, profile: str) -> str:
+    """Adds a computer on the Terminals page and returns its one-time code, as shown."""
+    admin.click("terminal-new")
+    admin.type("terminal-name", name)
+    admin.select("terminal-profile-select", profile)
+    admin.click("terminal-save")
+    code = admin.text("terminal-code").strip()
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
+    return code
 
 
 def mark_page(window: App) -> str:
@@ -74,6 +101,44 @@ def test_two_desktops_share_one_server(server, app: App, second_window):
     assert "is new" in app.driver.find_element("tag name", "body").text
     create_admin_with_demo(app)
 
+    # --- the admin adds the laptop under Terminals (this desk enrolled itself) ------------
+    open_terminals(app)
+    app.wait_attr("terminal-row", "data-status", "enrolled", terminal_name="First office computer")
+    assert app.is_visible("terminal-this")
+    code = add_computer(app, "Laptop of Ravi", "staff")
+    app.screenshot(ARTIFACTS / "terminals-code.png")
+    app.click("terminal-code-done")
+    app.wait_attr("terminal-row", "data-status", "waiting", terminal_name="Laptop of Ravi")
+    app.screenshot(ARTIFACTS / "terminals-waiting.png")
+
+    # --- desktop 2 starts connected but unenrolled: only the enrolment screen ---------------
+    pro = second_window(connected_prefs(address, fingerprint))
+    pro.wait("enrol-code")
+    heading = pro.driver.find_element("tag name", "h1").text
+    assert heading == "Ask an administrator to enrol this computer", heading
+    assert not pro.is_visible("login-identifier") and not pro.is_visible("link-register-customer")
+    assert address in pro.text("enrol-connection")
+    pro.doc_screenshot("screenshot-enrol.png")
+    dark_screenshot(pro, "enrol-dark.png")
+    # Typed loosely (lower case, no dash): the code still works.
+    pro.type("enrol-code", code.lower().replace("-", ""))
+    pro.click("enrol-submit")
+    pro.wait("login-identifier")
+    assert pro.text("login-terminal").strip() == "Laptop of Ravi · staff computer"
+    assert pro.is_visible("link-register-professional")
+    pro.screenshot(ARTIFACTS / "login-enrolled.png")
+
+    # --- the admin's Terminals page lists the laptop as enrolled, by itself -----------------
+    app.wait_attr("terminal-row", "data-status", "enrolled", terminal_name="Laptop of Ravi", timeout=LIVE_TIMEOUT)
+    last_seen = terminal_cell(app, "Laptop of Ravi", "terminal-last-seen")
+    assert last_seen.startswith("just now") or "ago" in last_seen, last_seen
+    app.doc_screenshot("screenshot-terminals.png")
+    dark_screenshot(app, "terminals-dark.png")
+    # The connected admin's navbar (with its System menu) still fits the smallest window.
+    assert_navbar_fits(app, "admin", 900, 600)
+    app.screenshot(ARTIFACTS / "navbar-admin-connected-900x600.png")
+    set_size(app, 1200, 780)
+
     # --- the customer gets ready to book on desktop 1 --------------------------------------
     logout(app)
     assert address in app.wait("login-connection").text
@@ -82,9 +147,7 @@ def test_two_desktops_share_one_server(server, app: App, second_window):
     app.click_css(f'{css("service-result", service_name="Plumbing")} {css("book-button")}')
     app.wait("booking-dialog")
 
-    # --- the professional's feed is open on desktop 2 (started already connected) ----------
-    pro = second_window(connected_prefs(address, fingerprint))
-    pro.wait("login-identifier")
+    # --- the professional's feed is open on desktop 2 ---------------------------------------
     assert address in pro.wait("login-connection").text
     login_expect_home(pro, "ravi.k", DEMO_PASSWORD, "Professional")
     pro.click("nav-feed")
@@ -93,7 +156,6 @@ def test_two_desktops_share_one_server(server, app: App, second_window):
     before = set(pro.all_attrs("feed-item", "data-request-id"))
 
     # --- the customer books: the request appears in the open feed by itself -----------------
-    at_the_keyboard(pro)
     app.click("book-submit")
     app.wait_gone("booking-dialog")
     app.wait_css('[data-testid="my-request-row"][data-status="requested"]')
@@ -127,6 +189,21 @@ def test_two_desktops_share_one_server(server, app: App, second_window):
         lambda: any("Missed three visits" in t.text for t in pro.driver.find_elements(*sel("toast"))),
         lambda: f"no toast with the reason; toasts: {[t.text for t in pro.driver.find_elements(*sel('toast'))]}",
     )
+
+    # --- the admin disconnects the laptop: the customer signed in there is signed out at once
+    pro.dismiss_toasts()
+    login_expect_home(pro, "anita.d", DEMO_PASSWORD, "Customer")
+    open_terminals(app)
+    signed_in = terminal_cell(app, "Laptop of Ravi", "terminal-signed-in")
+    assert "Anita" in signed_in, signed_in
+    app.click_css(f'{css("terminal-row", terminal_name="Laptop of Ravi")} {css("terminal-disconnect")}')
+    assert "signed out at once" in app.text("confirm-dialog")
+    app.click("confirm-ok")
+    app.wait_attr("terminal-row", "data-status", "disconnected", terminal_name="Laptop of Ravi")
+    disconnected = pro.wait("enrol-disconnected", timeout=15).text
+    assert "This computer was disconnected by an administrator." in disconnected
+    assert not pro.is_visible("current-user") and not pro.is_visible("toast")
+    pro.screenshot(ARTIFACTS / "enrol-disconnected.png")
 
 
 def test_a_connected_export_is_saved_on_the_admins_computer(

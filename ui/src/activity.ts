@@ -1,5 +1,10 @@
 // Keeps an active user's session alive: on activity, touch the session at most once
-// per interval while signed in. Expiry itself is decided on the Rust side.
+// per interval while signed in. Expiry itself is decided on the Rust side, and touchSession
+// is the only call Rust counts as activity (every other call is passive), so the interval is
+// how far the server's idle timer may lag: counter terminals sign out after 2 minutes.
+
+/** At most one touch this often: the idle sign-out is accurate to about this. */
+export const TOUCH_EVERY_MS = 10_000;
 
 export interface ActivityTrackerOptions {
   touch: () => Promise<unknown>;
@@ -9,7 +14,7 @@ export interface ActivityTrackerOptions {
 }
 
 export function createActivityTracker(options: ActivityTrackerOptions) {
-  const interval = options.minIntervalMs ?? 30_000;
+  const interval = options.minIntervalMs ?? TOUCH_EVERY_MS;
   const now = options.now ?? (() => Date.now());
   let last = Number.NEGATIVE_INFINITY;
   let inFlight = false;

@@ -293,6 +293,39 @@ async adminEndSessions(userId: number) : Promise<Result<number, ApiError>> {
 }
 },
 /**
+ * Every terminal: profile, last seen, app version, who is signed in there.
+ */
+async adminListTerminals() : Promise<Result<TerminalRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_list_terminals") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Adds a terminal and returns its one-time enrolment code.
+ */
+async adminCreateTerminal(input: NewTerminal) : Promise<Result<EnrolmentCode, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_create_terminal", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Disconnects a terminal: its key stops working, its sessions end at once; returns how many.
+ */
+async adminRevokeTerminal(id: number) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_revoke_terminal", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The filtered, sorted, paginated request list.
  */
 async adminListRequests(query: RequestQuery) : Promise<Result<RequestPage, ApiError>> {
@@ -718,6 +751,53 @@ async useThisComputer() : Promise<Result<ConnectionInfo, ApiError>> {
 }
 },
 /**
+ * Enrols this computer with the server it is connected to, with the one-time code an
+ * administrator gave; the terminal key it gets is kept by the desktop (never shown), and
+ * this computer is that terminal from now on.
+ */
+async enrolThisComputer(code: string) : Promise<Result<Terminal, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("enrol_this_computer", { code }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Whether this machine is a counter terminal and whether its kiosk lock is on.
+ */
+async kioskStatus() : Promise<Result<KioskStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("kiosk_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Unlocks the counter terminal's kiosk for maintenance with an administrator's username (or
+ * email) and password, checked by the server (throttled like a sign-in; no session starts).
+ */
+async unlockKiosk(input: LoginInput) : Promise<Result<KioskStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("unlock_kiosk", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Puts the kiosk lock back on (after maintenance).
+ */
+async lockKiosk() : Promise<Result<KioskStatus, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("lock_kiosk") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Asks where to save, then starts the export in the background. `None` when the admin
  * closed the dialog without choosing.
  */
@@ -817,7 +897,11 @@ session: SessionView | null;
 /**
  * The database holds no business data yet, so demo data can be loaded.
  */
-demo_available: boolean }
+demo_available: boolean; 
+/**
+ * Where this machine stands with the server (enrolled terminal, or not).
+ */
+terminal: TerminalState }
 /**
  * An audit entry with the actor's name.
  */
@@ -934,11 +1018,23 @@ export type EmailStatus = "queued" | "sending" | "sent" | "failed"
 /**
  * Why a session ended (sent to the UI with the `session-ended` event).
  */
-export type EndReason = "idle" | "logout" | "blocked" | "password_changed" | "revoked"
+export type EndReason = "idle" | "logout" | "blocked" | "password_changed" | "revoked" | 
+/**
+ * The terminal it ran on was disconnected (revoked) by an administrator.
+ */
+"disconnected"
+/**
+ * A new terminal's one-time code, shown to the admin once.
+ */
+export type EnrolmentCode = { terminal_id: number; 
+/**
+ * Like `K7QM-3XPA`.
+ */
+code: string; expires_at: string }
 /**
  * Stable error codes, part of the UI contract.
  */
-export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal" | "unavailable" | "cannot_save"
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal" | "unavailable" | "cannot_save" | "not_enrolled"
 /**
  * The filters of a `requests` export (the admin list's); ignored for other kinds.
  */
@@ -1029,6 +1125,19 @@ export type JobsQuery = {
  */
 status: RequestStatus | null; page: number; per_page: number }
 /**
+ * What the UI may know of it: a counter terminal shows its "Done" button and countdown,
+ * and the maintenance controls.
+ */
+export type KioskStatus = { 
+/**
+ * This machine is a counter terminal.
+ */
+counter: boolean; 
+/**
+ * The kiosk lock is on (a counter terminal not unlocked for maintenance).
+ */
+locked: boolean }
+/**
  * A label and a count.
  */
 export type LabelCount = { label: string; count: number }
@@ -1060,6 +1169,10 @@ export type LiveEvent =
  * The business settings changed.
  */
 { kind: "settings" } | 
+/**
+ * A terminal was added, enrolled or disconnected.
+ */
+{ kind: "terminals" } | 
 /**
  * Events were missed beyond what the log keeps: reload whatever is shown.
  */
@@ -1093,6 +1206,10 @@ export type MyRequestsQuery = { scope: RequestScope; page: number; per_page: num
  * The first-run form.
  */
 export type NewAdmin = { full_name: string; username: string; email: string; password: string }
+/**
+ * The admin's form for a new terminal.
+ */
+export type NewTerminal = { name: string; profile: TerminalProfile }
 /**
  * The in-app notification centre's content.
  */
@@ -1330,6 +1447,54 @@ export type SummaryCard = {
  * Stable identifier (tests and UI icons key on it).
  */
 key: string; label: string; value: number; hint: string }
+/**
+ * A terminal as its desktop and the checks know it.
+ */
+export type Terminal = { id: number; name: string; profile: TerminalProfile }
+/**
+ * Who may sign in on a terminal.
+ */
+export type TerminalProfile = 
+/**
+ * Office desks and professionals' laptops: any role.
+ */
+"staff" | 
+/**
+ * A public machine at the counter: customers only, in kiosk mode.
+ */
+"counter"
+/**
+ * A terminal as the admin's list shows it.
+ */
+export type TerminalRow = { id: number; name: string; profile: TerminalProfile; 
+/**
+ * When its enrolment code stops working (while it waits for enrolment).
+ */
+code_expires_at: string | null; enrolled_at: string | null; last_seen_at: string | null; app_version: string | null; revoked_at: string | null; 
+/**
+ * Who is signed in there now (full names), if anyone.
+ */
+signed_in: string | null }
+/**
+ * Where a machine stands with this server (for its start-up screen).
+ */
+export type TerminalState = 
+/**
+ * This server does not enrol machines (standalone, or a server set up so).
+ */
+{ state: "not_required" } | 
+/**
+ * Enrolment is required and this machine has no valid key.
+ */
+{ state: "not_enrolled" } | 
+/**
+ * This machine's terminal was revoked.
+ */
+{ state: "disconnected" } | 
+/**
+ * Enrolled as this terminal.
+ */
+{ state: "enrolled"; terminal: Terminal }
 /**
  * Colour theme of the UI.
  */

@@ -6,12 +6,11 @@
 // - `resync` (events were missed) matches every handler; `session_ended` is shell.ts's.
 // - Bursts are coalesced: a handler reloads at most once per window, at its end. A steady
 //   stream (an export's progress every 250 ms) still reloads once per window, never starves.
-// - A reload is a refresh nobody asked for: it goes through the idle gate, so events never
-//   keep an idle session alive (see idleGate.ts).
+// - Reloads run at once, idle user or not: Rust marks such calls passive, so they never keep
+//   an idle session alive (only touchSession, on real input, does; see activity.ts).
 import { onBeforeUnmount, onMounted } from "vue";
 import { listen } from "@tauri-apps/api/event";
 import { events, type LiveEvent } from "./bindings";
-import { cancelWhenActive, runWhenActive } from "./idleGate";
 import { session } from "./session";
 
 /** Events closer together than this cost one reload. */
@@ -39,6 +38,15 @@ interface Handler {
 
 const handlers = new Set<Handler>();
 
+/** Failures are reported where they happen (the page's error state, a toast). */
+function runQuietly(reload: () => unknown): void {
+  try {
+    void Promise.resolve(reload()).catch(() => undefined);
+  } catch {
+    // A synchronous throw: the same.
+  }
+}
+
 /** Matches events of these kinds. */
 export function liveKinds(...kinds: LiveKind[]): LiveMatcher {
   return (e) => kinds.includes(e.kind);
@@ -53,10 +61,7 @@ export function dispatchLive(event: LiveEvent): void {
   }
 }
 
-/**
- * Calls `reload` (through the idle gate, coalesced) after events `matches` accepts, until the
- * returned function is called. `reload` is its key in the idle gate: give each caller its own.
- */
+/** Calls `reload` (coalesced) after events `matches` accepts, until the returned function is called. */
 export function onLive(matches: LiveMatcher, reload: () => unknown, options: LiveOptions = {}): () => void {
   const windowMs = options.windowMs ?? LIVE_WINDOW_MS;
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -66,7 +71,7 @@ export function onLive(matches: LiveMatcher, reload: () => unknown, options: Liv
       if (timer !== null) return;
       timer = setTimeout(() => {
         timer = null;
-        runWhenActive(reload);
+        runQuietly(reload);
       }, windowMs);
     },
   };
@@ -75,7 +80,6 @@ export function onLive(matches: LiveMatcher, reload: () => unknown, options: Liv
     handlers.delete(handler);
     if (timer !== null) clearTimeout(timer);
     timer = null;
-    cancelWhenActive(reload);
   };
 }
 
@@ -84,11 +88,9 @@ export function onLive(matches: LiveMatcher, reload: () => unknown, options: Liv
  * should update in place (no skeleton, no spinner) and keep the user's filters, page and input.
  */
 export function useLiveRefresh(matches: LiveMatcher, reload: () => unknown, options: LiveOptions = {}): void {
-  // Its own function per component instance: its own place in the idle gate.
-  const run = () => reload();
   let stop: (() => void) | null = null;
   onMounted(() => {
-    stop = onLive(matches, run, options);
+    stop = onLive(matches, reload, options);
   });
   onBeforeUnmount(() => {
     stop?.();

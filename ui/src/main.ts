@@ -11,7 +11,6 @@ import { call, setFailureHandler } from "./api";
 import { createActivityTracker, installActivityListeners } from "./activity";
 import { listenForConnection, loadConnection } from "./connection";
 import { listenForExportFinished } from "./exports";
-import { listenForActivity } from "./idleGate";
 import { listenForLiveUpdates } from "./live";
 import { startNotificationCentre } from "./notifications";
 import { createAppRouter } from "./router";
@@ -33,11 +32,10 @@ async function start() {
   void listenForExportFinished();
   // Pages (and the bell) reload what they show when another machine changes it.
   void listenForLiveUpdates();
-  // Background refreshes put off while the user was idle run at their next activity.
-  listenForActivity();
   // The navbar bell: refreshed on sign-in, on live `notifications` updates and every minute.
   startNotificationCentre();
 
+  // Real input (pointer, key, wheel) is the only activity the idle sign-out counts.
   const tracker = createActivityTracker({
     isSignedIn: () => session.user !== null,
     touch: async () => {

@@ -1,16 +1,11 @@
 // The in-app notification centre (the navbar bell): a reactive mirror of Rust's
 // `notificationsCentre()`, refreshed on sign-in, on a live `notifications` update (live.ts),
 // when the panel opens and every minute as a fallback; cleared on sign-out. Rust decides
-// what is a notification and shows the OS notifications itself.
-//
-// Idle sessions: `notificationsCentre` counts as activity on the Rust side, so the background
-// refreshes (live update, poll) go through the idle gate (idleGate.ts): at once only when the
-// user did something in the last few seconds, else at their next activity (the OS
-// notification has told the user meanwhile).
+// what is a notification and shows the OS notifications itself. Rust marks these calls
+// passive: a refresh nobody asked for never keeps an idle session alive.
 import { effectScope, reactive, watch } from "vue";
 import { commands, type NotificationRow, type Role } from "./bindings";
 import { call } from "./api";
-import { cancelWhenActive, isWaitingForActivity, noteActivity, runWhenActive } from "./idleGate";
 import { liveKinds, onLive } from "./live";
 import { session } from "./session";
 
@@ -165,7 +160,6 @@ export async function markAllNotificationsRead(): Promise<void> {
 /** Forgets everything (sign-out); answers still on their way are ignored. */
 export function clearNotifications(): void {
   generation++;
-  cancelWhenActive(refreshNotifications);
   localReads.clear();
   localAllRead = null;
   notifications.unread = 0;
@@ -173,21 +167,6 @@ export function clearNotifications(): void {
   notifications.loaded = false;
   notifications.loading = false;
   notifications.error = null;
-}
-
-/**
- * A refresh nobody asked for (the poll): now if the user is active, else at their next
- * activity, so that it never keeps an idle session alive. The same waiting refresh as a live
- * update's (one key in the idle gate: refreshNotifications).
- */
-export function backgroundRefresh(now: number = Date.now()): void {
-  if (!session.user) return;
-  runWhenActive(refreshNotifications, now);
-}
-
-/** A background refresh is waiting for the user's next activity. */
-export function notificationsStale(): boolean {
-  return isWaitingForActivity(refreshNotifications);
 }
 
 /**
@@ -210,10 +189,8 @@ export function startNotificationCentre(pollMs: number = NOTIFICATIONS_POLL_MS):
         stopPolling();
         clearNotifications();
         if (userId === null) return;
-        // Signing in (or starting signed in) is activity of its own.
-        noteActivity();
         void refreshNotifications();
-        timer = setInterval(() => backgroundRefresh(), pollMs);
+        timer = setInterval(() => void refreshNotifications(), pollMs);
       },
       { immediate: true },
     );

@@ -10,6 +10,7 @@ import { focusPageHeading, isPageChange, scrollBehavior } from "./navigation";
 import { session } from "./session";
 import SetupPage from "./pages/SetupPage.vue";
 import LoginPage from "./pages/LoginPage.vue";
+import EnrolPage from "./pages/EnrolPage.vue";
 import RegisterCustomerPage from "./pages/RegisterCustomerPage.vue";
 import RegisterProfessionalPage from "./pages/RegisterProfessionalPage.vue";
 import HomePage from "./pages/HomePage.vue";
@@ -21,6 +22,7 @@ import RequestsPage from "./pages/admin/RequestsPage.vue";
 import RequestDetailPage from "./pages/admin/RequestDetailPage.vue";
 import ExportsPage from "./pages/admin/ExportsPage.vue";
 import BackgroundJobsPage from "./pages/admin/BackgroundJobsPage.vue";
+import TerminalsPage from "./pages/admin/TerminalsPage.vue";
 import FindServicesPage from "./pages/customer/FindServicesPage.vue";
 import MyRequestsPage from "./pages/customer/MyRequestsPage.vue";
 import CustomerRequestDetailPage from "./pages/customer/RequestDetailPage.vue";
@@ -43,6 +45,7 @@ const Empty = { render: () => null };
 export const routes: RouteRecordRaw[] = [
   { path: "/", component: Empty },
   { path: "/setup", component: SetupPage, meta: { access: { kind: "setup" }, title: "Set up" } },
+  { path: "/enrol", component: EnrolPage, meta: { access: { kind: "enrol" }, title: "Enrol this computer" } },
   { path: "/login", component: LoginPage, meta: { access: { kind: "guest" }, title: "Sign in" } },
   {
     path: "/register/customer",
@@ -93,6 +96,11 @@ export const routes: RouteRecordRaw[] = [
     path: "/admin/jobs",
     component: BackgroundJobsPage,
     meta: { access: { role: "admin" }, layout: "app", title: "Background jobs" },
+  },
+  {
+    path: "/admin/terminals",
+    component: TerminalsPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Terminals" },
   },
   {
     path: "/professional",

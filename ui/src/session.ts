@@ -1,7 +1,7 @@
 // Client-side mirror of the session. The Rust side is the authority: this only drives
 // what the UI shows and where the router sends people.
 import { reactive } from "vue";
-import type { AppStatus, DemoSummary, Role, SessionView } from "./bindings";
+import type { AppStatus, DemoSummary, Role, SessionView, TerminalState } from "./bindings";
 
 export interface SessionState {
   /** appStatus() has answered at least once. */
@@ -13,6 +13,8 @@ export interface SessionState {
   user: SessionView | null;
   /** Result of the last loadDemoData(), shown once on the admin home. */
   demoSummary: DemoSummary | null;
+  /** Where this machine stands with the server: enrolled terminal, or must be enrolled first. */
+  terminal: TerminalState;
 }
 
 export const session = reactive<SessionState>({
@@ -22,6 +24,7 @@ export const session = reactive<SessionState>({
   demoAvailable: false,
   user: null,
   demoSummary: null,
+  terminal: { state: "not_required" },
 });
 
 export function applyStatus(status: AppStatus): void {
@@ -30,6 +33,12 @@ export function applyStatus(status: AppStatus): void {
   session.needsSetup = status.needs_setup;
   session.demoAvailable = status.demo_available;
   session.user = status.session;
+  session.terminal = status.terminal;
+}
+
+/** The machine may not use the server until it is enrolled (again): the enrolment screen only. */
+export function needsEnrolment(terminal: TerminalState | undefined): boolean {
+  return terminal?.state === "not_enrolled" || terminal?.state === "disconnected";
 }
 
 export function setUser(user: SessionView): void {

@@ -1,18 +1,35 @@
 // App-wide wiring: the global API failure handler, the end of a session (from an error,
-// the Rust `session-ended` event or a logout), start-up status and the theme setting.
-import { ref } from "vue";
+// the Rust `session-ended` event or a logout), a machine the server does not accept (the
+// enrolment screen), start-up status and the theme setting.
+import { ref, watch, type WatchStopHandle } from "vue";
 import type { Router } from "vue-router";
 import { listen } from "@tauri-apps/api/event";
-import { commands, type Settings, type Theme } from "./bindings";
+import { commands, type EndReason, type Settings, type Theme } from "./bindings";
 import { call, toastText, type ApiFailure, type FailureOptions } from "./api";
-import { applyStatus, clearSession, session } from "./session";
+import { applyStatus, clearSession, needsEnrolment, session } from "./session";
 import { clearToasts, pushToast, type ToastKind } from "./toasts";
 import { applyTheme, currentTheme } from "./theme";
 
+/** Rust's words for a revoked terminal (core `terminals::DISCONNECTED`). */
+export const DISCONNECTED_MESSAGE = "This computer was disconnected by an administrator.";
+
 let router: Router | null = null;
+let stopEnrolmentWatch: WatchStopHandle | null = null;
 
 export function useRouterForShell(r: Router): void {
   router = r;
+  stopEnrolmentWatch?.();
+  // However the app learns that this machine must be enrolled (a refused call, a session
+  // ended, a switch of server in Settings), it shows the enrolment screen at once. The first
+  // navigation (start-up) is left to the guard.
+  stopEnrolmentWatch = watch(
+    () => needsEnrolment(session.terminal),
+    (needed) => {
+      const current = r.currentRoute.value;
+      if (needed && current.matched.length > 0 && current.path !== "/enrol") void r.replace("/enrol");
+    },
+    { flush: "sync" },
+  );
 }
 
 export const settings = ref<Settings | null>(null);
@@ -26,7 +43,23 @@ export function endSession(message: string | null, kind: ToastKind = "warning"):
   void router?.push("/login");
 }
 
+/**
+ * The server no longer accepts this machine (never enrolled, or disconnected by an
+ * administrator): whoever was signed in is gone, with their toasts, and the enrolment screen
+ * (which says why) replaces everything.
+ */
+export function requireEnrolment(state: "not_enrolled" | "disconnected"): void {
+  clearToasts();
+  clearSession();
+  session.terminal = { state };
+}
+
 export function handleFailure(failure: ApiFailure, options: FailureOptions): void {
+  if (failure.code === "not_enrolled") {
+    // Rust says which of the two it is only in its message.
+    requireEnrolment(failure.message === DISCONNECTED_MESSAGE ? "disconnected" : "not_enrolled");
+    return;
+  }
   // Rust ended the session (idle, logout elsewhere, or the account was blocked meanwhile):
   // mirror it and say why, in Rust's words.
   if ((failure.code === "unauthorized" || failure.code === "account_blocked") && session.user) {
@@ -39,10 +72,16 @@ export function handleFailure(failure: ApiFailure, options: FailureOptions): voi
   if (text) pushToast("danger", text);
 }
 
-export type SessionEndReason = "idle" | "logout" | "blocked" | "password_changed" | "revoked";
+/** Why Rust ended a session: idle, logout, blocked, password_changed, revoked, disconnected. */
+export type SessionEndReason = EndReason;
 
 /** Rust ended the session on its own; `message` is Rust's explanation (with a block's reason). */
 export function onSessionEnded(reason: SessionEndReason, message?: string): void {
+  // The terminal itself was revoked: the enrolment screen says so, not a toast.
+  if (reason === "disconnected") {
+    requireEnrolment("disconnected");
+    return;
+  }
   // Already signed out on this side (e.g. our own logout): nothing to announce.
   if (!session.user) return;
   if (message) {
@@ -86,6 +125,18 @@ export async function loadStatus(): Promise<void> {
     applyStatus(await call(commands.appStatus(), { toast: false }));
   } catch (err) {
     session.startupError = err instanceof Error ? err.message : String(err);
+  }
+}
+
+/**
+ * Re-reads only where this machine stands with the server: creating the first administrator
+ * enrols the desktop that did it. A failure keeps what is known (nothing to show for it).
+ */
+export async function refreshTerminal(): Promise<void> {
+  try {
+    session.terminal = (await call(commands.appStatus(), { toast: false })).terminal;
+  } catch {
+    // The next start-up (or a refused call) says it again.
   }
 }
 

@@ -21,6 +21,10 @@ pub const OFFSET_HEADER: &str = "x-utc-offset";
 pub const CLIENT_HEADER: &str = "x-client";
 /// The header that makes a retried write apply once.
 pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+/// The header carrying the machine's terminal key (see `household_core::terminals`).
+pub const TERMINAL_HEADER: &str = "x-terminal-key";
+/// The header marking a call that is not the person's doing (`1`).
+pub const PASSIVE_HEADER: &str = "x-passive";
 /// The live event stream (server-sent events), relative to the server's address.
 pub const EVENTS_PATH: &str = "api/v1/events";
 /// The SSE event name of live updates (the data is a `LiveMessage` as JSON).
@@ -136,6 +140,20 @@ fn bad_address() -> AppError {
     )
 }
 
+/// Adds the machine's terminal key and the passive mark to a request.
+fn with_machine(
+    mut req: reqwest::RequestBuilder,
+    ctx: &CallContext<'_>,
+) -> reqwest::RequestBuilder {
+    if let Some(key) = ctx.terminal {
+        req = req.header(TERMINAL_HEADER, key);
+    }
+    if ctx.passive {
+        req = req.header(PASSIVE_HEADER, "1");
+    }
+    req
+}
+
 /// Who is calling, sent with every request.
 #[derive(Debug, Clone, Default)]
 pub struct CallContext<'a> {
@@ -147,6 +165,10 @@ pub struct CallContext<'a> {
     pub client: &'a str,
     /// For writes a retry could repeat: the same key on every attempt applies it once.
     pub idempotency_key: Option<&'a str>,
+    /// This machine's terminal key, once enrolled.
+    pub terminal: Option<&'a str>,
+    /// Not the person's doing (a refresh): does not count as activity for the idle sign-out.
+    pub passive: bool,
 }
 
 /// A connection to one server.
@@ -222,6 +244,7 @@ impl Client {
         if let Some(key) = ctx.idempotency_key {
             req = req.header(IDEMPOTENCY_HEADER, key);
         }
+        req = with_machine(req, ctx);
         let resp = req.send().await.map_err(|e| self.transport_error(&e))?;
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|e| self.transport_error(&e))?;
@@ -313,6 +336,7 @@ impl Client {
         if let Some(after) = after {
             req = req.header("last-event-id", after.to_string());
         }
+        req = with_machine(req, ctx);
         let resp = req.send().await.map_err(|e| self.transport_error(&e))?;
         let status = resp.status();
         if !status.is_success() {

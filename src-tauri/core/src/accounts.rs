@@ -24,6 +24,8 @@ pub struct AppStatus {
     pub session: Option<SessionView>,
     /// The database holds no business data yet, so demo data can be loaded.
     pub demo_available: bool,
+    /// Where this machine stands with the server (enrolled terminal, or not).
+    pub terminal: crate::terminals::TerminalState,
 }
 
 /// The first-run form.
@@ -91,7 +93,11 @@ pub fn blocked_message(reason: Option<&str>) -> String {
 
 /// Start-up status: first run or not, the caller's live session (if `token` is one; not
 /// counted as activity), whether demo data can be loaded.
-pub async fn status(app: &App, token: Option<&SessionToken>) -> AppResult<AppStatus> {
+pub async fn status(
+    app: &App,
+    token: Option<&SessionToken>,
+    terminal: Option<&crate::terminals::TerminalKey>,
+) -> AppResult<AppStatus> {
     let needs_setup = store::users::count_by_role(&app.pool, Role::Admin).await? == 0;
     let session = match token {
         Some(t) => app.session_view(t, false).await.ok(),
@@ -101,6 +107,7 @@ pub async fn status(app: &App, token: Option<&SessionToken>) -> AppResult<AppSta
         needs_setup,
         session,
         demo_available: crate::demo::is_available(app).await?,
+        terminal: crate::terminals::state(app, terminal).await?,
     })
 }
 
@@ -365,10 +372,10 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
     Ok(())
 }
 
-/// Signs in by username or email. Unknown account and wrong password give the same message
-/// after the same argon2 work; repeated failures are throttled; blocked users and professionals
-/// not (yet) approved are told why, but only once they proved they know the password.
-pub async fn login(app: &App, input: LoginInput, client: &str) -> AppResult<SignedIn> {
+/// Checks a login and password: unknown account and wrong password give the same message
+/// after the same argon2 work, repeated failures are throttled, a blocked user is told why
+/// (only once they proved they know the password).
+async fn authenticate(app: &App, input: LoginInput) -> AppResult<store::users::UserRow> {
     let key = input.login.trim().to_lowercase();
     if key.is_empty() {
         return Err(AppError::validation(
@@ -401,6 +408,37 @@ pub async fn login(app: &App, input: LoginInput, client: &str) -> AppResult<Sign
             user.blocked_reason.as_deref(),
         )));
     }
+    Ok(user)
+}
+
+/// Checks an administrator's credentials without starting a session (unlocking a counter
+/// terminal's kiosk for maintenance): the same messages, work and throttling as signing in.
+/// Audited.
+pub async fn verify_admin(app: &App, input: LoginInput) -> AppResult<()> {
+    let user = authenticate(app, input).await?;
+    if user.role != Role::Admin {
+        return Err(AppError::Forbidden(
+            "Only an administrator can unlock this computer.".into(),
+        ));
+    }
+    store::audit::append(
+        &app.pool,
+        Some(user.id),
+        "kiosk.unlocked",
+        "user",
+        Some(user.id),
+        "",
+        app.now(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Signs in by username or email. Unknown account and wrong password give the same message
+/// after the same argon2 work; repeated failures are throttled; blocked users and professionals
+/// not (yet) approved are told why, but only once they proved they know the password.
+pub async fn login(app: &App, input: LoginInput, client: &str) -> AppResult<SignedIn> {
+    let user = authenticate(app, input).await?;
     let role = user.role;
     if role == Role::Professional {
         let (status, note) = store::professionals::verification(&app.pool, user.id)

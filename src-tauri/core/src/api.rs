@@ -34,3 +34,5 @@ pub use crate::store::exports::ExportJobRow;
 pub use crate::store::jobs::JobRunRow;
 pub use crate::store::professionals::ProfessionalOwnProfile;
 pub use crate::store::services::{ServiceAdminRow, ServiceSearchRow, ServiceSummary};
+pub use crate::store::terminals::TerminalRow;
+pub use crate::terminals::{self, Enrolment, EnrolmentCode, NewTerminal, TerminalState};

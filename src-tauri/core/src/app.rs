@@ -23,6 +23,8 @@ pub struct AppConfig {
     pub idle_override_secs: Option<u32>,
     /// The time source.
     pub clock: Arc<dyn Clock>,
+    /// Only enrolled machines may call (a server's policy; see `terminals`).
+    pub require_enrolment: bool,
 }
 
 impl AppConfig {
@@ -32,6 +34,7 @@ impl AppConfig {
             data_dir: data_dir.into(),
             idle_override_secs: None,
             clock: Arc::new(SystemClock),
+            require_enrolment: false,
         }
     }
 }
@@ -53,6 +56,10 @@ pub struct App {
     writer: store::Pool,
     /// Live updates: the event pump and its subscribers (see `live`).
     pub live: Arc<crate::live::EventHub>,
+    require_enrolment: bool,
+    /// Set once an administrator exists (it never goes back): until then nobody could enrol
+    /// a machine, so enrolment is not required.
+    has_admin: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -74,6 +81,8 @@ impl App {
             exports: Arc::default(),
             writer,
             live,
+            require_enrolment: config.require_enrolment,
+            has_admin: std::sync::atomic::AtomicBool::new(false),
         };
         let policy = match app.idle_override {
             Some(secs) => secs,
@@ -116,6 +125,26 @@ impl App {
         Ok(self.writer.acquire().await?)
     }
 
+    /// Whether this core's policy is to admit enrolled machines only.
+    pub fn require_enrolment(&self) -> bool {
+        self.require_enrolment
+    }
+
+    /// Whether enrolment is required now: by the policy, once an administrator exists.
+    pub async fn enrolment_required(&self) -> AppResult<bool> {
+        if !self.require_enrolment {
+            return Ok(false);
+        }
+        if self.has_admin.load(Ordering::Relaxed) {
+            return Ok(true);
+        }
+        let any = store::users::count_by_role(&self.pool, crate::domain::Role::Admin).await? > 0;
+        if any {
+            self.has_admin.store(true, Ordering::Relaxed);
+        }
+        Ok(any)
+    }
+
     /// The current idle timeout in seconds.
     pub fn idle_timeout_secs(&self) -> u32 {
         self.idle_timeout_secs.load(Ordering::Relaxed)
@@ -129,7 +158,12 @@ impl App {
         }
         let secs = secs.max(1);
         self.idle_timeout_secs.store(secs, Ordering::Relaxed);
-        store::sessions::set_idle_timeout(&self.pool, i64::from(secs)).await?;
+        store::sessions::set_idle_timeout(
+            &self.pool,
+            i64::from(secs),
+            i64::from(crate::terminals::COUNTER_IDLE_SECS),
+        )
+        .await?;
         Ok(())
     }
 

@@ -46,6 +46,9 @@ pub enum AppError {
     /// The server could not be reached (a connected desktop); nothing was done.
     #[error("{0}")]
     Unavailable(String),
+    /// The calling machine is not enrolled with the server, or was disconnected.
+    #[error("{0}")]
+    NotEnrolled(String),
     /// The database cannot take writes now (disk full, read-only); the change was not saved,
     /// reads still work.
     #[error("{0}")]
@@ -118,6 +121,7 @@ impl AppError {
             AppError::Internal(_) => ErrorCode::Internal,
             AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::CannotSave(_) => ErrorCode::CannotSave,
+            AppError::NotEnrolled(_) => ErrorCode::NotEnrolled,
         }
     }
 }
@@ -191,6 +195,7 @@ pub enum ErrorCode {
     Internal,
     Unavailable,
     CannotSave,
+    NotEnrolled,
 }
 
 /// One problem with one form field.

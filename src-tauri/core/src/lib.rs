@@ -27,9 +27,11 @@ pub mod password;
 pub mod professional;
 pub(crate) mod requests_common;
 pub mod scheduler;
+mod secret;
 pub mod session;
 pub mod settings;
 pub mod store;
+pub mod terminals;
 pub mod throttle;
 pub mod timestamp;
 

@@ -38,6 +38,8 @@ pub enum LiveEvent {
     Export { job_id: i64 },
     /// The business settings changed.
     Settings,
+    /// A terminal was added, enrolled or disconnected.
+    Terminals,
     /// Events were missed beyond what the log keeps: reload whatever is shown.
     Resync,
     /// This session ended; the stream closes after this event.
@@ -54,6 +56,7 @@ impl LiveEvent {
             LiveEvent::People { user_id } => ("people", Some(*user_id)),
             LiveEvent::Export { job_id } => ("export", Some(*job_id)),
             LiveEvent::Settings => ("settings", None),
+            LiveEvent::Terminals => ("terminals", None),
             LiveEvent::Resync => ("resync", None),
             LiveEvent::SessionEnded { .. } => ("session_ended", None),
         }
@@ -68,6 +71,7 @@ impl LiveEvent {
             ("people", Some(user_id)) => LiveEvent::People { user_id },
             ("export", Some(job_id)) => LiveEvent::Export { job_id },
             ("settings", _) => LiveEvent::Settings,
+            ("terminals", _) => LiveEvent::Terminals,
             _ => return None,
         })
     }
@@ -298,6 +302,17 @@ pub(crate) async fn catalog_changed(conn: &mut store::Conn, now: Timestamp) -> A
     record(conn, Audience::Everyone, &LiveEvent::Catalog, now).await
 }
 
+/// Logs a change to the terminals, for the admins.
+pub(crate) async fn terminals_changed(conn: &mut store::Conn, now: Timestamp) -> AppResult<()> {
+    record(
+        conn,
+        Audience::Role(Role::Admin),
+        &LiveEvent::Terminals,
+        now,
+    )
+    .await
+}
+
 /// A live subscription: the events for one session, in order, from a cursor on.
 #[derive(Debug)]
 pub struct Subscription {
@@ -495,6 +510,7 @@ mod tests {
             LiveEvent::People { user_id: 3 },
             LiveEvent::Export { job_id: 9 },
             LiveEvent::Settings,
+            LiveEvent::Terminals,
         ];
         for event in events {
             let (kind, subject) = event.stored();

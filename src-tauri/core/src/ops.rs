@@ -8,7 +8,10 @@
 //! layer keeps a hand-written copy of the list.
 //!
 //! Kinds (who may call, and what happens to the session):
-//! - `public`: anyone, signed in or not;
+//! - `open`: anyone, even from a machine a server has not enrolled (start-up status);
+//! - `enrol`: the same, and counted against the server's per-address sign-in limit;
+//! - `public`: anyone, signed in or not (from an enrolled machine, where the server requires
+//!   enrolment: see `terminals`);
 //! - `sign_in`: anyone; starts a session, whose token goes to the caller's desktop (the
 //!   webview only sees the [`SessionView`]);
 //! - `sign_out`: ends the caller's session;
@@ -22,6 +25,7 @@
 pub use crate::api::*;
 use crate::error::{ApiError, AppError, AppResult};
 use crate::session::{Actor, SessionToken};
+use crate::terminals::{Terminal, TerminalKey};
 use crate::App;
 use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
@@ -38,6 +42,12 @@ pub struct Caller {
     /// Sent with a write the caller may retry after a lost reply: every attempt carries the
     /// same key, and the write is applied once.
     pub idempotency_key: Option<String>,
+    /// The key of the caller's enrolled terminal, if it has one.
+    pub terminal: Option<TerminalKey>,
+    /// The call is not the person's doing (a refresh after a live update): it does not count
+    /// as activity for the idle sign-out. The desktop reports activity itself
+    /// (`touch_session`), so it marks its other calls so.
+    pub passive: bool,
 }
 
 impl Caller {
@@ -53,6 +63,8 @@ impl Caller {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Access {
+    Open,
+    Enrol,
     Public,
     SignIn,
     SignOut,
@@ -76,7 +88,20 @@ impl Access {
 
     /// Whether the caller must be signed in.
     pub fn needs_session(self) -> bool {
-        !matches!(self, Access::Public | Access::SignIn)
+        !matches!(
+            self,
+            Access::Open | Access::Enrol | Access::Public | Access::SignIn
+        )
+    }
+
+    /// Whether a machine the server has not enrolled may call it.
+    pub fn before_enrolment(self) -> bool {
+        matches!(self, Access::Open | Access::Enrol)
+    }
+
+    /// Whether the server counts calls against its per-address sign-in limit.
+    pub fn throttled(self) -> bool {
+        matches!(self, Access::SignIn | Access::Enrol)
     }
 }
 
@@ -99,6 +124,10 @@ pub struct NewSession {
     /// The bearer token; the desktop keeps it and never hands it to its webview.
     pub token: String,
     pub session: SessionView,
+    /// This machine's new terminal key, when the sign-in enrolled it (the first admin's
+    /// desktop on a server that enrols its machines); kept like the token.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolment: Option<crate::terminals::Enrolment>,
 }
 
 impl From<crate::session::SignedIn> for NewSession {
@@ -106,8 +135,18 @@ impl From<crate::session::SignedIn> for NewSession {
         NewSession {
             token: s.token.expose().to_string(),
             session: s.view,
+            enrolment: s.enrolment,
         }
     }
+}
+
+/// What the checks of an operation's kind established about its caller.
+#[derive(Debug, Clone, Default)]
+pub struct Checked {
+    /// The signed-in caller (kinds with a session).
+    pub actor: Option<Actor>,
+    /// The caller's enrolled terminal, if it has one.
+    pub terminal: Option<Terminal>,
 }
 
 /// The table. Each row:
@@ -121,8 +160,16 @@ macro_rules! household_operations {
         $callback! {
             // ---- first run, accounts and sessions ----------------------------------------
             /// Start-up status: first run or not, the caller's session, whether demo data can be loaded.
-            app_status(public, ui) |app, caller, actor| () -> AppStatus {
-                accounts::status(app, caller.token.as_ref()).await
+            app_status(open, ui) |app, caller, actor| () -> AppStatus {
+                accounts::status(app, caller.token.as_ref(), caller.terminal.as_ref()).await
+            }
+            /// Checks an administrator's credentials (no session) to unlock a counter terminal's kiosk for maintenance.
+            kiosk_unlock(public, host) |app, caller, actor| (input: LoginInput) -> () {
+                accounts::verify_admin(app, input).await
+            }
+            /// Enrols this machine with the one-time code an administrator gave (the key stays with the desktop).
+            enrol_terminal(enrol, host) |app, caller, actor| (code: String, app_version: String) -> Enrolment {
+                terminals::enrol(app, &code, &app_version).await
             }
             /// Creates the one-time administrator account and signs it in.
             create_first_admin(sign_in, ui) |app, caller, actor| (input: NewAdmin) -> SessionView {
@@ -150,6 +197,7 @@ macro_rules! household_operations {
             }
             /// Registers a professional (awaiting approval).
             register_professional(public, ui) |app, caller, actor| (input: ProfessionalRegistration) -> () {
+                terminals::allow_staff_registration(app, caller.terminal.as_ref()).await?;
                 accounts::register_professional(app, input).await
             }
             /// Active services, for the professional registration form (no session needed).
@@ -244,6 +292,18 @@ macro_rules! household_operations {
             admin_end_sessions(admin, ui) |app, caller, actor| (user_id: i64) -> u64 {
                 people::end_sessions(app, &actor, user_id).await
             }
+            /// Every terminal: profile, last seen, app version, who is signed in there.
+            admin_list_terminals(admin, ui) |app, caller, actor| () -> Vec<TerminalRow> {
+                terminals::list(app, &actor).await
+            }
+            /// Adds a terminal and returns its one-time enrolment code.
+            admin_create_terminal(admin, ui) |app, caller, actor| (input: NewTerminal) -> EnrolmentCode {
+                terminals::create(app, &actor, input).await
+            }
+            /// Disconnects a terminal: its key stops working, its sessions end at once; returns how many.
+            admin_revoke_terminal(admin, ui) |app, caller, actor| (id: i64) -> u64 {
+                terminals::revoke(app, &actor, id).await
+            }
             /// The filtered, sorted, paginated request list.
             admin_list_requests(admin, ui) |app, caller, actor| (query: RequestQuery) -> RequestPage {
                 requests::list(app, &actor, query, caller.offset).await
@@ -305,8 +365,11 @@ macro_rules! household_operations {
             notifications_mark_read(session, ui) |app, caller, actor| (id: Option<i64>) -> () {
                 notifications::mark_read(app, &actor, id).await
             }
-            /// New notifications to show as OS notifications, each once (summarised when many).
+            /// New notifications to show as OS notifications, each once (summarised when many); none on a counter terminal.
             notifications_take_for_os(passive, host) |app, caller, actor| () -> Vec<OsNotification> {
+                if terminals::is_counter(app, caller.terminal.as_ref()).await? {
+                    return Ok(Vec::new());
+                }
                 notifications::take_for_os(app, &actor).await
             }
 
@@ -389,21 +452,40 @@ macro_rules! household_operations {
     };
 }
 
-/// The caller's actor after the checks of `access` (`None` where no session is needed).
-async fn check(app: &App, caller: &Caller, access: Access) -> AppResult<Option<Actor>> {
+/// The checks of `access`: the caller's terminal (where the server requires enrolment),
+/// then their session and role.
+async fn check(app: &App, caller: &Caller, access: Access) -> AppResult<Checked> {
+    if access.before_enrolment() {
+        return Ok(Checked::default());
+    }
+    let terminal = crate::terminals::of_caller(app, caller.terminal.as_ref()).await?;
     let actor = match access {
-        Access::Public | Access::SignIn => return Ok(None),
-        Access::SignOut => return Ok(None),
+        Access::Open | Access::Enrol | Access::Public | Access::SignIn | Access::SignOut => {
+            return Ok(Checked {
+                actor: None,
+                terminal,
+            })
+        }
         Access::Passive => app.actor_passive(caller.token()?).await?,
+        _ if caller.passive => app.actor_passive(caller.token()?).await?,
         _ => app.actor(caller.token()?).await?,
     };
     if let Some(role) = access.role() {
         actor.require(role)?;
     }
-    Ok(Some(actor))
+    Ok(Checked {
+        actor: Some(actor),
+        terminal,
+    })
 }
 
 macro_rules! access_of {
+    (open) => {
+        Access::Open
+    };
+    (enrol) => {
+        Access::Enrol
+    };
     (public) => {
         Access::Public
     };
@@ -442,6 +524,14 @@ macro_rules! is_ui {
 /// Binds the handler's `actor`: the checked caller, or `()` for kinds without one (so a
 /// public handler cannot act as anybody).
 macro_rules! bind_actor {
+    (open, $actor:ident, $checked:ident) => {
+        let $actor = ();
+        let _ = $checked;
+    };
+    (enrol, $actor:ident, $checked:ident) => {
+        let $actor = ();
+        let _ = $checked;
+    };
     (public, $actor:ident, $checked:ident) => {
         let $actor = ();
         let _ = $checked;
@@ -455,9 +545,21 @@ macro_rules! bind_actor {
         let _ = $checked;
     };
     ($kind:ident, $actor:ident, $checked:ident) => {
-        let $actor: Actor =
-            $checked.ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))?;
+        let $actor: Actor = $checked
+            .actor
+            .ok_or_else(|| AppError::Unauthorized("Please sign in to continue.".into()))?;
     };
+}
+
+/// A `sign_in`'s new session passes the terminal's checks before its token leaves.
+macro_rules! admitted {
+    (sign_in, $app:ident, $terminal:ident, $result:ident) => {
+        crate::terminals::admit($app, $terminal, $result?).await
+    };
+    ($kind:ident, $app:ident, $terminal:ident, $result:ident) => {{
+        let _ = $terminal;
+        $result
+    }};
 }
 
 /// What the core function of an operation returns: a `sign_in` gives the new session.
@@ -517,11 +619,14 @@ macro_rules! define_core_ops {
                 pub(super) async fn $name(
                     $app: &App,
                     $caller: &Caller,
-                    checked: Option<Actor>,
+                    checked: Checked,
                     $($arg: $ty),*
                 ) -> AppResult<core_output!($kind, $out)> {
+                    let terminal = checked.terminal.clone();
+                    let checked_terminal = terminal.as_ref();
                     bind_actor!($kind, $actor, checked);
-                    $body
+                    let result: AppResult<core_output!($kind, $out)> = async { $body }.await;
+                    admitted!($kind, $app, checked_terminal, result)
                 }
             )*
         }
@@ -573,7 +678,7 @@ macro_rules! define_core_ops {
             match name {
                 $(stringify!($name) => {
                     let actor = check(app, caller, access_of!($kind)).await?;
-                    let replay = Replay::of(caller, actor.as_ref(), stringify!($name));
+                    let replay = Replay::of(caller, actor.actor.as_ref(), stringify!($name));
                     if let Some(reply) = replay.earlier(app).await? {
                         return Ok(reply);
                     }

@@ -10,9 +10,7 @@ use crate::store;
 use crate::App;
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use specta::Type;
-use std::fmt;
 
 /// The acting user, as checked by [`App::actor`]. Core functions take this.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +66,8 @@ pub enum EndReason {
     Blocked,
     PasswordChanged,
     Revoked,
+    /// The terminal it ran on was disconnected (revoked) by an administrator.
+    Disconnected,
 }
 
 impl EndReason {
@@ -87,6 +87,7 @@ impl EndReason {
             EndReason::Revoked => {
                 "An administrator ended this sign-in. Please sign in again.".into()
             }
+            EndReason::Disconnected => crate::terminals::DISCONNECTED.into(),
         }
     }
 }
@@ -98,37 +99,10 @@ pub struct SessionEnded {
     pub message: String,
 }
 
-/// A session's bearer token: 32 random bytes as 64 hex digits. Only its hash is stored; its
-/// `Debug` never prints it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SessionToken(String);
-
-impl SessionToken {
-    fn generate() -> Self {
-        SessionToken(hex::encode(rand::random::<[u8; 32]>()))
-    }
-
-    /// A token as received from a client; anything that is not 64 hex digits is refused.
-    pub fn parse(text: &str) -> Option<Self> {
-        let t = text.trim();
-        (t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| SessionToken(t.to_ascii_lowercase()))
-    }
-
-    /// The token itself, to hand to the client that signed in (and to nobody else).
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    fn hash(&self) -> String {
-        hex::encode(Sha256::digest(self.0.as_bytes()))
-    }
-}
-
-impl fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SessionToken(***)")
-    }
+crate::secret::random_secret! {
+    /// A session's bearer token: 32 random bytes as 64 hex digits. Only its hash is stored;
+    /// its `Debug` never prints it.
+    SessionToken
 }
 
 /// A new session: the token for the client and what its UI may show.
@@ -136,6 +110,9 @@ impl fmt::Debug for SessionToken {
 pub struct SignedIn {
     pub token: SessionToken,
     pub view: SessionView,
+    /// The key of the terminal enrolled by this sign-in (the desktop that set the business
+    /// up on a server that enrols its machines).
+    pub enrolment: Option<crate::terminals::Enrolment>,
 }
 
 /// Activity is written at most this often per session: the idle time-out may fire up to this
@@ -164,7 +141,11 @@ impl App {
             self.now(),
         )
         .await?;
-        Ok(SignedIn { token, view })
+        Ok(SignedIn {
+            token,
+            view,
+            enrolment: None,
+        })
     }
 
     /// The live session of `token` and its user, or why there is none. A session found idle

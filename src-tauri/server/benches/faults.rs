@@ -127,6 +127,8 @@ impl Desktop {
             offset_secs: 19_800,
             client: "faults bench",
             idempotency_key: key,
+            terminal: None,
+            passive: false,
         }
     }
 

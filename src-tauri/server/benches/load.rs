@@ -172,6 +172,8 @@ async fn https<A: Serialize, T: DeserializeOwned>(
         offset_secs: OFFSET_SECS,
         client: "bench",
         idempotency_key: None,
+        terminal: None,
+        passive: false,
     };
     client.call(op, &ctx, args).await
 }
@@ -588,6 +590,8 @@ fn local_caller(token: &str) -> Caller {
         client: "bench".into(),
         offset: FixedOffset::east_opt(OFFSET_SECS).unwrap(),
         idempotency_key: None,
+        terminal: None,
+        passive: false,
     }
 }
 

@@ -72,6 +72,8 @@ impl Desktop {
             offset_secs: 19_800,
             client: "push bench",
             idempotency_key: None,
+            terminal: None,
+            passive: false,
         }
     }
 }

@@ -43,6 +43,16 @@ pub enum Command {
     },
     /// Print the SHA-256 fingerprint of the server's certificate (creating it if needed).
     Fingerprint,
+    /// Add a terminal and print its one-time enrolment code (as Admin → Terminals does), for
+    /// when no administrator can sign in to do it.
+    EnrolTerminal {
+        /// The computer's name, like "Counter 2".
+        #[arg(long)]
+        name: String,
+        /// staff (any role signs in) or counter (customers only, kiosk).
+        #[arg(long, default_value = "staff")]
+        profile: String,
+    },
 }
 
 /// Options shared by every command. Each can also be set by its environment variable or in
@@ -74,6 +84,10 @@ pub struct Options {
     /// Log level or filter, e.g. info, debug, household_server=debug [default: info].
     #[arg(long, env = "HS_LOG")]
     pub log_level: Option<String>,
+    /// Admit only enrolled machines (each enrolled by an admin with a one-time code)
+    /// [default: true].
+    #[arg(long, env = "HS_REQUIRE_ENROLMENT", num_args = 0..=1, default_missing_value = "true")]
+    pub require_enrolment: Option<bool>,
     /// Pin the idle sign-out in seconds (overrides the business settings; tests, kiosks).
     #[arg(long, env = "HS_IDLE_TIMEOUT_SECS")]
     pub idle_timeout_secs: Option<u32>,
@@ -92,11 +106,13 @@ pub struct Settings {
     pub plain_http: bool,
     pub log_level: String,
     pub idle_timeout_secs: Option<u32>,
+    /// Only enrolled machines may call.
+    pub require_enrolment: bool,
 }
 
 impl Settings {
     /// A server on a free loopback port with its own self-signed certificate, warnings
-    /// only: what tests and benchmarks start.
+    /// only, admitting machines without enrolment: what tests and benchmarks start.
     pub fn loopback(data_dir: impl Into<PathBuf>) -> Self {
         Settings {
             data_dir: data_dir.into(),
@@ -107,6 +123,7 @@ impl Settings {
             plain_http: false,
             log_level: "warn".into(),
             idle_timeout_secs: None,
+            require_enrolment: false,
         }
     }
 }
@@ -132,6 +149,7 @@ impl Options {
             plain_http: self.plain_http.or(other.plain_http),
             log_level: self.log_level.or(other.log_level),
             idle_timeout_secs: self.idle_timeout_secs.or(other.idle_timeout_secs),
+            require_enrolment: self.require_enrolment.or(other.require_enrolment),
             config: self.config.or(other.config),
         }
     }
@@ -172,6 +190,7 @@ impl Options {
             plain_http,
             log_level: merged.log_level.unwrap_or_else(|| "info".into()),
             idle_timeout_secs: merged.idle_timeout_secs,
+            require_enrolment: merged.require_enrolment.unwrap_or(true),
         })
     }
 }

@@ -2,8 +2,39 @@
 
 use crate::config::Settings;
 use household_core::accounts::{self, NewAdmin};
+use household_core::terminals::{self, NewTerminal, TerminalProfile};
 use household_core::AppError;
 use std::io::{BufRead, IsTerminal, Write};
+
+/// Adds a terminal and prints its one-time enrolment code.
+pub async fn enrol_terminal(
+    settings: &Settings,
+    name: String,
+    profile: &str,
+) -> Result<(), String> {
+    let profile = match profile.trim() {
+        "staff" => TerminalProfile::Staff,
+        "counter" => TerminalProfile::Counter,
+        other => return Err(format!("--profile is staff or counter, not {other:?}")),
+    };
+    let core = crate::open_core(settings).await?;
+    let code = terminals::create_on_console(&core, NewTerminal { name, profile })
+        .await
+        .map_err(|e| match e {
+            AppError::Validation(fields) => fields
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            other => other.to_string(),
+        })?;
+    println!(
+        "Enrolment code: {}  (type it on that computer when it connects; works once, until {})",
+        code.code,
+        code.expires_at.get().format("%Y-%m-%d %H:%M UTC")
+    );
+    Ok(())
+}
 
 /// Creates the first administrator (refused once one exists), as the first-run screen does.
 pub async fn create_admin(

@@ -13,10 +13,10 @@ use axum::Router;
 use chrono::{FixedOffset, Offset};
 use household_client::{
     CLIENT_HEADER, EVENTS_KEEP_ALIVE, EVENTS_PATH, IDEMPOTENCY_HEADER, LIVE_SSE_EVENT,
-    OFFSET_HEADER,
+    OFFSET_HEADER, PASSIVE_HEADER, TERMINAL_HEADER,
 };
 use household_core::error::{ApiError, AppError, ErrorCode};
-use household_core::ops::{self, Access, Caller, OPERATIONS};
+use household_core::ops::{self, Caller, OPERATIONS};
 use household_core::session::SessionToken;
 use household_core::App;
 use std::net::SocketAddr;
@@ -204,11 +204,20 @@ fn caller(headers: &HeaderMap, peer: Option<SocketAddr>) -> Caller {
         .and_then(|v| v.to_str().ok())
         .map(|k| k.trim().to_string())
         .filter(|k| !k.is_empty());
+    let terminal = headers
+        .get(TERMINAL_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(household_core::terminals::TerminalKey::parse);
+    let passive = headers
+        .get(PASSIVE_HEADER)
+        .is_some_and(|v| v.as_bytes() == b"1");
     Caller {
         token,
         client,
         offset,
         idempotency_key,
+        terminal,
+        passive,
     }
 }
 
@@ -238,7 +247,7 @@ async fn run_op(
     };
     let is_sign_in = OPERATIONS
         .iter()
-        .any(|o| o.name == name && o.access == Access::SignIn);
+        .any(|o| o.name == name && o.access.throttled());
     if is_sign_in {
         if let Some(ip) = peer.map(|p| p.ip()) {
             if let Err(retry_after_secs) = state.sign_ins.check(ip) {
@@ -291,6 +300,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::CannotSave => StatusCode::INSUFFICIENT_STORAGE,
+        ErrorCode::NotEnrolled => StatusCode::FORBIDDEN,
     }
 }
 

@@ -45,6 +45,9 @@ pub fn main() -> i32 {
                 username,
                 email,
             } => console::create_admin(&settings, full_name, username, email).await,
+            Command::EnrolTerminal { name, profile } => {
+                console::enrol_terminal(&settings, name, &profile).await
+            }
             Command::Fingerprint => {
                 let cert = tls::load(&settings.tls, &settings.data_dir)?;
                 println!("{}", cert.fingerprint());
@@ -75,6 +78,7 @@ pub async fn open_core(settings: &Settings) -> Result<Arc<App>, String> {
         .map_err(|e| format!("{}: {e}", settings.data_dir.display()))?;
     let mut config = AppConfig::new(&settings.data_dir);
     config.idle_override_secs = settings.idle_timeout_secs;
+    config.require_enrolment = settings.require_enrolment;
     let core = App::open(config).await.map_err(|e| {
         format!(
             "cannot open the database in {}: {e}",

@@ -15,6 +15,7 @@ pub fn document() -> Value {
             .map(|(name, args, reply)| (name, (args, reply)))
             .collect();
     generator.subschema_for::<household_core::ApiError>();
+    let live = generator.subschema_for::<household_core::live::LiveMessage>();
     let components: Map<String, Value> = generator.take_definitions(true);
     let mut paths = Map::new();
     for op in OPERATIONS {
@@ -24,7 +25,9 @@ pub fn document() -> Value {
             json!([])
         };
         let who = match op.access {
-            Access::Public => "anyone",
+            Access::Open => "anyone, also from a machine the server has not enrolled",
+            Access::Enrol => "anyone, also from a machine the server has not enrolled; counted against the per-address sign-in limit",
+            Access::Public => "anyone (from an enrolled machine where the server requires enrolment)",
             Access::SignIn => "anyone; starts a session (the reply carries its token)",
             Access::SignOut => "a signed-in user; ends their session",
             Access::Session | Access::Passive => "any signed-in user",
@@ -56,6 +59,28 @@ pub fn document() -> Value {
             }),
         );
     }
+    paths.insert(
+        format!("/{}", household_client::EVENTS_PATH),
+        json!({ "get": {
+            "operationId": "events",
+            "summary": "The live updates of the caller's session, as server-sent events.",
+            "description": format!(
+                "Each event is named `{}`; its data is a LiveMessage (JSON) and, when it has one, \
+                 its id is the SSE id. Send the last id seen as Last-Event-ID to resume after a \
+                 dropped connection: the events missed follow, in order, once. A keep-alive \
+                 comment every {} s. The stream ends after a `session_ended` event.",
+                household_client::LIVE_SSE_EVENT,
+                household_client::EVENTS_KEEP_ALIVE.as_secs()
+            ),
+            "security": [{ "session": [] }],
+            "parameters": [{ "name": "Last-Event-ID", "in": "header", "required": false,
+                             "schema": { "type": "integer", "minimum": 0 } }],
+            "responses": {
+                "200": { "description": "The event stream", "content": { "text/event-stream": { "schema": live } } },
+                "default": { "$ref": "#/components/responses/Error" }
+            }
+        } }),
+    );
     paths.insert(
         "/healthz".into(),
         json!({ "get": { "operationId": "healthz", "summary": "Whether the server answers.",

@@ -192,6 +192,7 @@ pub async fn probe_server(address: Arg<String>) -> CmdResult<ServerProbe> {
 #[tauri::command]
 #[specta::specta]
 pub async fn connect_server(
+    handle: tauri::AppHandle,
     host: State<'_, Host>,
     prefs: State<'_, Prefs>,
     address: Arg<String>,
@@ -207,6 +208,7 @@ pub async fn connect_server(
     prefs.save(p)?;
     tracing::info!(address = %remote.client.address(), "connected to a server");
     host.switch(Backend::Remote(remote));
+    crate::kiosk::follow_server(&handle).await;
     Ok(connection_info_of(&host, &prefs))
 }
 
@@ -232,4 +234,62 @@ pub async fn use_this_computer(
     p.machine = Some(MachineMode::Standalone);
     prefs.save(p)?;
     Ok(connection_info_of(&host, &prefs))
+}
+
+/// Enrols this computer with the server it is connected to, with the one-time code an
+/// administrator gave; the terminal key it gets is kept by the desktop (never shown), and
+/// this computer is that terminal from now on.
+#[tauri::command]
+#[specta::specta]
+pub async fn enrol_this_computer(
+    handle: tauri::AppHandle,
+    host: State<'_, Host>,
+    code: Arg<String>,
+) -> CmdResult<household_core::terminals::Terminal> {
+    let code = code.into_inner();
+    let app_version = env!("CARGO_PKG_VERSION").to_string();
+    let enrolment: household_core::terminals::Enrolment =
+        crate::on_host!(&host, enrol_terminal(code, app_version))?;
+    host.enrolled(&enrolment)?;
+    crate::kiosk::set_counter(
+        &handle,
+        enrolment.terminal.profile == household_core::terminals::TerminalProfile::Counter,
+    );
+    Ok(enrolment.terminal)
+}
+
+/// Whether this machine is a counter terminal and whether its kiosk lock is on.
+#[tauri::command]
+#[specta::specta]
+pub async fn kiosk_status(
+    kiosk: State<'_, crate::kiosk::Kiosk>,
+) -> CmdResult<crate::kiosk::KioskStatus> {
+    Ok(kiosk.status())
+}
+
+/// Unlocks the counter terminal's kiosk for maintenance with an administrator's username (or
+/// email) and password, checked by the server (throttled like a sign-in; no session starts).
+#[tauri::command]
+#[specta::specta]
+pub async fn unlock_kiosk(
+    handle: tauri::AppHandle,
+    host: State<'_, Host>,
+    kiosk: State<'_, crate::kiosk::Kiosk>,
+    input: Arg<household_core::accounts::LoginInput>,
+) -> CmdResult<crate::kiosk::KioskStatus> {
+    let input = input.into_inner();
+    crate::on_host!(&host, kiosk_unlock(input))?;
+    crate::kiosk::unlock(&handle);
+    Ok(kiosk.status())
+}
+
+/// Puts the kiosk lock back on (after maintenance).
+#[tauri::command]
+#[specta::specta]
+pub async fn lock_kiosk(
+    handle: tauri::AppHandle,
+    kiosk: State<'_, crate::kiosk::Kiosk>,
+) -> CmdResult<crate::kiosk::KioskStatus> {
+    crate::kiosk::lock(&handle);
+    Ok(kiosk.status())
 }

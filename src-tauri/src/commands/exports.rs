@@ -91,8 +91,9 @@ pub async fn admin_start_export(
     let backend = host.backend();
     match &*backend {
         Backend::Local(core) => {
-            let caller = host.caller();
-            let actor = core.actor(caller.token()?).await?;
+            let caller = host.caller_for("admin_start_export");
+            // Passive like every call of this desktop: the UI reports activity itself.
+            let actor = core.actor_passive(caller.token()?).await?;
             Ok(Some(
                 exports::start(core, &actor, kind, filters, target, caller.offset).await?,
             ))
@@ -215,7 +216,9 @@ async fn export_file(host: &Host, downloads: &Downloads, id: i64) -> Result<Path
     let backend = host.backend();
     match &*backend {
         Backend::Local(core) => {
-            let actor = core.actor(host.caller().token()?).await?;
+            let actor = core
+                .actor_passive(host.caller_for("admin_open_export").token()?)
+                .await?;
             Ok(exports::file_of(core, &actor, id).await?)
         }
         Backend::Remote(_) => {

@@ -17,7 +17,12 @@ vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 
 const FP = Array.from({ length: 32 }, (_, i) => (i * 7 % 256).toString(16).padStart(2, "0").toUpperCase()).join(":");
 const CONNECTED: ConnectionInfo = { mode: "connected", address: "https://server.local:8443", fingerprint: FP, online: true };
-const status = (needs_setup: boolean) => ({ needs_setup, session: null, demo_available: needs_setup });
+const status = (needs_setup: boolean) => ({
+  needs_setup,
+  session: null,
+  demo_available: needs_setup,
+  terminal: { state: "not_required" } as const,
+});
 
 describe("first run on a new computer", () => {
   beforeEach(() => {

@@ -14,7 +14,6 @@ import {
   summariseExportFilters,
 } from "../exports";
 import { formatElapsed } from "../format";
-import { resetIdleGate } from "../idleGate";
 import { dispatchLive, resetLive } from "../live";
 import ExportsPage from "../pages/admin/ExportsPage.vue";
 import { handleFailure } from "../shell";
@@ -66,7 +65,6 @@ beforeEach(() => {
   resetSession({ user: user("admin", { user_id: 1 }) });
   setFailureHandler(handleFailure);
   resetExportAnnouncements();
-  resetIdleGate();
   resetLive();
   document.body.innerHTML = "";
 });

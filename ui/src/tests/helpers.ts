@@ -38,6 +38,7 @@ export function resetSession(state: Partial<typeof session> = {}): void {
     demoAvailable: false,
     user: null,
     demoSummary: null,
+    terminal: { state: "not_required" },
     ...state,
   });
   clearToasts();

@@ -14,7 +14,6 @@ import type {
   ServiceAdminRow,
   Settings,
 } from "../bindings";
-import { isWaitingForActivity, listenForActivity, noteActivity, RECENT_ACTIVITY_MS, resetIdleGate } from "../idleGate";
 import {
   dispatchLive,
   LIVE_WINDOW_MS,
@@ -51,15 +50,9 @@ function mountWatcher(matches: LiveMatcher, options?: LiveOptions) {
   return { wrapper: mount(Watcher), reload };
 }
 
-/** Long enough ago that a reload would keep an idle session alive. */
-function goIdle() {
-  noteActivity(Date.now() - RECENT_ACTIVITY_MS - 1000);
-}
-
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
   resetLive();
-  resetIdleGate();
   resetSession({ user: user("customer", { user_id: 1 }) });
   setFailureHandler(handleFailure);
   document.body.innerHTML = "";
@@ -167,59 +160,28 @@ describe("dispatching live updates", () => {
   });
 });
 
-describe("idle sessions", () => {
-  it("puts reloads off while the user is idle, then reloads once at their next activity", () => {
-    const target = new EventTarget();
-    const stopActivity = listenForActivity(target);
+describe("idle users", () => {
+  it("reloads at once however long the user has been idle (Rust marks these calls passive)", () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     const { reload } = mountWatcher(liveKinds("request"));
-    goIdle();
-
-    for (let i = 0; i < 3; i++) {
-      dispatchLive({ kind: "request", request_id: i });
-      vi.advanceTimersByTime(LIVE_WINDOW_MS);
-    }
-    // Nothing reached Rust: the session can still time out.
-    expect(reload).not.toHaveBeenCalled();
-
-    target.dispatchEvent(new Event("pointerdown"));
-    expect(reload).toHaveBeenCalledTimes(1);
-    target.dispatchEvent(new Event("keydown"));
-    expect(reload).toHaveBeenCalledTimes(1);
-
-    // Active now: the next update reloads at once (after its window).
-    dispatchLive({ kind: "request", request_id: 9 });
-    vi.advanceTimersByTime(LIVE_WINDOW_MS);
-    expect(reload).toHaveBeenCalledTimes(2);
-    stopActivity();
-  });
-
-  it("forgets a reload put off when the page closes", () => {
-    const { wrapper, reload } = mountWatcher(liveKinds("catalog"));
-    goIdle();
-    dispatchLive({ kind: "catalog" });
-    vi.advanceTimersByTime(LIVE_WINDOW_MS);
-    wrapper.unmount();
-    noteActivity();
-    expect(reload).not.toHaveBeenCalled();
-  });
-
-  it("keys a put-off reload by its function: two handlers, two reloads; one handler, one", () => {
-    const reload = vi.fn();
-    const stopA = onLive(liveKinds("request"), reload);
-    const other = vi.fn();
-    const stopB = onLive(liveKinds("request"), other);
-    goIdle();
+    // Nobody touched anything for an hour.
+    vi.setSystemTime(Date.now() + 3600_000);
     dispatchLive({ kind: "request", request_id: 1 });
     vi.advanceTimersByTime(LIVE_WINDOW_MS);
-    expect(isWaitingForActivity(reload)).toBe(true);
-    dispatchLive({ kind: "request", request_id: 2 });
-    vi.advanceTimersByTime(LIVE_WINDOW_MS);
-    noteActivity();
     expect(reload).toHaveBeenCalledTimes(1);
-    expect(other).toHaveBeenCalledTimes(1);
-    expect(isWaitingForActivity(reload)).toBe(false);
-    stopA();
-    stopB();
+  });
+
+  it("keeps reloading after a reload fails", () => {
+    let fail = true;
+    const reload = vi.fn(() => (fail ? Promise.reject(new Error("down")) : undefined));
+    const stop = onLive(liveKinds("catalog"), reload);
+    dispatchLive({ kind: "catalog" });
+    vi.advanceTimersByTime(LIVE_WINDOW_MS);
+    fail = false;
+    dispatchLive({ kind: "catalog" });
+    vi.advanceTimersByTime(LIVE_WINDOW_MS);
+    expect(reload).toHaveBeenCalledTimes(2);
+    stop();
   });
 });
 
@@ -350,25 +312,6 @@ describe("pages follow live updates", () => {
     ]);
     expect(wrapper.find(tid("my-request-row")).attributes("data-status")).toBe("assigned");
     wrapper.unmount();
-  });
-
-  it("an idle customer's page waits for them before asking Rust", async () => {
-    const target = new EventTarget();
-    const stopActivity = listenForActivity(target);
-    backend({
-      customer_my_requests: () => ({ items: [row({})], page: { page: 1, per_page: 20, total: 1, total_is_capped: false }, has_more: false }),
-    });
-    const { wrapper } = await mountAt(MyRequestsPage, "/customer/requests");
-    goIdle();
-    dispatchLive({ kind: "request", request_id: 12 });
-    vi.advanceTimersByTime(LIVE_WINDOW_MS);
-    await flushPromises();
-    expect(calls("customer_my_requests")).toHaveLength(1);
-    target.dispatchEvent(new Event("wheel"));
-    await flushPromises();
-    expect(calls("customer_my_requests")).toHaveLength(2);
-    wrapper.unmount();
-    stopActivity();
   });
 
   it("the admin's request list keeps its filters, sort and page", async () => {

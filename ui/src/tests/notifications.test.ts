@@ -6,15 +6,12 @@ import { setFailureHandler } from "../api";
 import type { NotificationCentre, NotificationRow, Role } from "../bindings";
 import AppLayout from "../components/AppLayout.vue";
 import NotificationBell from "../components/NotificationBell.vue";
-import { listenForActivity, noteActivity, RECENT_ACTIVITY_MS, resetIdleGate } from "../idleGate";
 import { LIVE_WINDOW_MS, listenForLiveUpdates, resetLive } from "../live";
 import {
-  backgroundRefresh,
   badgeText,
   clearNotifications,
   notificationRoute,
   notifications,
-  notificationsStale,
   NOTIFICATIONS_POLL_MS,
   markNotificationRead,
   markRequestNotificationsRead,
@@ -64,7 +61,6 @@ let restoreHandler: () => void;
 beforeEach(() => {
   vi.useRealTimers();
   vi.mocked(listen).mockReset();
-  resetIdleGate();
   resetLive();
   clearNotifications();
   resetSession({ user: user("customer") });
@@ -388,52 +384,18 @@ describe("notification refreshes", () => {
     stop();
   });
 
-  it("puts a background refresh off while the user is idle (it would keep the session alive)", async () => {
-    backend({ notifications_centre: centre([row({ id: 1 })]) });
-    const t = Date.now();
-    noteActivity(t - RECENT_ACTIVITY_MS - 1000);
-    backgroundRefresh();
-    backgroundRefresh();
-    await flushPromises();
-    expect(calls("notifications_centre")).toHaveLength(0);
-    expect(notificationsStale()).toBe(true);
-
-    noteActivity();
-    await flushPromises();
-    expect(calls("notifications_centre")).toHaveLength(1);
-    expect(notificationsStale()).toBe(false);
-    noteActivity();
-    await flushPromises();
-    expect(calls("notifications_centre")).toHaveLength(1);
-  });
-
-  it("a refresh put off is forgotten at sign-out", async () => {
-    backend({ notifications_centre: centre([row({ id: 1 })]) });
-    noteActivity(Date.now() - RECENT_ACTIVITY_MS - 1000);
-    backgroundRefresh();
-    expect(notificationsStale()).toBe(true);
-    clearNotifications();
-    resetSession({ user: null });
-    noteActivity();
-    await flushPromises();
-    expect(calls("notifications_centre")).toHaveLength(0);
-  });
-
-  it("ignores a background refresh when signed out", async () => {
+  it("ignores a refresh when signed out", async () => {
     resetSession({ user: null });
     backend({ notifications_centre: centre([row()]) });
-    noteActivity();
-    backgroundRefresh();
+    await refreshNotifications();
     await flushPromises();
     expect(calls("notifications_centre")).toHaveLength(0);
   });
 
-  it("follows the session: sign-in, every minute while active, sign-out clears and stops", async () => {
+  it("follows the session: sign-in, every minute (idle user or not), sign-out clears and stops", async () => {
     vi.useFakeTimers();
     resetSession({ user: null });
     backend({ notifications_centre: centre([row({ id: 1 }), row({ id: 2 })]) });
-    const target = new EventTarget();
-    const stopActivity = listenForActivity(target);
     const stop = startNotificationCentre(NOTIFICATIONS_POLL_MS);
     await flushPromises();
     expect(calls("notifications_centre")).toHaveLength(0);
@@ -443,28 +405,20 @@ describe("notification refreshes", () => {
     expect(calls("notifications_centre")).toHaveLength(1);
     expect(notifications.unread).toBe(2);
 
-    // Active user: the minute tick refreshes.
-    await vi.advanceTimersByTimeAsync(NOTIFICATIONS_POLL_MS - 2000);
-    target.dispatchEvent(new Event("keydown"));
-    await vi.advanceTimersByTimeAsync(2000);
-    expect(calls("notifications_centre")).toHaveLength(2);
-
-    // Idle user: the tick waits for the next activity.
+    // The minute tick refreshes whether or not the user does anything: the call is passive
+    // on the Rust side, so it cannot keep an idle session alive.
     await vi.advanceTimersByTimeAsync(NOTIFICATIONS_POLL_MS);
     expect(calls("notifications_centre")).toHaveLength(2);
-    target.dispatchEvent(new Event("pointerdown"));
-    await flushPromises();
+    await vi.advanceTimersByTimeAsync(NOTIFICATIONS_POLL_MS);
     expect(calls("notifications_centre")).toHaveLength(3);
 
     session.user = null;
     await flushPromises();
     expect(notifications.unread).toBe(0);
     expect(notifications.items).toEqual([]);
-    target.dispatchEvent(new Event("pointerdown"));
     await vi.advanceTimersByTimeAsync(3 * NOTIFICATIONS_POLL_MS);
     expect(calls("notifications_centre")).toHaveLength(3);
     stop();
-    stopActivity();
   });
 
   it("drops an answer that arrives after sign-out", async () => {

@@ -21,6 +21,7 @@ pub mod reviews;
 pub mod services;
 pub mod sessions;
 pub mod settings;
+pub mod terminals;
 pub mod throttle;
 pub mod users;
 

@@ -108,13 +108,70 @@ pub async fn end_all_of_user(
     .map(|r| r.rows_affected())
 }
 
-/// Applies a new idle policy to every live session.
-pub async fn set_idle_timeout(ex: impl SqliteExecutor<'_>, secs: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE sessions SET idle_timeout_secs = $1 WHERE ended_at IS NULL")
-        .bind(secs)
+/// Records the terminal a new session was started on, and caps its idle time-out.
+pub async fn bind_terminal(
+    ex: impl SqliteExecutor<'_>,
+    token_hash: &str,
+    terminal_id: i64,
+    idle_timeout_secs: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sessions SET terminal_id = $1, idle_timeout_secs = $2 WHERE token_hash = $3",
+    )
+    .bind(terminal_id)
+    .bind(idle_timeout_secs)
+    .bind(token_hash)
+    .execute(ex)
+    .await
+    .map(|_| ())
+}
+
+/// Removes a session that was refused before its token left the server.
+pub async fn discard(ex: impl SqliteExecutor<'_>, token_hash: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
         .execute(ex)
         .await
         .map(|_| ())
+}
+
+/// Ends every live session started on terminal `terminal_id`; returns how many.
+pub async fn end_all_on_terminal(
+    ex: impl SqliteExecutor<'_>,
+    terminal_id: i64,
+    reason: EndReason,
+    now: Timestamp,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "UPDATE sessions SET ended_at = $1, end_reason = $2
+         WHERE terminal_id = $3 AND ended_at IS NULL",
+    )
+    .bind(now)
+    .bind(reason)
+    .bind(terminal_id)
+    .execute(ex)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// Applies a new idle policy to every live session.
+pub async fn set_idle_timeout(
+    ex: impl SqliteExecutor<'_>,
+    secs: i64,
+    counter_cap_secs: i64,
+) -> sqlx::Result<()> {
+    // Sessions on counter terminals never get more than their cap.
+    sqlx::query(
+        "UPDATE sessions SET idle_timeout_secs = CASE
+             WHEN terminal_id IN (SELECT id FROM terminals WHERE profile = 'counter')
+             THEN MIN($1, $2) ELSE $1 END
+         WHERE ended_at IS NULL",
+    )
+    .bind(secs)
+    .bind(counter_cap_secs)
+    .execute(ex)
+    .await
+    .map(|_| ())
 }
 
 /// Number of live sessions of a user (the admin's person page).

@@ -47,7 +47,7 @@ async fn demo_data_covers_every_status_and_its_accounts_work() {
     let again = demo::load_for_admin(&t, &admin).await.unwrap_err();
     assert_eq!(again.code(), ErrorCode::Conflict);
     assert!(
-        !accounts::status(&t, Some(&t.token()))
+        !accounts::status(&t, Some(&t.token()), None)
             .await
             .unwrap()
             .demo_available

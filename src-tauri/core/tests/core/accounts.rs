@@ -8,7 +8,7 @@ use household_core::{store, AppError, ErrorCode};
 #[tokio::test]
 async fn first_run_creates_exactly_one_admin_and_signs_it_in() {
     let t = spawn_app().await;
-    let status = accounts::status(&t, Some(&t.token())).await.unwrap();
+    let status = accounts::status(&t, Some(&t.token()), None).await.unwrap();
     assert!(status.needs_setup);
     assert!(status.session.is_none());
     assert!(status.demo_available);
@@ -18,7 +18,7 @@ async fn first_run_creates_exactly_one_admin_and_signs_it_in() {
         .unwrap();
     assert_eq!(s.role, Role::Admin);
     assert_eq!(
-        accounts::status(&t, Some(&t.token()))
+        accounts::status(&t, Some(&t.token()), None)
             .await
             .unwrap()
             .session
@@ -26,7 +26,7 @@ async fn first_run_creates_exactly_one_admin_and_signs_it_in() {
         Some("admin".into())
     );
     assert!(
-        !accounts::status(&t, Some(&t.token()))
+        !accounts::status(&t, Some(&t.token()), None)
             .await
             .unwrap()
             .needs_setup
@@ -112,7 +112,7 @@ async fn customer_registers_and_logs_in_by_email_or_username() {
         .unwrap();
     assert_eq!((s.role, s.username.as_str()), (Role::Customer, "cara"));
     t.logout().await;
-    assert!(accounts::status(&t, Some(&t.token()))
+    assert!(accounts::status(&t, Some(&t.token()), None)
         .await
         .unwrap()
         .session
@@ -227,7 +227,7 @@ async fn wrong_password_and_unknown_account_get_the_same_answer() {
         assert_eq!(e.code(), ErrorCode::Unauthorized);
         assert_eq!(e.to_string(), GENERIC_LOGIN_FAILURE);
     }
-    assert!(accounts::status(&t, Some(&t.token()))
+    assert!(accounts::status(&t, Some(&t.token()), None)
         .await
         .unwrap()
         .session
@@ -258,7 +258,7 @@ async fn blocked_user_is_told_why_only_after_the_right_password() {
     let right = login(&t, "cara", PASSWORD).await.unwrap_err();
     assert_eq!(right.code(), ErrorCode::AccountBlocked);
     assert!(right.to_string().contains("Repeated no-shows"));
-    assert!(accounts::status(&t, Some(&t.token()))
+    assert!(accounts::status(&t, Some(&t.token()), None)
         .await
         .unwrap()
         .session
@@ -273,7 +273,7 @@ async fn professional_registers_with_a_document_and_waits_for_approval() {
         .await
         .unwrap();
     assert!(
-        accounts::status(&t, Some(&t.token()))
+        accounts::status(&t, Some(&t.token()), None)
             .await
             .unwrap()
             .session

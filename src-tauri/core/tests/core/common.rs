@@ -67,12 +67,18 @@ impl std::ops::Deref for TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A fresh app whose configuration `adjust` changes first (e.g. to require enrolment).
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut AppConfig)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let clock = Arc::new(ManualClock::new(
         Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0).unwrap(),
     ));
     let mut config = AppConfig::new(dir.path().join("data"));
     config.clock = clock.clone();
+    adjust(&mut config);
     let app = Arc::new(App::open(config).await.expect("open app"));
     TestApp {
         app,
@@ -201,4 +207,15 @@ pub async fn reach_visit(t: &TestApp, id: i64) {
 /// A stored-format time literal.
 pub fn ts(text: &str) -> household_core::Timestamp {
     household_core::Timestamp::parse(text).expect("an RFC 3339 time")
+}
+
+/// A booking of service `svc` for 3 Dec 2026, 10:00 UTC, at the customer's own address.
+pub fn booking(svc: i64) -> household_core::customer::BookingInput {
+    household_core::customer::BookingInput {
+        service_id: svc,
+        scheduled_for: "2026-12-03T10:00:00Z".into(),
+        address: None,
+        pincode: None,
+        remarks: String::new(),
+    }
 }

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use household_core::admin::{catalog, people};
-use household_core::customer::{self, BookingInput};
+use household_core::customer;
 use household_core::domain::Role;
 use household_core::live::{self, LiveEvent, LiveMessage, Subscription};
 use household_core::session::{EndReason, SessionToken};
@@ -88,16 +88,6 @@ async fn cast(t: &TestApp) -> Cast {
         cara,
         ravi,
         svc,
-    }
-}
-
-fn booking(svc: i64) -> BookingInput {
-    BookingInput {
-        service_id: svc,
-        scheduled_for: "2026-12-03T10:00:00Z".into(),
-        address: None,
-        pincode: None,
-        remarks: String::new(),
     }
 }
 

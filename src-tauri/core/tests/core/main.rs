@@ -20,4 +20,5 @@ mod query_plans;
 mod scheduler;
 mod sessions;
 mod storage;
+mod terminals;
 mod throttling;

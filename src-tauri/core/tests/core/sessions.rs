@@ -18,6 +18,8 @@ fn desktop(token: Option<SessionToken>) -> Caller {
         client: "test desktop".into(),
         offset: FixedOffset::east_opt(0).unwrap(),
         idempotency_key: None,
+        terminal: None,
+        passive: false,
     }
 }
 

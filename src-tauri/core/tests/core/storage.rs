@@ -34,13 +34,11 @@ async fn bookable(t: &TestApp) -> (Actor, i64) {
     (cara, svc)
 }
 
-fn booking(svc: i64) -> BookingInput {
+/// A booking with long remarks, so the file fills up sooner.
+fn long_booking(svc: i64) -> BookingInput {
     BookingInput {
-        service_id: svc,
-        scheduled_for: "2026-12-03T10:00:00Z".into(),
-        address: None,
-        pincode: None,
         remarks: "x".repeat(400),
+        ..booking(svc)
     }
 }
 
@@ -75,7 +73,7 @@ async fn a_full_disk_refuses_writes_clearly_keeps_reads_and_recovers_without_res
     on_writer(&t, "PRAGMA max_page_count = 1").await;
     let mut saved = 0;
     let refused = loop {
-        match customer::book(&t, &cara, booking(svc)).await {
+        match customer::book(&t, &cara, long_booking(svc)).await {
             Ok(_) => saved += 1,
             Err(e) => break e,
         }
@@ -94,7 +92,7 @@ async fn a_full_disk_refuses_writes_clearly_keeps_reads_and_recovers_without_res
     assert_eq!(integrity(&t).await, "ok");
     // Space returns: the next booking is saved, no restart.
     on_writer(&t, "PRAGMA max_page_count = 1073741823").await;
-    customer::book(&t, &cara, booking(svc)).await.unwrap();
+    customer::book(&t, &cara, long_booking(svc)).await.unwrap();
     assert_eq!(my_count(&t, &cara).await, saved + 1);
 }
 
@@ -102,9 +100,11 @@ async fn a_full_disk_refuses_writes_clearly_keeps_reads_and_recovers_without_res
 async fn a_read_only_database_refuses_writes_clearly_and_recovers() {
     let t = spawn_set_up_app().await;
     let (cara, svc) = bookable(&t).await;
-    customer::book(&t, &cara, booking(svc)).await.unwrap();
+    customer::book(&t, &cara, long_booking(svc)).await.unwrap();
     on_writer(&t, "PRAGMA query_only = ON").await;
-    let e = customer::book(&t, &cara, booking(svc)).await.unwrap_err();
+    let e = customer::book(&t, &cara, long_booking(svc))
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), ErrorCode::CannotSave, "{e:?}");
     assert!(e.to_string().contains("read-only"), "{e}");
     // The desktop is told in the usual shape, with the message (not a generic one).
@@ -112,7 +112,7 @@ async fn a_read_only_database_refuses_writes_clearly_and_recovers() {
     assert!(api.message.contains("read-only"));
     assert_eq!(my_count(&t, &cara).await, 1);
     on_writer(&t, "PRAGMA query_only = OFF").await;
-    customer::book(&t, &cara, booking(svc)).await.unwrap();
+    customer::book(&t, &cara, long_booking(svc)).await.unwrap();
     assert_eq!(my_count(&t, &cara).await, 2);
     assert_eq!(integrity(&t).await, "ok");
 }

@@ -226,6 +226,13 @@ async fn health_and_the_api_document_list_every_operation() {
             );
         }
     }
+    // The event stream is described, with the message it carries.
+    let events = &doc["paths"]["/api/v1/events"]["get"];
+    assert!(events["description"]
+        .as_str()
+        .unwrap()
+        .contains("Last-Event-ID"));
+    assert!(doc["components"]["schemas"]["LiveEvent"].is_object());
     // The types are the ones the code uses (field names and all).
     let booking = &doc["components"]["schemas"]["BookingInput"]["properties"];
     for field in [
@@ -278,6 +285,8 @@ async fn a_retried_booking_with_the_same_key_is_applied_once() {
         offset_secs: 0,
         client: "test",
         idempotency_key: key,
+        terminal: None,
+        passive: false,
     };
     let first =
         w.t.client

@@ -32,6 +32,8 @@ impl TestServer {
             offset_secs: 19_800,
             client: "test desktop",
             idempotency_key: None,
+            terminal: None,
+            passive: false,
         };
         self.client.call_json(op, &ctx, &args).await
     }
@@ -43,6 +45,8 @@ impl TestServer {
             offset_secs: 19_800,
             client: "test desktop",
             idempotency_key: None,
+            terminal: None,
+            passive: false,
         }
     }
 
@@ -64,6 +68,11 @@ pub async fn start() -> TestServer {
     on(tempfile::tempdir().unwrap()).await
 }
 
+/// A server that admits enrolled machines only (the default of `household-server`).
+pub async fn start_enrolling() -> TestServer {
+    start_with(tempfile::tempdir().unwrap(), |s| s.require_enrolment = true).await
+}
+
 /// Stops the server and starts it again on the same data folder (a new port).
 pub async fn restart(t: TestServer) -> TestServer {
     let TestServer { server, _dir, .. } = t;
@@ -72,7 +81,12 @@ pub async fn restart(t: TestServer) -> TestServer {
 }
 
 async fn on(dir: tempfile::TempDir) -> TestServer {
-    let settings = Settings::loopback(dir.path().join("data"));
+    start_with(dir, |_| {}).await
+}
+
+async fn start_with(dir: tempfile::TempDir, adjust: impl FnOnce(&mut Settings)) -> TestServer {
+    let mut settings = Settings::loopback(dir.path().join("data"));
+    adjust(&mut settings);
     household_client::install_crypto_provider();
     let server = household_server::start(&settings).await.unwrap();
     let address =

@@ -166,6 +166,8 @@ async fn no_token_or_a_bad_cursor_gets_the_usual_error() {
         offset_secs: 0,
         client: "test",
         idempotency_key: None,
+        terminal: None,
+        passive: false,
     };
     let e = w.t.client.events(&anonymous, None).await.err().unwrap();
     assert_eq!(e.code, ErrorCode::Unauthorized);

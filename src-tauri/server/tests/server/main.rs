@@ -7,3 +7,4 @@ mod access;
 mod api;
 mod common;
 mod live;
+mod terminals;
