@@ -10,6 +10,8 @@
 * `export_dir` (per test): that HS_EXPORT_DIR folder, emptied first.
 * `notify_monitor` (per test): a dbus-monitor logging org.freedesktop.Notifications calls
   to tests/e2e/artifacts/<test>-dbus-monitor.log (see helpers.DbusMonitor).
+* `server` (per test): a household-server in a temp folder; a test (or module) marked
+  `@pytest.mark.server_args("--idle-timeout-secs", "45")` starts it with those options too.
 
 Run through scripts/e2e.sh, which provides Xvfb and a private D-Bus session.
 """
@@ -164,6 +166,12 @@ def second_driver(tmp_path_factory, session_export_dir):
         log.close()
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "server_args(*options): extra command-line options for the `server` fixture's household-server"
+    )
+
+
 @pytest.hookimpl(tryfirst=True, hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -230,9 +238,12 @@ def second_window(request, second_driver, tmp_path):
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(request, tmp_path):
     """A household-server on 127.0.0.1 (free port, HTTPS with its self-signed certificate),
-    data in a temp folder; stopped at the end. Yields (address, fingerprint)."""
+    data in a temp folder, plus the options of a `server_args` marker; stopped at the end.
+    Yields (address, fingerprint)."""
+    marker = request.node.get_closest_marker("server_args")
+    extra = [str(option) for option in marker.args] if marker else []
     if not SERVER_BIN.is_file():
         pytest.exit(f"{SERVER_BIN} missing: run `bash scripts/test.sh`", returncode=3)
     data_dir = tmp_path / "server-data"
@@ -242,7 +253,7 @@ def server(tmp_path):
     log_path = ARTIFACTS / f"server-{port}.log"
     log = open(log_path, "wb")
     proc = subprocess.Popen(
-        [str(SERVER_BIN), "--data-dir", str(data_dir), "--listen", f"{HOST}:{port}"],
+        [str(SERVER_BIN), "--data-dir", str(data_dir), "--listen", f"{HOST}:{port}", *extra],
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

@@ -19,21 +19,33 @@ export function createActivityTracker(options: ActivityTrackerOptions) {
   let last = Number.NEGATIVE_INFINITY;
   let inFlight = false;
 
+  function send(t: number): boolean {
+    last = t;
+    inFlight = true;
+    options
+      .touch()
+      .catch(() => undefined)
+      .finally(() => {
+        inFlight = false;
+      });
+    return true;
+  }
+
   return {
     /** Call on every user activity event. Returns true when a touch was sent. */
     onActivity(): boolean {
       if (!options.isSignedIn() || inFlight) return false;
       const t = now();
       if (t - last < interval) return false;
-      last = t;
-      inFlight = true;
-      options
-        .touch()
-        .catch(() => undefined)
-        .finally(() => {
-          inFlight = false;
-        });
-      return true;
+      return send(t);
+    },
+    /**
+     * Touches now, whatever the interval: the person just answered the idle countdown, and
+     * the server must hear it before the session runs out. A touch in flight counts already.
+     */
+    touchNow(): boolean {
+      if (!options.isSignedIn() || inFlight) return false;
+      return send(now());
     },
     /** Something else just proved activity (e.g. a login): start a fresh interval. */
     markActive(): void {

@@ -11,6 +11,8 @@ import { call, setFailureHandler } from "./api";
 import { createActivityTracker, installActivityListeners } from "./activity";
 import { listenForConnection, loadConnection } from "./connection";
 import { listenForExportFinished } from "./exports";
+import { startCounterIdle } from "./idleCountdown";
+import { followKiosk, loadKiosk } from "./kiosk";
 import { listenForLiveUpdates } from "./live";
 import { startNotificationCentre } from "./notifications";
 import { createAppRouter } from "./router";
@@ -25,7 +27,9 @@ async function start() {
   const router = createAppRouter();
   useRouterForShell(router);
 
-  await Promise.all([loadTheme(), loadStatus(), loadConnection()]);
+  await Promise.all([loadTheme(), loadStatus(), loadConnection(), loadKiosk()]);
+  // A counter terminal (kiosk) is re-read after enrolling, signing in and out.
+  followKiosk();
   void listenForConnection();
   void listenForSessionEnd();
   // Admins get a toast when a background export ends, whichever page they are on.
@@ -39,11 +43,15 @@ async function start() {
   const tracker = createActivityTracker({
     isSignedIn: () => session.user !== null,
     touch: async () => {
+      // The idle countdown counts from what the server has heard.
+      idle.touched();
       const user = await call(commands.touchSession(), { toast: false });
       if (session.user) setUser(user);
     },
   });
   installActivityListeners(() => tracker.onActivity());
+  // Counter terminals: a visible countdown before the idle sign-out.
+  const idle = startCounterIdle(router, () => tracker.touchNow());
 
   const app = createApp(App);
   app.use(router);

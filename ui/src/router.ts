@@ -6,6 +6,7 @@ import {
   type RouterHistory,
 } from "vue-router";
 import { decide, type RouteAccess } from "./guard";
+import { withHistoryWall } from "./historyWall";
 import { focusPageHeading, isPageChange, scrollBehavior } from "./navigation";
 import { session } from "./session";
 import SetupPage from "./pages/SetupPage.vue";
@@ -156,6 +157,8 @@ export const routes: RouteRecordRaw[] = [
 ];
 
 export function createAppRouter(history: RouterHistory = createWebHashHistory()): Router {
+  // A counter terminal's sign-out walls off the previous customer's pages (shell.ts).
+  withHistoryWall(history);
   const router = createRouter({ history, routes, scrollBehavior });
   router.beforeEach((to) => {
     // Start-up failed: App.vue shows the error screen, routing is moot.

@@ -1,11 +1,15 @@
 // App-wide wiring: the global API failure handler, the end of a session (from an error,
-// the Rust `session-ended` event or a logout), a machine the server does not accept (the
-// enrolment screen), start-up status and the theme setting.
+// the Rust `session-ended` event or a logout; on a counter terminal a full clean-up for the
+// next person), a machine the server does not accept (the enrolment screen), start-up status
+// and the theme setting.
 import { ref, watch, type WatchStopHandle } from "vue";
 import type { Router } from "vue-router";
 import { listen } from "@tauri-apps/api/event";
 import { commands, type EndReason, type Settings, type Theme } from "./bindings";
 import { call, toastText, type ApiFailure, type FailureOptions } from "./api";
+import { raiseHistoryWall } from "./historyWall";
+import { atCounter } from "./kiosk";
+import { clearNotifications } from "./notifications";
 import { applyStatus, clearSession, needsEnrolment, session } from "./session";
 import { clearToasts, pushToast, type ToastKind } from "./toasts";
 import { applyTheme, currentTheme } from "./theme";
@@ -34,9 +38,41 @@ export function useRouterForShell(r: Router): void {
 
 export const settings = ref<Settings | null>(null);
 
+/** Bumped by every clean-up: App.vue keys the routed page on it, so even the same page remounts empty. */
+export const screenGeneration = ref(0);
+
+/** What a counter terminal says when a session ends for another reason than idle or "Done". */
+export const COUNTER_SIGNED_OUT = "You have been signed out.";
+
+/**
+ * A counter terminal is shared: the next person finds a fresh screen at `path`. Pages drop
+ * their own state as they unmount; this drops everything user-specific kept outside them (the
+ * session, the bell's items, toasts, the settings form's copy, a text selection), and Back
+ * cannot return to the previous person's pages.
+ */
+export function clearForNextPerson(path = "/login"): void {
+  clearToasts();
+  clearSession();
+  clearNotifications();
+  settings.value = null;
+  screenGeneration.value++;
+  window.getSelection?.()?.removeAllRanges();
+  if (!router) return;
+  // The current entry becomes `path`; the ones behind it (and ahead) are walled off.
+  raiseHistoryWall(router);
+  void router.replace(path);
+}
+
 /** Clears the client session, shows why and goes to the login screen. */
 export function endSession(message: string | null, kind: ToastKind = "warning"): void {
-  // Counter terminals are shared: nothing of the previous user's stays on screen.
+  if (atCounter.value) {
+    clearForNextPerson();
+    // Rust's words may be personal (a block's reason) and the next person may read them: an
+    // ordinary end (idle, logout) says nothing, any other only that it happened.
+    if (message && kind !== "info") pushToast("info", COUNTER_SIGNED_OUT);
+    return;
+  }
+  // Nothing of the previous user's stays on screen.
   clearToasts();
   clearSession();
   if (message) pushToast(kind, message);
@@ -52,6 +88,8 @@ export function requireEnrolment(state: "not_enrolled" | "disconnected"): void {
   clearToasts();
   clearSession();
   session.terminal = { state };
+  // A counter terminal: nothing else of the previous customer's either, Back included.
+  if (atCounter.value) clearForNextPerson("/enrol");
 }
 
 export function handleFailure(failure: ApiFailure, options: FailureOptions): void {

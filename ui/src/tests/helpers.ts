@@ -3,9 +3,11 @@ import { invoke } from "@tauri-apps/api/core";
 import { vi } from "vitest";
 import { defineComponent, h, type Component } from "vue";
 import { createMemoryHistory, RouterView } from "vue-router";
+import App from "../App.vue";
 import type { ApiError, SessionView } from "../bindings";
 import { createAppRouter } from "../router";
 import { session } from "../session";
+import { useRouterForShell } from "../shell";
 import { clearToasts } from "../toasts";
 
 /** An ApiError; `field` is shorthand for a validation error on that one field. */
@@ -64,6 +66,17 @@ export async function mountRouted(path: string) {
   await router.isReady();
   const host = defineComponent({ render: () => h("main", [h(RouterView)]) });
   const wrapper = mount(host, { global: { plugins: [router] }, attachTo: document.body });
+  await flushPromises();
+  return { wrapper, router };
+}
+
+/** The whole app (App.vue: layout, toasts, routes and guard) at `path`, wired like main.ts. */
+export async function mountApp(path: string) {
+  const router = createAppRouter(createMemoryHistory());
+  useRouterForShell(router);
+  await router.push(path);
+  await router.isReady();
+  const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
   await flushPromises();
   return { wrapper, router };
 }

@@ -2,10 +2,9 @@
 // guard, a refused call, a disconnected terminal's session), the login screen's badge and
 // the administrator's Terminals page.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { flushPromises, mount } from "@vue/test-utils";
+import { flushPromises } from "@vue/test-utils";
 import { createMemoryHistory } from "vue-router";
 import { setFailureHandler } from "../api";
-import App from "../App.vue";
 import type { Terminal, TerminalRow, TerminalState } from "../bindings";
 import AppLayout from "../components/AppLayout.vue";
 import { applyConnection } from "../connection";
@@ -16,10 +15,10 @@ import SetupPage from "../pages/SetupPage.vue";
 import TerminalsPage from "../pages/admin/TerminalsPage.vue";
 import { createAppRouter } from "../router";
 import { session } from "../session";
-import { DISCONNECTED_MESSAGE, handleFailure, onSessionEnded, useRouterForShell } from "../shell";
+import { DISCONNECTED_MESSAGE, handleFailure, onSessionEnded } from "../shell";
 import { terminalLabel, terminalStatus } from "../terminals";
 import { pushToast, toasts } from "../toasts";
-import { apiError, backend, calls, mountAt, resetSession, tid, user } from "./helpers";
+import { apiError, backend, calls, mountApp, mountAt, resetSession, tid, user } from "./helpers";
 
 vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
 vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
@@ -27,17 +26,6 @@ vi.mock("@tauri-apps/api/event", () => ({ listen: vi.fn() }));
 const NOT_ENROLLED = "This computer is not enrolled with the server: ask an administrator to enrol it.";
 const COUNTER_1: Terminal = { id: 4, name: "Counter 1", profile: "counter" };
 const enrolled = (terminal: Terminal): TerminalState => ({ state: "enrolled", terminal });
-
-/** The whole app (App.vue: layout, toasts, routes and guard) at `path`, wired like main.ts. */
-async function mountApp(path: string) {
-  const router = createAppRouter(createMemoryHistory());
-  useRouterForShell(router);
-  await router.push(path);
-  await router.isReady();
-  const wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
-  await flushPromises();
-  return { wrapper, router };
-}
 
 beforeEach(() => {
   resetSession();

@@ -72,6 +72,26 @@ describe("activity tracker", () => {
     expect(tracker.onActivity()).toBe(true);
     expect(touch).toHaveBeenCalledTimes(2);
   });
+
+  it("touches at once when asked (an answer to the idle countdown), but not twice in flight", async () => {
+    let now = 0;
+    let signedIn = false;
+    let answer: () => void = () => undefined;
+    const touch = vi.fn(() => new Promise<void>((resolve) => (answer = resolve)));
+    const tracker = createActivityTracker({ touch, isSignedIn: () => signedIn, now: () => now });
+
+    expect(tracker.touchNow()).toBe(false);
+    signedIn = true;
+    expect(tracker.onActivity()).toBe(true);
+    // The touch on its way counts already.
+    expect(tracker.touchNow()).toBe(false);
+    answer();
+    await new Promise((r) => setTimeout(r));
+    now = 1_000;
+    expect(tracker.onActivity()).toBe(false);
+    expect(tracker.touchNow()).toBe(true);
+    expect(touch).toHaveBeenCalledTimes(2);
+  });
 });
 
 describe("session-ended event", () => {
