@@ -19,6 +19,11 @@ pub struct Kiosk {
     unlocked: AtomicBool,
 }
 
+/// Sent to the UI whenever the kiosk's state is applied (the server's word may arrive after
+/// the UI first asked); generated into the bindings as `events.kioskChanged`.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, specta::Type, tauri_specta::Event)]
+pub struct KioskChanged(pub KioskStatus);
+
 /// What the UI may know of it: a counter terminal shows its "Done" button and countdown,
 /// and the maintenance controls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -68,6 +73,9 @@ pub fn apply(handle: &tauri::AppHandle) {
         if let Err(e) = r {
             tracing::warn!(error = %e, "could not change the window for the kiosk");
         }
+    }
+    if let Err(e) = tauri_specta::Event::emit(&KioskChanged(status), handle) {
+        tracing::warn!(error = %e, "could not tell the UI about the kiosk");
     }
 }
 

@@ -50,7 +50,10 @@ impl Options {
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(commands::ops::commands())
-        .events(tauri_specta::collect_events![live::LiveUpdate])
+        .events(tauri_specta::collect_events![
+            live::LiveUpdate,
+            kiosk::KioskChanged
+        ])
 }
 
 /// Writes the generated TypeScript bindings to `path`.

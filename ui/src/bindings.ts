@@ -859,8 +859,10 @@ async adminRevealExport(id: number) : Promise<Result<null, ApiError>> {
 
 
 export const events = __makeEvents__<{
+kioskChanged: KioskChanged,
 liveUpdate: LiveUpdate
 }>({
+kioskChanged: "kiosk-changed",
 liveUpdate: "live-update"
 })
 
@@ -1124,6 +1126,11 @@ export type JobsQuery = {
  * `assigned`, `completed`, `closed` or `cancelled`; all of theirs when `None`.
  */
 status: RequestStatus | null; page: number; per_page: number }
+/**
+ * Sent to the UI whenever the kiosk's state is applied (the server's word may arrive after
+ * the UI first asked); generated into the bindings as `events.kioskChanged`.
+ */
+export type KioskChanged = KioskStatus
 /**
  * What the UI may know of it: a counter terminal shows its "Done" button and countdown,
  * and the maintenance controls.

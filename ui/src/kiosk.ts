@@ -3,7 +3,7 @@
 // this mirrors its `kioskStatus()` for what the UI does differently there: the "Done" button,
 // the idle countdown, a full clean-up at every sign-out and the maintenance unlock.
 import { computed, effectScope, reactive, watch } from "vue";
-import { commands, type KioskStatus, type LoginInput } from "./bindings";
+import { commands, events, type KioskStatus, type LoginInput } from "./bindings";
 import { call } from "./api";
 import { session } from "./session";
 
@@ -61,6 +61,18 @@ export function followKiosk(): () => void {
     watch(WHO_AND_WHERE, () => void loadKiosk());
   });
   return () => scope.stop();
+}
+
+/**
+ * Installed once at start-up: Rust says whenever it shapes the window, e.g. when the server's
+ * word that this is a counter arrives after the first read.
+ */
+export async function listenForKiosk(): Promise<void> {
+  try {
+    await events.kioskChanged.listen((e) => apply(e.payload));
+  } catch {
+    // Not inside Tauri (tests, preview): the reads above still apply.
+  }
 }
 
 /** Tests only. */

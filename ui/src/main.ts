@@ -12,7 +12,7 @@ import { createActivityTracker, installActivityListeners } from "./activity";
 import { listenForConnection, loadConnection } from "./connection";
 import { listenForExportFinished } from "./exports";
 import { startCounterIdle } from "./idleCountdown";
-import { followKiosk, loadKiosk } from "./kiosk";
+import { followKiosk, listenForKiosk, loadKiosk } from "./kiosk";
 import { listenForLiveUpdates } from "./live";
 import { startNotificationCentre } from "./notifications";
 import { createAppRouter } from "./router";
@@ -27,7 +27,7 @@ async function start() {
   const router = createAppRouter();
   useRouterForShell(router);
 
-  await Promise.all([loadTheme(), loadStatus(), loadConnection(), loadKiosk()]);
+  await Promise.all([loadTheme(), loadStatus(), loadConnection(), loadKiosk(), listenForKiosk()]);
   // A counter terminal (kiosk) is re-read after enrolling, signing in and out.
   followKiosk();
   void listenForConnection();

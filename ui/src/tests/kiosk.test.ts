@@ -9,7 +9,8 @@ import type { CustomerProfile, MyRequestsPage, Settings, Terminal, TerminalState
 import { applyConnection } from "../connection";
 import { raiseHistoryWall } from "../historyWall";
 import { GUEST_IDLE_SECS, SERVER_SLACK_MS, startCounterIdle, WARN_SECS, type CounterIdle } from "../idleCountdown";
-import { followKiosk, kiosk, loadKiosk, lockKiosk, resetKiosk, unlockKiosk } from "../kiosk";
+import { followKiosk, kiosk, listenForKiosk, loadKiosk, lockKiosk, resetKiosk, unlockKiosk } from "../kiosk";
+import { listen } from "@tauri-apps/api/event";
 import { notifications } from "../notifications";
 import LoginPage from "../pages/LoginPage.vue";
 import { createAppRouter } from "../router";
@@ -80,6 +81,22 @@ afterEach(() => {
 });
 
 describe("the kiosk state", () => {
+  it("follows Rust's kiosk-changed event (the server's word may come after the first read), safely outside Tauri", async () => {
+    const handlers: Record<string, (e: { payload: unknown }) => void> = {};
+    vi.mocked(listen).mockImplementation(async (name, cb) => {
+      handlers[name] = cb as (e: { payload: unknown }) => void;
+      return () => {};
+    });
+    await listenForKiosk();
+    expect(Object.keys(handlers)).toEqual(["kiosk-changed"]);
+    handlers["kiosk-changed"]({ payload: { counter: true, locked: true } });
+    expect({ ...kiosk }).toEqual({ counter: true, locked: true });
+    handlers["kiosk-changed"]({ payload: { counter: true, locked: false } });
+    expect(kiosk.locked).toBe(false);
+    vi.mocked(listen).mockRejectedValue(new Error("window.__TAURI_INTERNALS__ is undefined"));
+    await expect(listenForKiosk()).resolves.toBeUndefined();
+  });
+
   it("is read from Rust, and again after enrolling, signing in and signing out", async () => {
     backend({ kiosk_status: { counter: true, locked: true } });
     await loadKiosk();
