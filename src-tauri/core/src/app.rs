@@ -125,6 +125,13 @@ impl App {
         Ok(self.writer.acquire().await?)
     }
 
+    /// Closes the database (the writer connection, then the read pool): the last connection
+    /// to close checkpoints the WAL into the file, which can then be copied on its own.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.pool.close().await;
+    }
+
     /// Whether this core's policy is to admit enrolled machines only.
     pub fn require_enrolment(&self) -> bool {
         self.require_enrolment

@@ -31,13 +31,14 @@ use chrono::{Days, FixedOffset, Utc};
 use household_client::{CallContext, Client, ServerAddress};
 use household_core::admin::requests::RequestQuery;
 use household_core::customer::{
-    BookingInput, MyRequestsPage, MyRequestsQuery, RequestScope, ServiceSearch, ServiceSort,
+    BookingInput, MyRequestsPage, MyRequestsQuery, RequestScope, ReviewInput, ServiceSearch,
+    ServiceSort,
 };
 use household_core::domain::{RequestStatus, RunStatus};
 use household_core::error::{ApiError, ErrorCode};
 use household_core::generator::{generate, GenSize, PINCODES};
 use household_core::ops::{self, args, Caller};
-use household_core::professional::{FeedPage, FeedQuery};
+use household_core::professional::{FeedPage, FeedQuery, JobsQuery};
 use household_core::session::SessionToken;
 use household_core::{App, AppConfig};
 use household_server::config::Settings;
@@ -78,16 +79,20 @@ enum Op {
     AdminList,
     Book,
     Accept,
+    Complete,
+    Review,
 }
 
 impl Op {
-    const ALL: [Op; 6] = [
+    const ALL: [Op; 8] = [
         Op::Search,
         Op::Feed,
         Op::MyRequests,
         Op::AdminList,
         Op::Book,
         Op::Accept,
+        Op::Complete,
+        Op::Review,
     ];
     const READS: [Op; 4] = [Op::Search, Op::Feed, Op::MyRequests, Op::AdminList];
 
@@ -99,6 +104,8 @@ impl Op {
             Op::AdminList => "admin request list",
             Op::Book => "customer book",
             Op::Accept => "professional accept",
+            Op::Complete => "professional complete",
+            Op::Review => "customer close + review",
         }
     }
 }
@@ -210,6 +217,31 @@ impl Conn {
     async fn admin_list(&self, query: RequestQuery) -> Result<ops::RequestPage, ApiError> {
         call!(self, admin_list_requests { query })
     }
+    async fn jobs(&self, query: JobsQuery) -> Result<ops::JobsPage, ApiError> {
+        call!(self, professional_jobs { query })
+    }
+    async fn complete(&self, id: i64) -> Result<(), ApiError> {
+        let note: Option<String> = None;
+        call!(self, professional_complete { id, note })
+    }
+    async fn close(&self, id: i64) -> Result<(), ApiError> {
+        let review = Some(ReviewInput {
+            rating: 5,
+            comment: None,
+        });
+        call!(self, customer_close_request { id, review })
+    }
+}
+
+/// What the live event streams of the HTTPS phase saw (`HS_BENCH_STREAMS=1`).
+#[derive(Default)]
+struct PushLog {
+    /// Booking id -> the instant just before it was sent.
+    sent: std::sync::Mutex<HashMap<i64, Instant>>,
+    /// (booking id, arrival) of every request event a stream received.
+    arrived: std::sync::Mutex<Vec<(i64, Instant)>>,
+    events: std::sync::atomic::AtomicU64,
+    stream_errors: std::sync::atomic::AtomicU64,
 }
 
 // ---- the users and what each does ---------------------------------------------------------
@@ -238,6 +270,7 @@ async fn work(
     record_from: Instant,
     stop_at: Instant,
     think: Duration,
+    push: Option<Arc<PushLog>>,
 ) -> Record {
     let mut rec = Record::default();
     let ist = FixedOffset::east_opt(OFFSET_SECS).unwrap();
@@ -268,6 +301,7 @@ async fn work(
                     .single()
                     .unwrap()
                     .to_rfc3339();
+                let sent = Instant::now();
                 let (r, t) = timed(conn.book(BookingInput {
                     service_id: *service_id,
                     scheduled_for: at,
@@ -276,7 +310,30 @@ async fn work(
                     remarks: String::new(),
                 }))
                 .await;
+                if let (Ok(id), Some(push)) = (&r, &push) {
+                    push.sent.lock().unwrap().insert(*id, sent);
+                }
                 step.add(Op::Book, t, &r);
+            }
+            // Every 10th call, a customer closes and reviews a completed job of theirs.
+            Part::Customer { .. } if k % 10 == 8 => {
+                let (r, t) = timed(conn.my_requests(MyRequestsQuery {
+                    scope: RequestScope::Current,
+                    page: 1,
+                    per_page: 20,
+                }))
+                .await;
+                step.add(Op::MyRequests, t, &r);
+                let done = r.ok().and_then(|p| {
+                    p.items
+                        .iter()
+                        .find(|x| x.status == RequestStatus::Completed)
+                        .map(|x| x.id)
+                });
+                if let Some(id) = done {
+                    let (r, t) = timed(conn.close(id)).await;
+                    step.add(Op::Review, t, &r);
+                }
             }
             Part::Customer { .. } if k.is_multiple_of(2) => {
                 let i = i(1);
@@ -295,6 +352,33 @@ async fn work(
                 }))
                 .await;
                 step.add(Op::MyRequests, t, &r);
+            }
+            // Every 5th call, a professional completes an assigned job whose visit is due.
+            Part::Professional if k % 5 == 4 => {
+                let jobs = conn
+                    .jobs(JobsQuery {
+                        status: Some(RequestStatus::Assigned),
+                        page: 1,
+                        per_page: 20,
+                    })
+                    .await;
+                let now = Utc::now();
+                let due = match jobs {
+                    Ok(p) => p
+                        .items
+                        .iter()
+                        .find(|j| j.scheduled_for.get() <= now)
+                        .map(|j| j.id),
+                    // Counted with the completions, so a failing list shows in the errors.
+                    Err(e) => {
+                        step.add::<()>(Op::Complete, Duration::ZERO, &Err(e));
+                        None
+                    }
+                };
+                if let Some(id) = due {
+                    let (r, t) = timed(conn.complete(id)).await;
+                    step.add(Op::Complete, t, &r);
+                }
             }
             Part::Professional => {
                 let (r, t) = timed(conn.feed(FeedQuery {
@@ -362,6 +446,7 @@ async fn phase(
     warmup: Duration,
     secs: Duration,
     think: Duration,
+    push: Option<Arc<PushLog>>,
 ) -> Record {
     let start = Instant::now();
     let (record_from, stop_at) = (start + warmup, start + warmup + secs);
@@ -374,6 +459,7 @@ async fn phase(
             record_from,
             stop_at,
             think,
+            push.clone(),
         ));
     }
     let mut all = Record::default();
@@ -422,7 +508,7 @@ async fn cached_database(size: GenSize) -> (PathBuf, bool) {
         .unwrap();
     let app = App::open(AppConfig::new(tmp.path())).await.unwrap();
     let report = generate(&app, size).await.unwrap();
-    app.pool.close().await; // checkpoints the WAL into the file
+    app.close().await; // checkpoints the WAL into the file
     drop(app);
     std::fs::rename(tmp.path().join("household.sqlite3"), &file).unwrap();
     println!(
@@ -477,7 +563,7 @@ async fn prime(data_dir: &Path, run_for: Duration) {
             }
         }
     }
-    app.pool.close().await;
+    app.close().await;
 }
 
 /// Signs the users in (in-process: the server allows 30 sign-ins a minute per address) and
@@ -683,6 +769,42 @@ fn print_phase(title: &str, rec: &Record, secs: Duration) {
     }
 }
 
+/// The live streams' figures: events received, and for each booking event the time from
+/// just before the booking was sent to its arrival on a stream.
+fn print_push(push: &PushLog, over: Duration, streams: usize) {
+    let sent = push.sent.lock().unwrap();
+    let mut latencies: Vec<Duration> = push
+        .arrived
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|(id, at)| sent.get(id).map(|t0| at.saturating_duration_since(*t0)))
+        .collect();
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len().max(1) as f64 - 1.0) * p).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    println!(
+        "live streams: {streams} open, {} events received ({:.0}/s), stream errors {}",
+        push.events.load(std::sync::atomic::Ordering::Relaxed),
+        push.events.load(std::sync::atomic::Ordering::Relaxed) as f64 / over.as_secs_f64(),
+        push.stream_errors
+            .load(std::sync::atomic::Ordering::Relaxed)
+    );
+    println!(
+        "push latency, booking sent -> its event on a desktop: {} arrivals for {} bookings, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms (target p99 < 500 ms: {})",
+        latencies.len(),
+        sent.len(),
+        ms(pct(0.5)),
+        ms(pct(0.99)),
+        ms(latencies.last().copied().unwrap_or_default()),
+        if pct(0.99) < Duration::from_millis(500) { "met" } else { "NOT met" }
+    );
+}
+
 /// VmRSS and VmHWM of this process (the server, its clients and SQLite's caches), in MiB.
 fn memory() -> String {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -839,7 +961,7 @@ async fn run() {
         }
     );
     println!(
-        "mix: customers alternate search / request list and book every 10th call; professionals read their feed and accept from it while it holds >= {FEED_KEEP}; admins page the request list"
+        "mix: customers alternate search / request list, book every 10th call and close + review a completed job every 10th; professionals read their feed and accept from it while it holds >= {FEED_KEEP}, and every 5th call complete a due assigned job; admins page the request list"
     );
     println!(
         "each phase: {:.0} s warm-up (not measured), then {:.0} s measured; {} cores, load average {} before",
@@ -849,6 +971,54 @@ async fn run() {
         load_average()
     );
 
+    // With HS_BENCH_STREAMS=1 every HTTPS client also follows its live event stream, as a
+    // desktop does, on a connection of its own.
+    let push = (env_num("HS_BENCH_STREAMS", 0) == 1).then(|| Arc::new(PushLog::default()));
+    let mut readers = Vec::new();
+    if let Some(push) = &push {
+        for u in &users {
+            let client = Client::new(address.clone(), pin).unwrap();
+            let ctx = CallContext {
+                token: Some(&u.token),
+                offset_secs: OFFSET_SECS,
+                client: "bench",
+                idempotency_key: None,
+                terminal: None,
+                passive: true,
+            };
+            let mut stream = client.events(&ctx, None).await.unwrap();
+            let push = push.clone();
+            readers.push(tokio::spawn(async move {
+                use futures_util::StreamExt;
+                // A request's later changes (accepted, completed...) bring events too: only
+                // the first one of each request on this desktop is its booking's.
+                let mut seen = std::collections::HashSet::new();
+                while let Some(m) = stream.next().await {
+                    match m {
+                        Ok(m) => {
+                            push.events
+                                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if let household_core::live::LiveEvent::Request { request_id } = m.event
+                            {
+                                if !seen.insert(request_id) {
+                                    continue;
+                                }
+                                push.arrived
+                                    .lock()
+                                    .unwrap()
+                                    .push((request_id, Instant::now()));
+                            }
+                        }
+                        Err(_) => {
+                            push.stream_errors
+                                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            return;
+                        }
+                    }
+                }
+            }));
+        }
+    }
     let net = phase(
         &users,
         |u| Conn::Https {
@@ -858,8 +1028,17 @@ async fn run() {
         warmup,
         secs,
         think,
+        push.clone(),
     )
     .await;
+    if let Some(push) = &push {
+        // The last events of the phase arrive.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        for r in &readers {
+            r.abort();
+        }
+        print_push(push, secs + warmup, readers.len());
+    }
     print_phase(
         &format!(
             "HTTPS: real server on {} ({version} over TLS, pinned self-signed certificate), one Client per user",
@@ -891,6 +1070,7 @@ async fn run() {
         warmup,
         secs,
         think,
+        None,
     )
     .await;
     print_phase(
@@ -905,7 +1085,7 @@ async fn run() {
     );
     print_comparison(&net, &local, secs);
 
-    core.pool.close().await;
+    core.close().await;
     drop(core);
     drop(run_dir); // the run's copy; the cached database stays for the next run
 }
