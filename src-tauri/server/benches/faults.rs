@@ -25,6 +25,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench may panic
 
+mod common;
+
+use common::*;
+
 use futures_util::StreamExt;
 use household_client::{CallContext, Client, Fingerprint, ServerAddress};
 use household_core::error::ErrorCode;
@@ -37,16 +41,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const PASSWORD: &str = "correct horse battery";
-const PDF_BASE64: &str = "JVBERi0xLjQKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8Pj4KJSVFT0Y=";
-
-fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// The server as a child process.
 struct Server {

@@ -27,6 +27,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench may panic
 
+mod common;
+
+use common::*;
+
 use chrono::{Days, FixedOffset, Utc};
 use household_client::{CallContext, Client, ServerAddress};
 use household_core::admin::requests::RequestQuery;
@@ -61,13 +65,6 @@ const FEED_KEEP: usize = 10;
 /// it was generated).
 const CACHE_MAX_AGE: Duration = Duration::from_secs(7 * 86_400);
 const ADMIN_LOGIN: &str = "benchadmin";
-
-fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(default)
-}
 
 // ---- operations and samples --------------------------------------------------------------
 
@@ -803,20 +800,6 @@ fn print_push(push: &PushLog, over: Duration, streams: usize) {
         ms(latencies.last().copied().unwrap_or_default()),
         if pct(0.99) < Duration::from_millis(500) { "met" } else { "NOT met" }
     );
-}
-
-/// VmRSS and VmHWM of this process (the server, its clients and SQLite's caches), in MiB.
-fn memory() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or("n/a".to_string(), |kb| format!("{:.0} MiB", kb / 1024.0))
-    };
-    format!("VmRSS {} (peak VmHWM {})", field("VmRSS:"), field("VmHWM:"))
 }
 
 /// The machine's 1-minute load average: other work on a shared machine shows here.

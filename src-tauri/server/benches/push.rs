@@ -21,6 +21,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench may panic
 
+mod common;
+
+use common::*;
+
 use futures_util::StreamExt;
 use household_client::{CallContext, Client, ServerAddress};
 use household_core::accounts::{self, CustomerRegistration, LoginInput, NewAdmin};
@@ -33,16 +37,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "correct horse battery";
 const PIN: &str = "560001";
-const PDF_BASE64: &str = "JVBERi0xLjQKMSAwIG9iajw8Pj5lbmRvYmoKdHJhaWxlcjw8Pj4KJSVFT0Y=";
-
-fn env_num(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 /// What the run records, shared by every task.
 #[derive(Default)]
@@ -383,20 +378,6 @@ fn print_row(name: &str, v: &mut [Duration]) {
         ms(p99),
         ms(max)
     );
-}
-
-/// VmRSS and VmHWM of this process, in MiB.
-fn memory() -> String {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let field = |name: &str| {
-        status
-            .lines()
-            .find(|l| l.starts_with(name))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|kb| kb.parse::<f64>().ok())
-            .map_or("n/a".to_string(), |kb| format!("{:.0} MiB", kb / 1024.0))
-    };
-    format!("VmRSS {} (peak VmHWM {})", field("VmRSS:"), field("VmHWM:"))
 }
 
 async fn seed_services(core: &App, n: usize) -> Vec<i64> {
