@@ -30,12 +30,32 @@ pub async fn open(path: &Path) -> AppResult<SqlitePool> {
 pub async fn open_writer(path: &Path, written: Arc<Notify>) -> AppResult<SqlitePool> {
     Ok(SqlitePoolOptions::new()
         .max_connections(1)
-        .after_release(move |_conn, _meta| {
+        .after_release(move |conn, _meta| {
             written.notify_one();
-            Box::pin(async { Ok(true) })
+            Box::pin(async move { Ok(still_usable(conn).await) })
         })
         .connect_with(options(path))
         .await?)
+}
+
+/// Whether a writer connection back from a transaction can take the next one. On some errors
+/// (a full disk: SQLITE_FULL, SQLITE_IOERR) SQLite rolls the transaction back by itself;
+/// sqlx's own ROLLBACK then fails and it goes on counting a transaction that no longer
+/// exists, refusing every later BEGIN. Such a connection is closed (the pool opens a fresh
+/// one for the next write), so the server recovers as soon as the disk has room again.
+async fn still_usable(conn: &mut sqlx::SqliteConnection) -> bool {
+    use sqlx::Connection;
+    if !conn.is_in_transaction() {
+        return true;
+    }
+    // A rollback queued by a dropped transaction runs before the ping: then look again.
+    if conn.ping().await.is_err() || conn.is_in_transaction() {
+        tracing::warn!(
+            "the writer connection lost track of its transaction (the database rolled it back itself); opening a new one"
+        );
+        return false;
+    }
+    true
 }
 
 fn options(path: &Path) -> SqliteConnectOptions {

@@ -116,3 +116,21 @@ async fn a_read_only_database_refuses_writes_clearly_and_recovers() {
     assert_eq!(my_count(&t, &cara).await, 2);
     assert_eq!(integrity(&t).await, "ok");
 }
+
+#[tokio::test]
+async fn a_transaction_the_database_rolled_back_itself_does_not_stop_later_writes() {
+    // What a full disk does at COMMIT: SQLite rolls the transaction back on its own, behind
+    // sqlx's back (here: a ROLLBACK sqlx does not see). Writes must go on working.
+    let t = spawn_set_up_app().await;
+    let (cara, svc) = bookable(&t).await;
+    {
+        let mut tx = t.write_tx().await.unwrap();
+        sqlx::raw_sql("ROLLBACK").execute(&mut *tx).await.unwrap();
+        // Dropped: sqlx's own ROLLBACK fails ("no transaction is active").
+    }
+    for _ in 0..3 {
+        customer::book(&t, &cara, long_booking(svc)).await.unwrap();
+    }
+    assert_eq!(my_count(&t, &cara).await, 3);
+    assert_eq!(integrity(&t).await, "ok");
+}
