@@ -475,7 +475,8 @@ async fn cached_database(size: GenSize) -> (PathBuf, bool) {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("household-load-bench"));
     std::fs::create_dir_all(&dir).unwrap();
-    // A new migration makes a new file (the old one would be migrated on every copy).
+    // A new migration or generator makes a new file (the old one would be migrated on every
+    // copy, or have yesterday's shape).
     let migrations = household_core::db::MIGRATOR.iter().count();
     let last = household_core::db::MIGRATOR
         .iter()
@@ -483,8 +484,9 @@ async fn cached_database(size: GenSize) -> (PathBuf, bool) {
         .max()
         .unwrap_or(0);
     let file = dir.join(format!(
-        "household-{}req-m{migrations}-{last}.sqlite3",
-        size.requests
+        "household-{}req-m{migrations}-{last}-g{}.sqlite3",
+        size.requests,
+        household_core::generator::GENERATOR_VERSION
     ));
     let fresh = std::fs::metadata(&file)
         .and_then(|m| m.modified())

@@ -45,6 +45,27 @@ async fn generated_data_is_consistent_and_usable() {
     assert_eq!(count("SELECT COUNT(*) FROM service_requests r JOIN services s ON s.id = r.service_id WHERE r.price_minor <> s.base_price_minor").await, 0);
     // Assigned requests go to a professional of the same service.
     assert_eq!(count("SELECT COUNT(*) FROM service_requests r JOIN professionals p ON p.user_id = r.professional_id WHERE p.service_id <> r.service_id").await, 0);
+    // Jobs are spread over the professionals: each status reaches most of them (the status
+    // and the service once followed the same digits of the request id, and all assigned jobs
+    // sat with 8 professionals).
+    for status in ["assigned", "completed", "closed"] {
+        let holders: i64 = sqlx::query_scalar(
+            "SELECT COUNT(DISTINCT professional_id) FROM service_requests WHERE status = $1",
+        )
+        .bind(status)
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+        assert!(
+            holders * 10 >= size.professionals * 8,
+            "{status}: {holders} of {} professionals hold such jobs",
+            size.professionals
+        );
+    }
+    let services_booked =
+        count("SELECT COUNT(DISTINCT service_id) FROM service_requests WHERE status = 'requested'")
+            .await;
+    assert_eq!(services_booked, size.services);
     // Roll-ups equal the reviews they summarise.
     assert_eq!(count("SELECT COUNT(*) FROM services s WHERE s.rating_count <> (SELECT COUNT(v.rating) FROM reviews v JOIN service_requests r ON r.id = v.request_id WHERE r.service_id = s.id)").await, 0);
     assert_eq!(
