@@ -54,6 +54,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             live::LiveUpdate,
             kiosk::KioskChanged
         ])
+        .constant(
+            "NEW_REQUEST_KIND",
+            household_core::notifications::NEW_REQUEST,
+        )
 }
 
 /// Writes the generated TypeScript bindings to `path`.

@@ -868,7 +868,7 @@ liveUpdate: "live-update"
 
 /** user-defined constants **/
 
-
+export const NEW_REQUEST_KIND = "request.new" as const;
 
 /** user-defined types **/
 

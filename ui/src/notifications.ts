@@ -4,7 +4,7 @@
 // what is a notification and shows the OS notifications itself. Rust marks these calls
 // passive: a refresh nobody asked for never keeps an idle session alive.
 import { effectScope, reactive, watch } from "vue";
-import { commands, type NotificationRow, type Role } from "./bindings";
+import { commands, NEW_REQUEST_KIND, type NotificationRow, type Role } from "./bindings";
 import { call } from "./api";
 import { liveKinds, onLive } from "./live";
 import { session } from "./session";
@@ -54,15 +54,19 @@ export function badgeText(unread: number): string {
   return unread > 99 ? "99+" : String(unread);
 }
 
-/** Where a notification about request `requestId` leads for `role`; null when nowhere. */
-export function notificationRoute(role: Role, requestId: number | null): string | null {
+/** The kind of notification a professional gets when a request is booked in their service and
+ * PIN code (generated from Rust's `notifications::NEW_REQUEST`). */
+export { NEW_REQUEST_KIND };
+
+/** Where a notification (of `kind`) about request `requestId` leads for `role`; null when nowhere. */
+export function notificationRoute(role: Role, requestId: number | null, kind = ""): string | null {
   if (requestId === null) return null;
   switch (role) {
     case "customer":
       return `/customer/requests/${requestId}`;
     case "professional":
-      // No per-job page: the jobs list has every assigned request.
-      return "/professional/jobs";
+      // A new request waits in the feed; no per-job page: the jobs list has every assigned one.
+      return kind === NEW_REQUEST_KIND ? "/professional/feed" : "/professional/jobs";
     case "admin":
       return `/admin/requests/${requestId}`;
     default:

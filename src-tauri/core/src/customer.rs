@@ -293,6 +293,7 @@ pub async fn book_once(
         now,
     )
     .await?;
+    crate::notifications::on_booking(&mut tx, id, now).await?;
     crate::live::request_changed(&mut tx, id, now).await?;
     tx.commit().await?;
     Ok(id)

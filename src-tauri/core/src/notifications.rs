@@ -10,6 +10,10 @@ use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+/// The kind of notification a professional gets when a request is booked in their service
+/// and PIN code (the UI's `NEW_REQUEST_KIND` sends it to the feed).
+pub const NEW_REQUEST: &str = "request.new";
+
 /// More unseen notifications than this are summarised into one OS notification.
 pub const SUMMARY_THRESHOLD: usize = 3;
 
@@ -117,6 +121,39 @@ pub(crate) async fn on_transition(
     }
     for (user, kind, title, body) in out {
         write(conn, user, kind, &title, &body, Some(request_id), now).await?;
+    }
+    Ok(())
+}
+
+/// Tells the professionals who can take a newly booked request that it is in their feed
+/// (inside the booking's transaction): on their desktops it is an OS notification and a bell
+/// entry, delivered once like any other.
+pub(crate) async fn on_booking(
+    conn: &mut store::Conn,
+    request_id: i64,
+    now: Timestamp,
+) -> AppResult<()> {
+    let Some(r) = store::requests::find(&mut *conn, request_id).await? else {
+        return Ok(());
+    };
+    let body = format!(
+        "{} on {} in PIN code {} for {}",
+        r.service_name,
+        day(r.scheduled_for),
+        r.pincode,
+        short_name(&r.customer_name)
+    );
+    for pro in store::services::professionals_in(&mut *conn, r.service_id, &r.pincode).await? {
+        write(
+            conn,
+            pro,
+            NEW_REQUEST,
+            "New request near you",
+            &body,
+            Some(request_id),
+            now,
+        )
+        .await?;
     }
     Ok(())
 }

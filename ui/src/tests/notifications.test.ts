@@ -10,6 +10,7 @@ import { LIVE_WINDOW_MS, listenForLiveUpdates, resetLive } from "../live";
 import {
   badgeText,
   clearNotifications,
+  NEW_REQUEST_KIND,
   notificationRoute,
   notifications,
   NOTIFICATIONS_POLL_MS,
@@ -90,6 +91,12 @@ describe("notification helpers", () => {
     ["admin", null, null],
   ] as const)("routes a %s to the request %s → %s", (role, id, to) => {
     expect(notificationRoute(role, id)).toBe(to);
+  });
+
+  it("routes a professional's new-request notification to the feed", () => {
+    expect(notificationRoute("professional", 12, NEW_REQUEST_KIND)).toBe("/professional/feed");
+    expect(notificationRoute("professional", 12, "request.cancelled")).toBe("/professional/jobs");
+    expect(notificationRoute("customer", 12, NEW_REQUEST_KIND)).toBe("/customer/requests/12");
   });
 });
 

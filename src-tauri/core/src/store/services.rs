@@ -267,3 +267,22 @@ pub async fn bookable_in(
     .fetch_one(ex)
     .await
 }
+
+/// The verified, active professionals of a service in a PIN code: who may take a request
+/// booked there (the same people whose feeds show it).
+pub async fn professionals_in(
+    ex: impl SqliteExecutor<'_>,
+    service_id: i64,
+    pincode: &str,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT p.user_id FROM professionals p JOIN users u ON u.id = p.user_id
+         WHERE p.service_id = $1 AND p.pincode = $2 AND p.verification_status = 'approved'
+           AND u.status = 'active'
+         ORDER BY p.user_id",
+    )
+    .bind(service_id)
+    .bind(pincode)
+    .fetch_all(ex)
+    .await
+}

@@ -127,6 +127,23 @@ pub fn pdf_upload() -> DocumentUpload {
     }
 }
 
+/// The usual cast: the set-up's admin, a service ("Plumbing") and a registered customer
+/// "cara" (signed out).
+pub async fn admin_service_and_cara(
+    t: &TestApp,
+) -> (household_core::Actor, i64, household_core::Actor) {
+    let admin = household_core::Actor {
+        user_id: user_id(t, "admin").await,
+        role: household_core::domain::Role::Admin,
+    };
+    let svc = a_service(t).await;
+    let cara = household_core::Actor {
+        user_id: registered_customer(t, "cara").await.user_id,
+        role: household_core::domain::Role::Customer,
+    };
+    (admin, svc, cara)
+}
+
 pub async fn a_service(t: &TestApp) -> i64 {
     household_core::store::services::insert(
         &t.pool,

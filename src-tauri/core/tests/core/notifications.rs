@@ -22,15 +22,7 @@ async fn kinds(t: &TestApp, user: i64) -> Vec<String> {
 #[tokio::test]
 async fn every_transition_and_decision_notifies_the_affected_user() {
     let t = spawn_set_up_app().await;
-    let admin = Actor {
-        user_id: user_id(&t, "admin").await,
-        role: Role::Admin,
-    };
-    let svc = a_service(&t).await;
-    let cara = Actor {
-        user_id: registered_customer(&t, "cara").await.user_id,
-        role: Role::Customer,
-    };
+    let (admin, svc, cara) = admin_service_and_cara(&t).await;
     let mut form = professional_form("ravi", svc);
     form.full_name = "Ravi Kumar".into();
     accounts::register_professional(&t, form).await.unwrap();
@@ -93,6 +85,9 @@ async fn every_transition_and_decision_notifies_the_affected_user() {
         kinds(&t, ravi.user_id).await,
         vec![
             "account.approved",
+            "request.new",
+            "request.new",
+            "request.new",
             "request.closed",
             "request.cancelled",
             "account.blocked"
@@ -114,17 +109,107 @@ async fn every_transition_and_decision_notifies_the_affected_user() {
 }
 
 #[tokio::test]
+async fn a_booking_notifies_the_professionals_who_can_take_it() {
+    let t = spawn_set_up_app().await;
+    let (admin, svc, cara) = admin_service_and_cara(&t).await;
+    // Same service and PIN code: approved (told), pending (not yet), blocked (not);
+    // approved elsewhere (not).
+    let mut pros = Vec::new();
+    for (name, pincode) in [
+        ("ravi", "560001"),
+        ("pending", "560001"),
+        ("blocked", "560001"),
+        ("faraway", "110001"),
+    ] {
+        let mut form = professional_form(name, svc);
+        form.full_name = format!("{name} Pro");
+        form.pincode = pincode.into();
+        accounts::register_professional(&t, form).await.unwrap();
+        pros.push(user_id(&t, name).await);
+    }
+    let [ravi, pending, blocked, faraway] = pros[..] else {
+        unreachable!()
+    };
+    for id in [ravi, blocked, faraway] {
+        people::approve(&t, &admin, id).await.unwrap();
+    }
+    people::block(&t, &admin, blocked, "No-shows")
+        .await
+        .unwrap();
+    let before = |id| {
+        let pool = t.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM notifications WHERE user_id = $1")
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let counts = [
+        before(pending).await,
+        before(blocked).await,
+        before(faraway).await,
+    ];
+
+    let when = Utc
+        .with_ymd_and_hms(2026, 12, 5, 10, 0, 0)
+        .unwrap()
+        .to_rfc3339();
+    let id = customer::book(
+        &t,
+        &cara,
+        BookingInput {
+            service_id: svc,
+            scheduled_for: when,
+            address: None,
+            pincode: None,
+            remarks: String::new(),
+        },
+    )
+    .await
+    .unwrap();
+
+    let (kind, title, body, request): (String, String, String, Option<i64>) = sqlx::query_as(
+        "SELECT kind, title, body, request_id FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(ravi)
+    .fetch_one(&t.pool)
+    .await
+    .unwrap();
+    assert_eq!(kind, notifications::NEW_REQUEST);
+    assert_eq!(title, "New request near you");
+    assert_eq!(body, "Plumbing on 5 Dec in PIN code 560001 for Customer c.");
+    assert_eq!(request, Some(id));
+    assert_eq!(
+        [
+            before(pending).await,
+            before(blocked).await,
+            before(faraway).await
+        ],
+        counts,
+        "only the professionals who can take the request are told"
+    );
+    // It reaches the professional's desktop once, like any notification.
+    let pro = Actor {
+        user_id: ravi,
+        role: Role::Professional,
+    };
+    let shown = notifications::take_for_os(&t, &pro).await.unwrap();
+    assert!(
+        shown.iter().any(|n| n.title == "New request near you"),
+        "{shown:?}"
+    );
+    assert!(notifications::take_for_os(&t, &pro)
+        .await
+        .unwrap()
+        .is_empty());
+}
+
+#[tokio::test]
 async fn a_failed_transition_writes_no_notification() {
     let t = spawn_set_up_app().await;
-    let admin = Actor {
-        user_id: user_id(&t, "admin").await,
-        role: Role::Admin,
-    };
-    let svc = a_service(&t).await;
-    let cara = Actor {
-        user_id: registered_customer(&t, "cara").await.user_id,
-        role: Role::Customer,
-    };
+    let (admin, svc, cara) = admin_service_and_cara(&t).await;
     accounts::register_professional(&t, professional_form("ravi", svc))
         .await
         .unwrap();
@@ -162,11 +247,15 @@ async fn a_failed_transition_writes_no_notification() {
     )
     .await
     .is_err());
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE request_id = $1")
-        .bind(id)
-        .fetch_one(&t.pool)
-        .await
-        .unwrap();
+    // Only the booking's own news for the professional: the failed steps added nothing.
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE request_id = $1 AND kind <> $2",
+    )
+    .bind(id)
+    .bind(notifications::NEW_REQUEST)
+    .fetch_one(&t.pool)
+    .await
+    .unwrap();
     assert_eq!(count, 0);
 }
 

@@ -200,15 +200,7 @@ async fn two_instances_on_one_database_run_each_period_once() {
 #[tokio::test]
 async fn the_daily_reminder_goes_to_professionals_with_waiting_work() {
     let t = spawn_set_up_app().await;
-    let admin = Actor {
-        user_id: user_id(&t, "admin").await,
-        role: Role::Admin,
-    };
-    let svc = a_service(&t).await;
-    let cara = Actor {
-        user_id: registered_customer(&t, "cara").await.user_id,
-        role: Role::Customer,
-    };
+    let (admin, svc, cara) = admin_service_and_cara(&t).await;
     accounts::register_professional(&t, professional_form("ravi", svc))
         .await
         .unwrap();
