@@ -43,6 +43,8 @@ SERVER_BIN = Path(os.environ.get("SERVER_BIN", APP_BIN.parent / "household-serve
 # A second window (another desktop on the same server) gets its own driver on these ports.
 PORT2 = int(os.environ.get("HS_E2E_DRIVER_PORT2", str(PORT + 2)))
 NATIVE_PORT2 = int(os.environ.get("HS_E2E_NATIVE_PORT2", str(NATIVE_PORT + 2)))
+PORT3 = int(os.environ.get("HS_E2E_DRIVER_PORT3", str(PORT + 4)))
+NATIVE_PORT3 = int(os.environ.get("HS_E2E_NATIVE_PORT3", str(NATIVE_PORT + 4)))
 
 
 def _tauri_driver_path() -> str:
@@ -112,11 +114,7 @@ def _start_driver(port: int, native_port: int, env: dict, log_name: str):
         start_new_session=True,  # own process group: killed as a whole at the end
         env=env,
     )
-    # scripts/e2e.sh kills this group too if pytest itself is killed before teardown.
-    pgid_file = os.environ.get("HS_E2E_PGID_FILE")
-    if pgid_file:
-        with open(pgid_file, "a") as f:
-            f.write(f"{proc.pid}\n")
+    _remember_group(proc)
     try:
         # tauri-driver listens at once but starts WebKitWebDriver (native_port) alongside: a
         # session asked for before that one listens fails with "Connection refused".
@@ -149,21 +147,79 @@ def tauri_driver(session_export_dir):
         log.close()
 
 
-@pytest.fixture(scope="session")
-def second_driver(tmp_path_factory, session_export_dir):
-    """A second tauri-driver for a second window: another desktop, with its own XDG folders
-    (its own WebKit storage), as if on another machine; exports land in HS_EXPORT_DIR too."""
-    home = tmp_path_factory.mktemp("second-desktop")
+def _remember_group(proc: subprocess.Popen) -> None:
+    """scripts/e2e.sh kills this process group too if pytest itself is killed first."""
+    pgid_file = os.environ.get("HS_E2E_PGID_FILE")
+    if pgid_file:
+        with open(pgid_file, "a") as f:
+            f.write(f"{proc.pid}\n")
+
+
+def _own_session_bus(home: Path) -> tuple[subprocess.Popen, str]:
+    """A private D-Bus session bus (its own process group): what a desktop on another
+    machine would have. Returns the daemon and its address."""
+    exe = shutil.which("dbus-daemon")
+    if not exe:
+        pytest.exit("dbus-daemon missing: run `bash scripts/setup.sh` (package dbus)", returncode=3)
+    address_file = home / "bus-address"
+    with open(address_file, "wb") as out:
+        proc = subprocess.Popen(
+            [exe, "--session", "--nofork", "--nopidfile", "--print-address=1"],
+            stdout=out,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    _remember_group(proc)
+    deadline = time.monotonic() + 10
+    while not address_file.read_text().strip():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            _kill_group(proc)
+            raise RuntimeError("the private D-Bus session bus did not start")
+        time.sleep(0.05)
+    return proc, address_file.read_text().strip().splitlines()[0]
+
+
+def _other_desktop(tmp_path_factory, session_export_dir, name: str, port: int, native_port: int, own_bus: bool):
+    """Another desktop's tauri-driver, with its own XDG folders (its own WebKit storage) and,
+    if asked, its own session bus, as if on another machine; exports land in HS_EXPORT_DIR
+    too. Yields (driver URL, bus address or None)."""
+    home = tmp_path_factory.mktemp(name)
     env = {**os.environ, "HS_EXPORT_DIR": str(session_export_dir)}
     for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         (home / var.lower()).mkdir()
         env[var] = str(home / var.lower())
-    proc, log = _start_driver(PORT2, NATIVE_PORT2, env, "tauri-driver-2.log")
+    bus = None
+    if own_bus:
+        bus, env["DBUS_SESSION_BUS_ADDRESS"] = _own_session_bus(home)
     try:
-        yield f"http://{HOST}:{PORT2}"
+        proc, log = _start_driver(port, native_port, env, f"tauri-driver-{name}.log")
+    except Exception:
+        if bus:
+            _kill_group(bus)
+        raise
+    try:
+        yield f"http://{HOST}:{port}", env.get("DBUS_SESSION_BUS_ADDRESS") if own_bus else None
     finally:
         _kill_group(proc)
         log.close()
+        if bus:
+            _kill_group(bus)
+
+
+@pytest.fixture(scope="session")
+def second_driver(tmp_path_factory, session_export_dir):
+    """A second tauri-driver for a second window: another desktop (same session bus)."""
+    for url, _ in _other_desktop(tmp_path_factory, session_export_dir, "desktop-2", PORT2, NATIVE_PORT2, own_bus=False):
+        yield url
+
+
+@pytest.fixture(scope="session")
+def third_driver(tmp_path_factory, session_export_dir):
+    """A third tauri-driver for a third window, with its own session bus: its OS
+    notifications are its own (watch them with `DbusMonitor(path, address=...)`).
+    Yields (driver URL, bus address)."""
+    yield from _other_desktop(tmp_path_factory, session_export_dir, "desktop-3", PORT3, NATIVE_PORT3, own_bus=True)
 
 
 def pytest_configure(config):
@@ -216,25 +272,42 @@ def app(request, tauri_driver, tmp_path):
         _close_window(request, application)
 
 
-@pytest.fixture
-def second_window(request, second_driver, tmp_path):
-    """Opens the second desktop's window on demand (its data folder prepared first, e.g.
-    already connected to a server): `second_window(prepare)`."""
+def _window_opener(request, driver_url: str, data_dir: Path, label: str):
+    """Yields `open_window(prepare=None)`: opens the window on demand, its data folder
+    prepared first (e.g. already connected to a server); closed at the end."""
     opened = []
 
     def open_window(prepare=None) -> App:
-        data_dir = tmp_path / "data-2"
         data_dir.mkdir()
         if prepare:
             prepare(data_dir)
-        opened.append(_open_window(second_driver, data_dir))
+        opened.append(_open_window(driver_url, data_dir))
         return opened[-1]
 
     try:
         yield open_window
     finally:
         for application in opened:
-            _close_window(request, application, "-window-2")
+            _close_window(request, application, label)
+
+
+@pytest.fixture
+def second_window(request, second_driver, tmp_path):
+    """The second desktop's window, on demand: `second_window(prepare)`."""
+    yield from _window_opener(request, second_driver, tmp_path / "data-2", "-window-2")
+
+
+@pytest.fixture
+def third_window(request, third_driver, tmp_path):
+    """The third desktop's window, on demand: `third_window(prepare)` (its bus address is
+    `third_bus`)."""
+    yield from _window_opener(request, third_driver[0], tmp_path / "data-3", "-window-3")
+
+
+@pytest.fixture
+def third_bus(third_driver) -> str:
+    """The address of the third desktop's own session bus."""
+    return third_driver[1]
 
 
 @pytest.fixture

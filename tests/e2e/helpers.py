@@ -279,8 +279,9 @@ class DbusMonitor:
     (org.knopwob.dunst.service) for the first Notify call, so the calls get an answer.
     """
 
-    def __init__(self, log_path: Path):
-        if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+    def __init__(self, log_path: Path, address: str | None = None):
+        """Watches the suite's session bus, or the bus at `address` (another desktop's)."""
+        if not address and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
             raise RuntimeError("no session bus: run the suite through scripts/e2e.sh (dbus-run-session)")
         exe = shutil.which("dbus-monitor")
         if not exe:
@@ -289,7 +290,7 @@ class DbusMonitor:
         log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen(
-            [exe, "--session", NOTIFY_MATCH],
+            [exe, *(["--address", address] if address else ["--session"]), NOTIFY_MATCH],
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,

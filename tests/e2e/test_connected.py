@@ -48,6 +48,17 @@ def dark_screenshot(window: App, name: str) -> None:
     window.driver.execute_script("document.documentElement.setAttribute('data-bs-theme', 'light')")
 
 
+def set_up_business_on_server(app: App, address: str, fingerprint: str) -> None:
+    """The first desktop connects through its first-run screen (checking the fingerprint) and
+    sets the business up on the empty server, which enrols it as the office computer."""
+    app.click("mode-server")
+    app.type("connect-address", address)
+    app.click("connect-check")
+    assert app.wait("connect-fingerprint").text.strip() == fingerprint
+    app.click("connect-confirm")
+    create_admin_with_demo(app)
+
+
 def open_terminals(admin: App) -> None:
     """Terminals is in the admin's System menu (a connected desk only)."""
     admin.click("nav-system")

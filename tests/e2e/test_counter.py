@@ -17,9 +17,9 @@ import time
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 
-from flows import ADMIN, CUSTOMER, DEMO_PASSWORD, create_admin_with_demo, login, login_expect_error, login_expect_home, register_customer
+from flows import ADMIN, CUSTOMER, DEMO_PASSWORD, login, login_expect_error, login_expect_home, register_customer
 from helpers import ARTIFACTS, GENERIC_LOGIN_ERROR, App
-from test_connected import add_computer, connected_prefs, open_terminals
+from test_connected import set_up_business_on_server, add_computer, connected_prefs, open_terminals
 
 # The server's idle sign-out, in seconds (a counter's is at most 120). The counter signs out
 # 5 s early (the server's activity throttle), and warns for at most half the time: with 45 s,
@@ -77,12 +77,7 @@ def test_counter_terminal(server, app: App, second_window):
     address, fingerprint = server
 
     # --- the office desktop sets the business up on the server and adds the counter ----------
-    app.click("mode-server")
-    app.type("connect-address", address)
-    app.click("connect-check")
-    assert app.wait("connect-fingerprint").text.strip() == fingerprint
-    app.click("connect-confirm")
-    create_admin_with_demo(app)
+    set_up_business_on_server(app, address, fingerprint)
     open_terminals(app)
     code = add_computer(app, "Counter 1", "counter")
     app.click("terminal-code-done")
