@@ -210,13 +210,16 @@ pub struct RequestRow {
     pub rating: Option<i64>,
 }
 
+// CROSS JOIN keeps the requests the outer loop (SQLite never reorders it): every filter and
+// sort is on them. Left free, the planner once drove the "closed" list (60 % of a million
+// rows) from the services table through the feed index and sorted 600,000 rows: 3.3 s a page.
 const ROW_SELECT: &str =
     "SELECT r.id, r.status, r.service_id, s.name AS service_name, r.customer_id,
         cu.full_name AS customer_name, r.professional_id, pu.full_name AS professional_name,
         r.scheduled_for, r.pincode, r.created_at, v.rating
     FROM service_requests r
-    JOIN services s ON s.id = r.service_id
-    JOIN users cu ON cu.id = r.customer_id
+    CROSS JOIN services s ON s.id = r.service_id
+    CROSS JOIN users cu ON cu.id = r.customer_id
     LEFT JOIN users pu ON pu.id = r.professional_id
     LEFT JOIN reviews v ON v.request_id = r.id";
 
