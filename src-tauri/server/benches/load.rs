@@ -761,6 +761,16 @@ fn print_phase(title: &str, rec: &Record, secs: Duration) {
         errors,
         races
     );
+    let writes = rec
+        .samples
+        .iter()
+        .filter(|s| !Op::READS.contains(&s.op))
+        .count();
+    println!(
+        "mix: reads {:.0} %, writes {:.0} % (book, accept, complete, close and review)",
+        100.0 * (rec.samples.len() - writes) as f64 / rec.samples.len().max(1) as f64,
+        100.0 * writes as f64 / rec.samples.len().max(1) as f64
+    );
     let mut listed: Vec<_> = rec.errors.iter().collect();
     listed.sort_by(|a, b| b.1.cmp(a.1));
     for ((op, message), n) in listed.iter().take(5) {
