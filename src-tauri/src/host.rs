@@ -180,6 +180,7 @@ impl Host {
             idempotency_key: None,
             terminal: self.terminal(),
             passive: op != ACTIVITY_OP,
+            app_version: Some(household_client::APP_VERSION.into()),
         }
     }
 

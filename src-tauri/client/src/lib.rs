@@ -25,6 +25,10 @@ pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
 pub const TERMINAL_HEADER: &str = "x-terminal-key";
 /// The header marking a call that is not the person's doing (`1`).
 pub const PASSIVE_HEADER: &str = "x-passive";
+/// The header carrying the calling app's version (shown with its terminal).
+pub const APP_VERSION_HEADER: &str = "x-app-version";
+/// This build's version: the workspace's, which the desktop app and this client share.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The live event stream (server-sent events), relative to the server's address.
 pub const EVENTS_PATH: &str = "api/v1/events";
 /// The SSE event name of live updates (the data is a `LiveMessage` as JSON).
@@ -140,11 +144,12 @@ fn bad_address() -> AppError {
     )
 }
 
-/// Adds the machine's terminal key and the passive mark to a request.
+/// Adds the app's version, the machine's terminal key and the passive mark to a request.
 fn with_machine(
     mut req: reqwest::RequestBuilder,
     ctx: &CallContext<'_>,
 ) -> reqwest::RequestBuilder {
+    req = req.header(APP_VERSION_HEADER, APP_VERSION);
     if let Some(key) = ctx.terminal {
         req = req.header(TERMINAL_HEADER, key);
     }

@@ -48,6 +48,9 @@ pub struct Caller {
     /// as activity for the idle sign-out. The desktop reports activity itself
     /// (`touch_session`), so it marks its other calls so.
     pub passive: bool,
+    /// The version of the app the caller runs (a connected desktop sends it; the admin sees
+    /// it with the terminal).
+    pub app_version: Option<String>,
 }
 
 impl Caller {
@@ -458,7 +461,9 @@ async fn check(app: &App, caller: &Caller, access: Access) -> AppResult<Checked>
     if access.before_enrolment() {
         return Ok(Checked::default());
     }
-    let terminal = crate::terminals::of_caller(app, caller.terminal.as_ref()).await?;
+    let terminal =
+        crate::terminals::of_caller(app, caller.terminal.as_ref(), caller.app_version.as_deref())
+            .await?;
     let actor = match access {
         Access::Open | Access::Enrol | Access::Public | Access::SignIn | Access::SignOut => {
             return Ok(Checked {

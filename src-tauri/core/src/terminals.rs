@@ -278,8 +278,13 @@ pub async fn state(app: &App, key: Option<&TerminalKey>) -> AppResult<TerminalSt
 
 /// The caller's terminal for an operation that needs one: refused with `not_enrolled` when
 /// the server requires enrolment and the key is missing, unknown or revoked. A valid key is
-/// honoured (and its terminal's profile applied) whether enrolment is required or not.
-pub(crate) async fn of_caller(app: &App, key: Option<&TerminalKey>) -> AppResult<Option<Terminal>> {
+/// honoured (and its terminal's profile applied) whether enrolment is required or not. The
+/// terminal's last-seen time (and the app version the caller runs, when it says) is noted.
+pub(crate) async fn of_caller(
+    app: &App,
+    key: Option<&TerminalKey>,
+    app_version: Option<&str>,
+) -> AppResult<Option<Terminal>> {
     let Some(key) = key else {
         return if app.enrolment_required().await? {
             Err(AppError::NotEnrolled(NOT_ENROLLED.into()))
@@ -294,11 +299,14 @@ pub(crate) async fn of_caller(app: &App, key: Option<&TerminalKey>) -> AppResult
         return Err(AppError::NotEnrolled(DISCONNECTED.into()));
     }
     let now = app.now();
-    if t.last_seen_at
-        .is_none_or(|seen| now - seen >= chrono::Duration::seconds(TOUCH_EVERY_SECS))
+    let version = app_version.map(|v| v.chars().take(40).collect::<String>());
+    let upgraded = version.is_some() && version != t.app_version;
+    if upgraded
+        || t.last_seen_at
+            .is_none_or(|seen| now - seen >= chrono::Duration::seconds(TOUCH_EVERY_SECS))
     {
         // Bookkeeping only: a database that cannot be written must not refuse the caller.
-        if let Err(e) = store::terminals::touch(&app.pool, t.id, now).await {
+        if let Err(e) = store::terminals::touch(&app.pool, t.id, version.as_deref(), now).await {
             tracing::warn!(error = %e, "could not record when a terminal was last seen");
         }
     }
@@ -368,7 +376,7 @@ pub(crate) async fn admit(
 /// notifications pop up there; the bell keeps them for the customer).
 pub async fn is_counter(app: &App, key: Option<&TerminalKey>) -> AppResult<bool> {
     Ok(matches!(
-        of_caller(app, key).await?,
+        of_caller(app, key, None).await?,
         Some(Terminal {
             profile: TerminalProfile::Counter,
             ..
@@ -378,7 +386,7 @@ pub async fn is_counter(app: &App, key: Option<&TerminalKey>) -> AppResult<bool>
 
 /// Refuses registering a professional on a counter terminal (a public machine).
 pub async fn allow_staff_registration(app: &App, key: Option<&TerminalKey>) -> AppResult<()> {
-    match of_caller(app, key).await?.as_ref() {
+    match of_caller(app, key, None).await?.as_ref() {
         Some(t) if t.profile == TerminalProfile::Counter => Err(AppError::Forbidden(
             "Professionals register on a staff computer, not at the counter.".into(),
         )),

@@ -677,6 +677,7 @@ fn local_caller(token: &str) -> Caller {
         idempotency_key: None,
         terminal: None,
         passive: false,
+        app_version: None,
     }
 }
 

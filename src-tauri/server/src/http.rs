@@ -12,8 +12,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::{FixedOffset, Offset};
 use household_client::{
-    CLIENT_HEADER, EVENTS_KEEP_ALIVE, EVENTS_PATH, IDEMPOTENCY_HEADER, LIVE_SSE_EVENT,
-    OFFSET_HEADER, PASSIVE_HEADER, TERMINAL_HEADER,
+    APP_VERSION_HEADER, CLIENT_HEADER, EVENTS_KEEP_ALIVE, EVENTS_PATH, IDEMPOTENCY_HEADER,
+    LIVE_SSE_EVENT, OFFSET_HEADER, PASSIVE_HEADER, TERMINAL_HEADER,
 };
 use household_core::error::{ApiError, AppError, ErrorCode};
 use household_core::ops::{self, Caller, OPERATIONS};
@@ -211,6 +211,16 @@ fn caller(headers: &HeaderMap, peer: Option<SocketAddr>) -> Caller {
     let passive = headers
         .get(PASSIVE_HEADER)
         .is_some_and(|v| v.as_bytes() == b"1");
+    let app_version = headers
+        .get(APP_VERSION_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.chars()
+                .filter(|c| !c.is_control())
+                .take(40)
+                .collect::<String>()
+        })
+        .filter(|v| !v.trim().is_empty());
     Caller {
         token,
         client,
@@ -218,6 +228,7 @@ fn caller(headers: &HeaderMap, peer: Option<SocketAddr>) -> Caller {
         idempotency_key,
         terminal,
         passive,
+        app_version,
     }
 }
 

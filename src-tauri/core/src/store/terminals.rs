@@ -13,10 +13,11 @@ pub struct TerminalRecord {
     pub code_expires_at: Option<Timestamp>,
     pub revoked_at: Option<Timestamp>,
     pub last_seen_at: Option<Timestamp>,
+    pub app_version: Option<String>,
 }
 
 const RECORD: &str =
-    "SELECT id, name, profile, code_expires_at, revoked_at, last_seen_at FROM terminals";
+    "SELECT id, name, profile, code_expires_at, revoked_at, last_seen_at, app_version FROM terminals";
 
 /// Adds a terminal awaiting enrolment with the code's hash; returns its id.
 pub async fn insert(
@@ -107,14 +108,22 @@ pub async fn insert_enrolled(
     .await
 }
 
-/// Records that terminal `id` was seen now.
-pub async fn touch(ex: impl SqliteExecutor<'_>, id: i64, now: Timestamp) -> sqlx::Result<()> {
-    sqlx::query("UPDATE terminals SET last_seen_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(ex)
-        .await
-        .map(|_| ())
+/// Records that terminal `id` was seen now, running `app_version` if it said so.
+pub async fn touch(
+    ex: impl SqliteExecutor<'_>,
+    id: i64,
+    app_version: Option<&str>,
+    now: Timestamp,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE terminals SET last_seen_at = $1, app_version = COALESCE($3, app_version) WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(app_version)
+    .execute(ex)
+    .await
+    .map(|_| ())
 }
 
 /// Revokes terminal `id`; `false` if it does not exist or was revoked already.

@@ -20,6 +20,7 @@ fn desktop(token: Option<SessionToken>) -> Caller {
         idempotency_key: None,
         terminal: None,
         passive: false,
+        app_version: None,
     }
 }
 

@@ -15,6 +15,9 @@ use household_core::terminals::{
 use household_core::{Actor, ErrorCode};
 use serde_json::json;
 
+/// The app version the test machines say they run (enrolled at 0.1.0, upgraded since).
+const MACHINE_VERSION: &str = "2.4.0";
+
 /// A machine: its terminal key (if enrolled) and its session token (if signed in).
 #[derive(Clone, Default)]
 struct Machine {
@@ -31,6 +34,7 @@ impl Machine {
             idempotency_key: None,
             terminal: self.key.clone(),
             passive: false,
+            app_version: Some(MACHINE_VERSION.into()),
         }
     }
 
@@ -274,7 +278,14 @@ async fn a_counter_terminal_admits_customers_only() {
     let rows = terminals::list(&t, &admin).await.unwrap();
     let row = rows.iter().find(|r| r.name == "Counter 1").unwrap();
     assert_eq!(row.signed_in.as_deref(), Some("Customer cara"));
-    assert_eq!(row.app_version.as_deref(), Some("0.1.0"));
+    // Enrolled at 0.1.0, its calls say it runs 2.4.0 now: the list shows what it runs; the
+    // office computer (enrolled by the first run, which names no version) shows its too.
+    assert_eq!(row.app_version.as_deref(), Some(MACHINE_VERSION));
+    let office_row = rows
+        .iter()
+        .find(|r| r.name == "First office computer")
+        .unwrap();
+    assert_eq!(office_row.app_version.as_deref(), Some(MACHINE_VERSION));
     assert!(row.last_seen_at.is_some());
     // Two minutes without activity end the customer's session at the counter.
     t.clock
