@@ -15,6 +15,7 @@ use crate::domain::Role;
 use crate::error::AppResult;
 use crate::session::{EndReason, SessionToken};
 use crate::store::{self, events::EventRow};
+use crate::terminals::TerminalKey;
 use crate::{App, Timestamp};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -335,7 +336,22 @@ pub async fn subscribe(
     token: SessionToken,
     after: Option<i64>,
 ) -> AppResult<Subscription> {
-    let actor = app.actor_passive(&token).await?;
+    subscribe_at(app, token, None, after).await
+}
+
+/// [`subscribe`] for a caller at the machine with `terminal` key: refused like any operation
+/// to a machine the server has not enrolled (or has disconnected), and to a session started
+/// on another enrolled machine.
+pub async fn subscribe_at(
+    app: Arc<App>,
+    token: SessionToken,
+    terminal: Option<&TerminalKey>,
+    after: Option<i64>,
+) -> AppResult<Subscription> {
+    let at = crate::terminals::of_caller(&app, terminal, None).await?;
+    let actor = app
+        .actor_at(&token, false, at.as_ref().map(|t| t.id))
+        .await?;
     let service_id = if actor.role == Role::Professional {
         store::professionals::service_area(&app.pool, actor.user_id)
             .await?

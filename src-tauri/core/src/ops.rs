@@ -471,9 +471,11 @@ async fn check(app: &App, caller: &Caller, access: Access) -> AppResult<Checked>
                 terminal,
             })
         }
-        Access::Passive => app.actor_passive(caller.token()?).await?,
-        _ if caller.passive => app.actor_passive(caller.token()?).await?,
-        _ => app.actor(caller.token()?).await?,
+        _ => {
+            let activity = !(access == Access::Passive || caller.passive);
+            let at = terminal.as_ref().map(|t| t.id);
+            app.actor_at(caller.token()?, activity, at).await?
+        }
     };
     if let Some(role) = access.role() {
         actor.require(role)?;

@@ -199,6 +199,28 @@ impl App {
         })
     }
 
+    /// Like [`App::actor`] (counted as activity when `activity` is set), for a caller at the
+    /// enrolled machine `terminal`: a session started on an enrolled machine works there only,
+    /// so a token taken to another machine (a professional's, to a counter terminal) is
+    /// refused.
+    pub async fn actor_at(
+        &self,
+        token: &SessionToken,
+        activity: bool,
+        terminal: Option<i64>,
+    ) -> AppResult<Actor> {
+        let row = self.live_session(token, activity).await?;
+        if row.terminal_id.is_some() && row.terminal_id != terminal {
+            return Err(AppError::Unauthorized(
+                "This sign-in belongs to another computer. Please sign in here.".into(),
+            ));
+        }
+        Ok(Actor {
+            user_id: row.user_id,
+            role: row.role,
+        })
+    }
+
     /// Like [`App::actor`] (same checks) but not counted as activity: for background
     /// refreshes (the notification bell) that must not keep an idle session alive.
     pub async fn actor_passive(&self, token: &SessionToken) -> AppResult<Actor> {

@@ -137,7 +137,14 @@ async fn events(State(state): State<Arc<ServerState>>, headers: HeaderMap) -> Re
             }
         },
     };
-    let sub = match household_core::live::subscribe(state.core.clone(), token, after).await {
+    let sub = match household_core::live::subscribe_at(
+        state.core.clone(),
+        token,
+        caller.terminal.as_ref(),
+        after,
+    )
+    .await
+    {
         Ok(s) => s,
         Err(e) => return error_response(ApiError::from(e)),
     };

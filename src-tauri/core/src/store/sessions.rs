@@ -19,6 +19,8 @@ pub struct SessionRow {
     pub username: String,
     pub full_name: String,
     pub email: String,
+    /// The enrolled machine the session was started on, if any.
+    pub terminal_id: Option<i64>,
 }
 
 /// Starts a session; returns its id.
@@ -50,7 +52,7 @@ pub async fn find(
 ) -> sqlx::Result<Option<SessionRow>> {
     sqlx::query_as(
         "SELECT s.id, s.user_id, s.idle_timeout_secs, s.last_seen_at, s.end_reason,
-                u.role, u.status, u.blocked_reason, u.username, u.full_name, u.email
+                u.role, u.status, u.blocked_reason, u.username, u.full_name, u.email, s.terminal_id
          FROM sessions s JOIN users u ON u.id = s.user_id
          WHERE s.token_hash = $1",
     )

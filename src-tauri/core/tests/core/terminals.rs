@@ -206,6 +206,55 @@ async fn a_counter_terminal_admits_customers_only() {
         .await
         .unwrap();
     assert_eq!(live, 0);
+    // Nor does a staff session started elsewhere work there: the professional signs in at
+    // the office, and that token, taken to the counter, is refused (operations and the live
+    // stream alike); at the office it still works.
+    let mut at_office = Machine {
+        key: office.key.clone(),
+        token: None,
+    };
+    at_office.login(&t, "ravi").await.unwrap();
+    let carried = Machine {
+        key: counter.key.clone(),
+        token: at_office.token.clone(),
+    };
+    let e = ops::dispatch(
+        &t,
+        &carried.caller(),
+        "professional_feed",
+        json!({ "query": { "page": 1, "per_page": 5 } }),
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Unauthorized, "{e:?}");
+    assert!(e.message.contains("another computer"), "{}", e.message);
+    let e = household_core::live::subscribe_at(
+        t.app.clone(),
+        carried.token.clone().unwrap(),
+        carried.key.as_ref(),
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Unauthorized, "{e:?}");
+    ops::dispatch(
+        &t,
+        &at_office.caller(),
+        "professional_feed",
+        json!({ "query": { "page": 1, "per_page": 5 } }),
+    )
+    .await
+    .unwrap();
+    // The live stream, too, is only for enrolled machines.
+    let e = household_core::live::subscribe_at(
+        t.app.clone(),
+        at_office.token.clone().unwrap(),
+        None,
+        None,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::NotEnrolled, "{e:?}");
     // A professional cannot register there either; a customer can, and signs in.
     let e = ops::dispatch(
         &t,
