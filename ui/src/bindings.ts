@@ -1036,7 +1036,7 @@ code: string; expires_at: string }
 /**
  * Stable error codes, part of the UI contract.
  */
-export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal" | "unavailable" | "cannot_save" | "not_enrolled"
+export type ErrorCode = "unauthorized" | "forbidden" | "not_found" | "validation" | "conflict" | "locked" | "account_blocked" | "approval_pending" | "approval_rejected" | "internal" | "unavailable" | "cannot_save" | "not_enrolled" | "disconnected"
 /**
  * The filters of a `requests` export (the admin list's); ignored for other kinds.
  */

@@ -93,9 +93,8 @@ export function requireEnrolment(state: "not_enrolled" | "disconnected"): void {
 }
 
 export function handleFailure(failure: ApiFailure, options: FailureOptions): void {
-  if (failure.code === "not_enrolled") {
-    // Rust says which of the two it is only in its message.
-    requireEnrolment(failure.message === DISCONNECTED_MESSAGE ? "disconnected" : "not_enrolled");
+  if (failure.code === "not_enrolled" || failure.code === "disconnected") {
+    requireEnrolment(failure.code);
     return;
   }
   // Rust ended the session (idle, logout elsewhere, or the account was blocked meanwhile):

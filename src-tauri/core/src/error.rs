@@ -46,9 +46,12 @@ pub enum AppError {
     /// The server could not be reached (a connected desktop); nothing was done.
     #[error("{0}")]
     Unavailable(String),
-    /// The calling machine is not enrolled with the server, or was disconnected.
+    /// The calling machine is not enrolled with the server.
     #[error("{0}")]
     NotEnrolled(String),
+    /// The calling machine was enrolled, and an administrator disconnected it.
+    #[error("{0}")]
+    Disconnected(String),
     /// The database cannot take writes now (disk full, read-only); the change was not saved,
     /// reads still work.
     #[error("{0}")]
@@ -122,6 +125,7 @@ impl AppError {
             AppError::Unavailable(_) => ErrorCode::Unavailable,
             AppError::CannotSave(_) => ErrorCode::CannotSave,
             AppError::NotEnrolled(_) => ErrorCode::NotEnrolled,
+            AppError::Disconnected(_) => ErrorCode::Disconnected,
         }
     }
 }
@@ -196,6 +200,7 @@ pub enum ErrorCode {
     Unavailable,
     CannotSave,
     NotEnrolled,
+    Disconnected,
 }
 
 /// One problem with one form field.

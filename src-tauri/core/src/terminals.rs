@@ -296,7 +296,7 @@ pub(crate) async fn of_caller(
         return Err(AppError::NotEnrolled(NOT_ENROLLED.into()));
     };
     if t.revoked_at.is_some() {
-        return Err(AppError::NotEnrolled(DISCONNECTED.into()));
+        return Err(AppError::Disconnected(DISCONNECTED.into()));
     }
     let now = app.now();
     let version = app_version.map(|v| v.chars().take(40).collect::<String>());

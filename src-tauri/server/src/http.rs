@@ -318,7 +318,7 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         ErrorCode::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::CannotSave => StatusCode::INSUFFICIENT_STORAGE,
-        ErrorCode::NotEnrolled => StatusCode::FORBIDDEN,
+        ErrorCode::NotEnrolled | ErrorCode::Disconnected => StatusCode::FORBIDDEN,
     }
 }
 

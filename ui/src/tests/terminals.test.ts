@@ -195,9 +195,9 @@ describe("a machine the server stops accepting", () => {
     wrapper.unmount();
   });
 
-  it("tells a disconnected machine so (Rust's words decide which screen)", async () => {
+  it("tells a disconnected machine so (Rust's error code decides which screen)", async () => {
     resetSession({ terminal: enrolled(COUNTER_1) });
-    backend({ login: () => Promise.reject(apiError("not_enrolled", DISCONNECTED_MESSAGE)) });
+    backend({ login: () => Promise.reject(apiError("disconnected", DISCONNECTED_MESSAGE)) });
     const { wrapper, router } = await mountApp("/login");
     await wrapper.find(tid("login-identifier")).setValue("asha");
     await wrapper.find(tid("login-password")).setValue("a-long-password");

@@ -372,7 +372,7 @@ async fn revoking_a_terminal_ends_its_sessions_at_once_and_its_key_stops_working
     let e = ops::dispatch(&t, &counter.caller(), "customer_profile", json!({}))
         .await
         .unwrap_err();
-    assert_eq!(e.code, ErrorCode::NotEnrolled);
+    assert_eq!(e.code, ErrorCode::Disconnected);
     assert_eq!(e.message, terminals::DISCONNECTED);
     let status = ops::dispatch(&t, &counter.caller(), "app_status", json!({}))
         .await

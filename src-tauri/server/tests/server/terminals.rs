@@ -145,7 +145,7 @@ async fn terminals_end_to_end_over_https() {
     let e = call_at(&t, counter, Some(&cara), "customer_profile", json!({}))
         .await
         .unwrap_err();
-    assert_eq!(e.code, ErrorCode::NotEnrolled);
+    assert_eq!(e.code, ErrorCode::Disconnected);
     assert_eq!(e.message, household_core::terminals::DISCONNECTED);
     let status = call_at(&t, counter, None, "app_status", json!({}))
         .await
