@@ -95,20 +95,33 @@ pub enum Audience {
     User(i64),
     /// Everyone of a role.
     Role(Role),
-    /// The professionals of one service, but one (who hears of it as a user already).
-    ServiceProfessionals { service: i64, except: Option<i64> },
+    /// The professionals of one service (in one PIN code, if set), but one (who hears of it
+    /// as a user already).
+    ServiceProfessionals {
+        service: i64,
+        pincode: Option<u32>,
+        except: Option<i64>,
+    },
 }
 
 impl Audience {
-    /// The audience columns of the log: user, role, service, left-out user.
-    fn columns(self) -> (Option<i64>, Option<Role>, Option<i64>, Option<i64>) {
+    /// The audience columns of the log: user, role, service, left-out user, PIN code.
+    fn columns(self) -> AudienceColumns {
         match self {
-            Audience::Everyone => (None, None, None, None),
-            Audience::User(id) => (Some(id), None, None, None),
-            Audience::Role(role) => (None, Some(role), None, None),
-            Audience::ServiceProfessionals { service, except } => {
-                (None, Some(Role::Professional), Some(service), except)
-            }
+            Audience::Everyone => (None, None, None, None, None),
+            Audience::User(id) => (Some(id), None, None, None, None),
+            Audience::Role(role) => (None, Some(role), None, None, None),
+            Audience::ServiceProfessionals {
+                service,
+                pincode,
+                except,
+            } => (
+                None,
+                Some(Role::Professional),
+                Some(service),
+                except,
+                pincode.map(|p| format!("{p:06}")),
+            ),
         }
     }
 
@@ -117,6 +130,7 @@ impl Audience {
             (Some(user), _, _) => Audience::User(user),
             (None, Some(Role::Professional), Some(service)) => Audience::ServiceProfessionals {
                 service,
+                pincode: row.to_pincode.as_deref().and_then(pincode_number),
                 except: row.except_user,
             },
             (None, Some(role), _) => Audience::Role(role),
@@ -130,13 +144,32 @@ impl Audience {
             Audience::Everyone => true,
             Audience::User(id) => viewer.user_id == id,
             Audience::Role(role) => viewer.role == role,
-            Audience::ServiceProfessionals { service, except } => {
+            Audience::ServiceProfessionals {
+                service,
+                pincode,
+                except,
+            } => {
                 viewer.role == Role::Professional
                     && viewer.service_id == Some(service)
+                    && (pincode.is_none() || viewer.pincode == pincode)
                     && except != Some(viewer.user_id)
             }
         }
     }
+}
+
+/// The log's audience columns: user, role, service, left-out user, PIN code.
+type AudienceColumns = (
+    Option<i64>,
+    Option<Role>,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// A PIN code as a number (they are six digits), for a cheap comparison per event.
+fn pincode_number(text: &str) -> Option<u32> {
+    text.trim().parse().ok()
 }
 
 /// Who a subscription listens for.
@@ -146,6 +179,8 @@ pub struct Viewer {
     pub role: Role,
     /// A professional's service.
     pub service_id: Option<i64>,
+    /// A professional's PIN code.
+    pub pincode: Option<u32>,
 }
 
 #[derive(Debug)]
@@ -258,7 +293,7 @@ pub(crate) async fn record(
     now: Timestamp,
 ) -> AppResult<()> {
     let (kind, subject) = event.stored();
-    let (to_user, to_role, to_service, except_user) = audience.columns();
+    let (to_user, to_role, to_service, except_user, to_pincode) = audience.columns();
     let row = store::events::NewEvent {
         kind,
         subject_id: subject,
@@ -266,6 +301,7 @@ pub(crate) async fn record(
         to_role,
         to_service,
         except_user,
+        to_pincode: to_pincode.as_deref(),
     };
     store::events::insert(conn, &row, now).await?;
     Ok(())
@@ -352,17 +388,16 @@ pub async fn subscribe_at(
     let actor = app
         .actor_at(&token, false, at.as_ref().map(|t| t.id))
         .await?;
-    let service_id = if actor.role == Role::Professional {
-        store::professionals::service_area(&app.pool, actor.user_id)
-            .await?
-            .map(|(service, _)| service)
+    let area = if actor.role == Role::Professional {
+        store::professionals::service_area(&app.pool, actor.user_id).await?
     } else {
         None
     };
     let viewer = Viewer {
         user_id: actor.user_id,
         role: actor.role,
-        service_id,
+        service_id: area.as_ref().map(|(service, _)| *service),
+        pincode: area.as_ref().and_then(|(_, pin)| pincode_number(pin)),
     };
     // Subscribe before reading the log, so nothing falls between the two.
     let live = app.live.sender.subscribe();
@@ -545,13 +580,27 @@ mod tests {
             user_id: 5,
             role: Role::Professional,
             service_id: Some(2),
+            pincode: Some(560_001),
         };
         let admin = Viewer {
             user_id: 1,
             role: Role::Admin,
             service_id: None,
+            pincode: None,
         };
-        let service = |service, except| Audience::ServiceProfessionals { service, except };
+        let service = |service, except| Audience::ServiceProfessionals {
+            service,
+            pincode: None,
+            except,
+        };
+        let area = |pincode| Audience::ServiceProfessionals {
+            service: 2,
+            pincode: Some(pincode),
+            except: None,
+        };
+        assert!(area(560_001).reaches(&pro));
+        assert!(!area(560_002).reaches(&pro));
+        assert!(!area(560_001).reaches(&admin));
         assert!(service(2, None).reaches(&pro));
         assert!(service(2, Some(6)).reaches(&pro));
         assert!(!service(2, Some(5)).reaches(&pro));
@@ -568,8 +617,9 @@ mod tests {
             Audience::Role(Role::Customer),
             service(2, None),
             service(2, Some(5)),
+            area(560_001),
         ] {
-            let (to_user, to_role, to_service, except_user) = a.columns();
+            let (to_user, to_role, to_service, except_user, to_pincode) = a.columns();
             let row = EventRow {
                 id: 1,
                 kind: "catalog".into(),
@@ -578,6 +628,7 @@ mod tests {
                 to_role,
                 to_service,
                 except_user,
+                to_pincode,
             };
             assert_eq!(Audience::of_row(&row), a);
         }

@@ -14,6 +14,8 @@ pub struct EventRow {
     pub to_role: Option<Role>,
     pub to_service: Option<i64>,
     pub except_user: Option<i64>,
+    /// With `to_service`: only the professionals of this PIN code.
+    pub to_pincode: Option<String>,
 }
 
 /// An event to write: what changed and who may hear of it.
@@ -25,6 +27,7 @@ pub struct NewEvent<'a> {
     pub to_role: Option<Role>,
     pub to_service: Option<i64>,
     pub except_user: Option<i64>,
+    pub to_pincode: Option<&'a str>,
 }
 
 /// Writes one event (call inside the transaction of the change it reports).
@@ -35,8 +38,8 @@ pub async fn insert(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO events
-             (kind, subject_id, to_user, to_role, to_service, except_user, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             (kind, subject_id, to_user, to_role, to_service, except_user, to_pincode, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(e.kind)
     .bind(e.subject_id)
@@ -44,6 +47,7 @@ pub async fn insert(
     .bind(e.to_role)
     .bind(e.to_service)
     .bind(e.except_user)
+    .bind(e.to_pincode)
     .bind(now)
     .execute(ex)
     .await
@@ -51,7 +55,8 @@ pub async fn insert(
 }
 
 /// Writes the events of a change to request `id`, one per audience: its customer, its
-/// professional (if any), the admins, and the other professionals of its service (feeds).
+/// professional (if any), the admins, and the other professionals of its service in its PIN
+/// code (whose feeds show it).
 pub async fn insert_for_request(
     ex: impl SqliteExecutor<'_>,
     kind: &str,
@@ -60,15 +65,15 @@ pub async fn insert_for_request(
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO events
-             (kind, subject_id, to_user, to_role, to_service, except_user, created_at)
-         SELECT $1, id, customer_id, NULL, NULL, NULL, $3 FROM service_requests WHERE id = $2
+             (kind, subject_id, to_user, to_role, to_service, except_user, to_pincode, created_at)
+         SELECT $1, id, customer_id, NULL, NULL, NULL, NULL, $3 FROM service_requests WHERE id = $2
          UNION ALL
-         SELECT $1, id, professional_id, NULL, NULL, NULL, $3 FROM service_requests
+         SELECT $1, id, professional_id, NULL, NULL, NULL, NULL, $3 FROM service_requests
          WHERE id = $2 AND professional_id IS NOT NULL
          UNION ALL
-         SELECT $1, id, NULL, 'admin', NULL, NULL, $3 FROM service_requests WHERE id = $2
+         SELECT $1, id, NULL, 'admin', NULL, NULL, NULL, $3 FROM service_requests WHERE id = $2
          UNION ALL
-         SELECT $1, id, NULL, 'professional', service_id, professional_id, $3
+         SELECT $1, id, NULL, 'professional', service_id, professional_id, pincode, $3
          FROM service_requests WHERE id = $2",
     )
     .bind(kind)
@@ -86,8 +91,8 @@ pub async fn after(
     limit: i64,
 ) -> sqlx::Result<Vec<EventRow>> {
     sqlx::query_as(
-        "SELECT id, kind, subject_id, to_user, to_role, to_service, except_user FROM events
-         WHERE id > $1 ORDER BY id LIMIT $2",
+        "SELECT id, kind, subject_id, to_user, to_role, to_service, except_user, to_pincode
+         FROM events WHERE id > $1 ORDER BY id LIMIT $2",
     )
     .bind(cursor)
     .bind(limit)

@@ -149,12 +149,21 @@ async fn a_stranger_hears_nothing_of_other_peoples_requests() {
     let t = spawn_set_up_app().await;
     let c = cast(&t).await;
     registered_customer(&t, "dan").await;
+    // Raj offers the same service in another PIN code: the request is not in his feed.
+    let mut form = professional_form("raj", c.svc);
+    form.pincode = "110001".into();
+    accounts::register_professional(&t, form).await.unwrap();
+    people::approve(&t, &c.admin, user_id(&t, "raj").await)
+        .await
+        .unwrap();
     let mut pia = subscribed(&t, "pia").await;
     let mut dan = subscribed(&t, "dan").await;
+    let mut raj = subscribed(&t, "raj").await;
     let id = customer::book(&t, &c.cara, booking(c.svc)).await.unwrap();
     professional::accept(&t, &c.ravi, id).await.unwrap();
     assert!(drain(&mut pia, Duration::from_millis(500)).await.is_empty());
     assert!(drain(&mut dan, Duration::from_millis(500)).await.is_empty());
+    assert!(drain(&mut raj, Duration::from_millis(500)).await.is_empty());
 }
 
 #[tokio::test]
