@@ -299,14 +299,15 @@ pub(crate) async fn of_caller(
         return Err(AppError::Disconnected(DISCONNECTED.into()));
     }
     let now = app.now();
-    let version = app_version.map(|v| v.chars().take(40).collect::<String>());
-    let upgraded = version.is_some() && version != t.app_version;
+    // At most 40 characters, sliced without a copy: this runs on every call.
+    let version = app_version.map(|v| v.char_indices().nth(40).map_or(v, |(end, _)| &v[..end]));
+    let upgraded = version.is_some_and(|v| t.app_version.as_deref() != Some(v));
     if upgraded
         || t.last_seen_at
             .is_none_or(|seen| now - seen >= chrono::Duration::seconds(TOUCH_EVERY_SECS))
     {
         // Bookkeeping only: a database that cannot be written must not refuse the caller.
-        if let Err(e) = store::terminals::touch(&app.pool, t.id, version.as_deref(), now).await {
+        if let Err(e) = store::terminals::touch(&app.pool, t.id, version, now).await {
             tracing::warn!(error = %e, "could not record when a terminal was last seen");
         }
     }
