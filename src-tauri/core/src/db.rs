@@ -9,7 +9,7 @@ use std::time::Duration;
 use tokio::sync::Notify;
 
 /// The embedded migrations (the one schema, `migrations/` at the repository root).
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
 /// Opens (creating if needed) the database file with WAL, foreign keys and a busy timeout,
 /// then applies pending migrations.

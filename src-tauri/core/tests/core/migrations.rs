@@ -117,7 +117,7 @@ async fn requests_booked_before_prices_were_kept_get_their_catalogue_price() {
     let dir = tempfile::tempdir().unwrap();
     let old = dir.path().join("old-migrations");
     std::fs::create_dir(&old).unwrap();
-    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations");
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations/sqlite");
     let mut files: Vec<_> = std::fs::read_dir(&all)
         .unwrap()
         .map(|e| e.unwrap().path())
