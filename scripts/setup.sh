@@ -18,6 +18,8 @@ APT_PACKAGES=(
   xvfb xauth dbus dbus-x11 webkit2gtk-driver imagemagick dunst libnotify-bin
   # inspecting the app's database by hand
   sqlite3
+  # PostgreSQL server binaries for the tests' throw-away cluster (scripts/postgres.sh)
+  postgresql
 )
 
 PYTHON="${PYTHON:-python3}"
@@ -36,6 +38,12 @@ done
 if ((${#missing[@]})); then
   info "installing: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
+  # The tests start their own throw-away cluster: Debian's package must not create (and
+  # start) a system-wide "main" cluster on port 5432 when it is installed here.
+  if [[ " ${missing[*]} " == *" postgresql "* && ! -e /etc/postgresql-common/createcluster.conf ]]; then
+    as_root mkdir -p /etc/postgresql-common
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}"
 else

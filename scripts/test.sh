@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 T0=$SECONDS
-STEPS=(setup fmt clippy-build cargo-test ui-typecheck ui-test e2e)
+STEPS=(setup fmt clippy-build cargo-test cargo-test-postgres ui-typecheck ui-test e2e)
 current=""
 done_steps=()
 times=()
@@ -46,7 +46,13 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"  # cargo cli
 
 run_step fmt          cargo fmt --all --check
 run_step clippy-build cargo test --workspace --all-targets --no-run
+# Both engines: every test on SQLite (the schema comparison also reaches the PostgreSQL
+# cluster), then the whole core suite again on PostgreSQL, each test in a database of its own.
+# shellcheck source=scripts/postgres.sh
+source scripts/postgres.sh
+start_test_postgres
 run_step cargo-test   cargo test --workspace
+run_step cargo-test-postgres env HS_TEST_ENGINE=postgres cargo test -p household-core --test core
 run_step ui-typecheck npm --prefix ui run typecheck
 run_step ui-test      npm --prefix ui test
 current=e2e

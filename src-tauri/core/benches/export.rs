@@ -50,8 +50,11 @@ fn main() {
     );
     let db = app.db_path();
     // Fold the WAL into the main file so both readers see the same thing.
-    rt.block_on(sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&app.pool))
-        .unwrap();
+    rt.block_on(
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(app.pool.as_sqlite().expect("an SQLite database")),
+    )
+    .unwrap();
 
     // Rounds alternate the sqlite3 CLI (the same join, CSV to a file) and the app's export
     // job, so drifting load on a shared machine hits both alike; the best of each is kept.

@@ -211,7 +211,7 @@ pub async fn create_first_admin(app: &App, input: NewAdmin, client: &str) -> App
     let now = app.now();
     let mut tx = app.write_tx().await?;
     let id = store::users::insert_first_admin(
-        &mut *tx,
+        &mut tx,
         &NewUser {
             username: identity.username.as_str(),
             email: identity.email.as_str(),
@@ -227,7 +227,7 @@ pub async fn create_first_admin(app: &App, input: NewAdmin, client: &str) -> App
         AppError::Conflict("An administrator account already exists. Please sign in.".into())
     })?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(id),
         "admin.created",
         "user",
@@ -266,7 +266,7 @@ pub async fn register_customer(
     let now = app.now();
     let mut tx = app.write_tx().await?;
     let id = store::users::insert(
-        &mut *tx,
+        &mut tx,
         &NewUser {
             username: identity.username.as_str(),
             email: identity.email.as_str(),
@@ -279,7 +279,7 @@ pub async fn register_customer(
     .await
     .map_err(unique_to_validation)?;
     store::customers::insert(
-        &mut *tx,
+        &mut tx,
         id,
         phone.as_str(),
         address.as_str(),
@@ -287,7 +287,7 @@ pub async fn register_customer(
     )
     .await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(id),
         "customer.registered",
         "user",
@@ -328,7 +328,7 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
     let now = app.now();
     let mut tx = app.write_tx().await?;
     let id = store::users::insert(
-        &mut *tx,
+        &mut tx,
         &NewUser {
             username: identity.username.as_str(),
             email: identity.email.as_str(),
@@ -341,7 +341,7 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
     .await
     .map_err(unique_to_validation)?;
     store::professionals::insert(
-        &mut *tx,
+        &mut tx,
         &store::professionals::NewProfessional {
             user_id: id,
             service_id: input.service_id,
@@ -358,7 +358,7 @@ pub async fn register_professional(app: &App, input: ProfessionalRegistration) -
     )
     .await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(id),
         "professional.registered",
         "user",
@@ -515,9 +515,9 @@ pub async fn change_password(
     let hash = password::hash(new.expose().to_string()).await?;
     let now = app.now();
     let mut tx = app.write_tx().await?;
-    store::users::set_password_hash(&mut *tx, actor.user_id, &hash, now).await?;
+    store::users::set_password_hash(&mut tx, actor.user_id, &hash, now).await?;
     store::sessions::end_all_of_user(
-        &mut *tx,
+        &mut tx,
         actor.user_id,
         EndReason::PasswordChanged,
         Some(keep),
@@ -525,7 +525,7 @@ pub async fn change_password(
     )
     .await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "password.changed",
         "user",

@@ -25,6 +25,8 @@ pub struct AppConfig {
     pub clock: Arc<dyn Clock>,
     /// Only enrolled machines may call (a server's policy; see `terminals`).
     pub require_enrolment: bool,
+    /// A PostgreSQL URL (`postgres://…`); `None` keeps the embedded SQLite in `data_dir`.
+    pub database_url: Option<String>,
 }
 
 impl AppConfig {
@@ -35,6 +37,7 @@ impl AppConfig {
             idle_override_secs: None,
             clock: Arc::new(SystemClock),
             require_enrolment: false,
+            database_url: None,
         }
     }
 }
@@ -66,9 +69,12 @@ impl App {
     /// Creates the data folder, opens and migrates the database.
     pub async fn open(config: AppConfig) -> AppResult<Self> {
         std::fs::create_dir_all(&config.data_dir)?;
-        let pool = crate::db::open(&config.data_dir.join(DB_FILE)).await?;
+        let (pool, writer) = crate::db::open_both(
+            &config.data_dir.join(DB_FILE),
+            config.database_url.as_deref(),
+        )
+        .await?;
         let wake = Arc::new(tokio::sync::Notify::new());
-        let writer = crate::db::open_writer(&config.data_dir.join(DB_FILE), wake.clone()).await?;
         let live = crate::live::EventHub::new(wake);
         live.start_pump(pool.clone(), store::events::last_id(&pool).await?);
         let app = App {
@@ -102,7 +108,12 @@ impl App {
         &self.data_dir
     }
 
-    /// The SQLite database file.
+    /// The database engine this business runs on.
+    pub fn engine(&self) -> store::Engine {
+        self.pool.engine()
+    }
+
+    /// The SQLite database file (unused on PostgreSQL).
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join(DB_FILE)
     }
@@ -115,14 +126,17 @@ impl App {
     /// A transaction that takes the write lock up front (`BEGIN IMMEDIATE`), for workflows
     /// that read then write: no SQLITE_BUSY upgrade failures under concurrency.
     pub async fn write_tx(&self) -> AppResult<store::Tx> {
-        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+        Ok(self.writer.begin_write(self.live.wake_handle()).await?)
     }
 
     /// The writer connection itself, outside any transaction: only for fault tests that put
     /// it into a state (full, read-only) a transaction could not leave again.
     #[doc(hidden)]
-    pub async fn writer_connection(&self) -> AppResult<sqlx::pool::PoolConnection<sqlx::Sqlite>> {
-        Ok(self.writer.acquire().await?)
+    pub async fn writer_connection(&self) -> AppResult<store::engine::SqliteWriter> {
+        self.writer
+            .sqlite_connection()
+            .await?
+            .ok_or_else(|| crate::error::AppError::Internal("not an SQLite database".into()))
     }
 
     /// Closes the database (the writer connection, then the read pool): the last connection

@@ -240,11 +240,11 @@ pub async fn book_once(
     // service is active: a service deactivated meanwhile is never booked.
     let mut tx = app.write_tx().await?;
     if let Some(key) = key {
-        if let Some(id) = store::requests::by_client_key(&mut *tx, actor.user_id, key).await? {
+        if let Some(id) = store::requests::by_client_key(&mut tx, actor.user_id, key).await? {
             return Ok(id);
         }
     }
-    let Some((name, active)) = store::services::find(&mut *tx, input.service_id).await? else {
+    let Some((name, active)) = store::services::find(&mut tx, input.service_id).await? else {
         return Err(AppError::validation(
             "service_id",
             "Choose one of the offered services.",
@@ -256,14 +256,14 @@ pub async fn book_once(
             "This service is no longer offered.",
         ));
     }
-    if !store::services::bookable_in(&mut *tx, input.service_id, &pincode).await? {
+    if !store::services::bookable_in(&mut tx, input.service_id, &pincode).await? {
         return Err(AppError::validation(
             "pincode",
             format!("No verified professional offers {name} in PIN code {pincode} yet."),
         ));
     }
     let id = store::requests::insert(
-        &mut *tx,
+        &mut tx,
         &store::requests::NewRequest {
             service_id: input.service_id,
             customer_id: actor.user_id,
@@ -284,7 +284,7 @@ pub async fn book_once(
     .await?
     .ok_or_else(|| AppError::validation("service_id", "This service is no longer offered."))?;
     store::requests::append_event(
-        &mut *tx,
+        &mut tx,
         id,
         Some(actor.user_id),
         None,
@@ -331,7 +331,7 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, input: RequestEdit) -> AppR
     }
     let now = app.now();
     if !store::requests::edit_open(
-        &mut *tx,
+        &mut tx,
         id,
         actor.user_id,
         Timestamp::from(at),
@@ -346,7 +346,7 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, input: RequestEdit) -> AppR
         ));
     }
     store::requests::append_event(
-        &mut *tx,
+        &mut tx,
         id,
         Some(actor.user_id),
         Some(RequestStatus::Requested),
@@ -432,7 +432,7 @@ async fn write_review(
     comment: Option<&str>,
 ) -> AppResult<()> {
     let now = app.now();
-    if !store::reviews::set_job_review(&mut **tx, state.id, rating.get(), comment, now).await? {
+    if !store::reviews::set_job_review(&mut *tx, state.id, rating.get(), comment, now).await? {
         return Err(AppError::Conflict(
             "This request already has a review.".into(),
         ));

@@ -1,41 +1,72 @@
-//! Opening and migrating the SQLite database.
+//! Opening and migrating the database: embedded SQLite in the data folder, or a PostgreSQL
+//! server given by URL. Each engine has its own migrations (`migrations/sqlite`,
+//! `migrations/postgres`); a test keeps the two schemas equal.
 
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
+use crate::store::Pool;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
 use std::path::Path;
-use std::sync::Arc;
+use std::str::FromStr;
 use std::time::Duration;
-use tokio::sync::Notify;
 
-/// The embedded migrations (the one schema, `migrations/` at the repository root).
+/// The SQLite migrations (`migrations/sqlite` at the repository root).
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 
-/// Opens (creating if needed) the database file with WAL, foreign keys and a busy timeout,
+/// The PostgreSQL migrations (`migrations/postgres` at the repository root).
+pub static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
+
+/// Connections a server keeps to PostgreSQL (reads run in parallel; writes take turns).
+const POSTGRES_CONNECTIONS: u32 = 16;
+
+/// Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout,
 /// then applies pending migrations.
-pub async fn open(path: &Path) -> AppResult<SqlitePool> {
+pub async fn open(path: &Path) -> AppResult<Pool> {
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options(path))
         .await?;
     MIGRATOR.run(&pool).await?;
-    Ok(pool)
+    Ok(Pool::Sqlite(pool))
 }
 
-/// One connection to the (already migrated) database for write transactions. SQLite takes
+/// The pools of one database: `(reads, writes)`. On SQLite writes queue for one connection
+/// of their own; on PostgreSQL both are the same pool (the write lock orders writers).
+pub async fn open_both(data_file: &Path, url: Option<&str>) -> AppResult<(Pool, Pool)> {
+    match url {
+        None => Ok((open(data_file).await?, open_writer(data_file).await?)),
+        Some(url) => {
+            let pool = open_postgres(url).await?;
+            Ok((pool.clone(), pool))
+        }
+    }
+}
+
+/// Connects to PostgreSQL at `url` and applies pending migrations.
+pub async fn open_postgres(url: &str) -> AppResult<Pool> {
+    let options = PgConnectOptions::from_str(url).map_err(|e| {
+        AppError::validation("database_url", format!("This is not a PostgreSQL URL: {e}"))
+    })?;
+    let pool = PgPoolOptions::new()
+        .max_connections(POSTGRES_CONNECTIONS)
+        .acquire_timeout(Duration::from_secs(10))
+        .connect_with(options)
+        .await?;
+    POSTGRES_MIGRATOR.run(&pool).await?;
+    Ok(Pool::Postgres(pool))
+}
+
+/// One connection to the (already migrated) SQLite file for write transactions. SQLite takes
 /// one writer at a time anyway; queueing for this connection in order is much fairer than
 /// the busy handler's growing sleeps, which gave writes a long tail under load.
-/// `written` is told each time the connection comes back from a transaction (the live
-/// updates' pump then looks for new events).
-pub async fn open_writer(path: &Path, written: Arc<Notify>) -> AppResult<SqlitePool> {
-    Ok(SqlitePoolOptions::new()
-        .max_connections(1)
-        .after_release(move |conn, _meta| {
-            written.notify_one();
-            Box::pin(async move { Ok(still_usable(conn).await) })
-        })
-        .connect_with(options(path))
-        .await?)
+pub async fn open_writer(path: &Path) -> AppResult<Pool> {
+    Ok(Pool::Sqlite(
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .after_release(|conn, _meta| Box::pin(async move { Ok(still_usable(conn).await) }))
+            .connect_with(options(path))
+            .await?,
+    ))
 }
 
 /// Whether a writer connection back from a transaction can take the next one. On some errors

@@ -218,7 +218,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
     let mut service_ids = Vec::new();
     for (name, description, price, minutes) in SERVICES {
         service_ids.push(
-            store::services::insert(&mut *tx, name, description, *price, *minutes, stamp).await?,
+            store::services::insert(&mut tx, name, description, *price, *minutes, stamp).await?,
         );
     }
 
@@ -226,7 +226,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
     for (username, full_name, service, pincode, years, verification) in PROFESSIONALS {
         let email = format!("{username}@demo.example.com");
         let id = store::users::insert(
-            &mut *tx,
+            &mut tx,
             &NewUser {
                 username,
                 email: &email,
@@ -239,7 +239,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
         .await?;
         let phone = format!("98450{:05}", id);
         store::professionals::insert(
-            &mut *tx,
+            &mut tx,
             &store::professionals::NewProfessional {
                 user_id: id,
                 service_id: service_ids[*service],
@@ -259,7 +259,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
             let note = (*verification == VerificationStatus::Rejected)
                 .then_some("The certificate could not be verified.");
             store::professionals::set_verification(
-                &mut *tx,
+                &mut tx,
                 id,
                 *verification,
                 note,
@@ -280,7 +280,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
     for (username, full_name, pincode, address) in CUSTOMERS {
         let email = format!("{username}@demo.example.com");
         let id = store::users::insert(
-            &mut *tx,
+            &mut tx,
             &NewUser {
                 username,
                 email: &email,
@@ -292,7 +292,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
         )
         .await?;
         let phone = format!("99000{:05}", id);
-        store::customers::insert(&mut *tx, id, &phone, address, pincode).await?;
+        store::customers::insert(&mut tx, id, &phone, address, pincode).await?;
         customer_ids.push((id, *pincode, *address));
         accounts.push(DemoAccount {
             username: username.to_string(),
@@ -342,7 +342,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
             matches!((a, b), (Some(a), Some(b)) if a <= b)
         };
         let id = store::requests::insert(
-            &mut *tx,
+            &mut tx,
             &store::requests::NewRequest {
                 service_id: service_ids[*service],
                 customer_id,
@@ -363,7 +363,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
         .await?
         .ok_or_else(|| AppError::internal("demo service is not active"))?;
         store::requests::append_event(
-            &mut *tx,
+            &mut tx,
             id,
             Some(customer_id),
             None,
@@ -379,7 +379,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
             (RequestStatus::Closed, &closed, Some(customer_id)),
         ] {
             if reached(step) {
-                store::requests::append_event(&mut *tx, id, actor, Some(from), step, None, *at)
+                store::requests::append_event(&mut tx, id, actor, Some(from), step, None, *at)
                     .await?;
                 from = step;
             }
@@ -387,7 +387,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
         match *status {
             RequestStatus::Cancelled => {
                 store::requests::append_event(
-                    &mut *tx,
+                    &mut tx,
                     id,
                     Some(customer_id),
                     Some(RequestStatus::Requested),
@@ -399,7 +399,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
             }
             RequestStatus::Rejected => {
                 store::requests::append_event(
-                    &mut *tx,
+                    &mut tx,
                     id,
                     None,
                     Some(RequestStatus::Requested),
@@ -413,7 +413,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
         }
         if let Some(r) = rating {
             store::reviews::set_job_review(
-                &mut *tx,
+                &mut tx,
                 id,
                 *r,
                 Some("Demo review: arrived on time and did a neat job."),
@@ -421,7 +421,7 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
             )
             .await?;
             store::reviews::set_customer_rating(
-                &mut *tx,
+                &mut tx,
                 id,
                 5,
                 Some("Polite and clear about the problem."),
@@ -431,10 +431,10 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
             if let Some(pro) = professional_id {
                 store::reviews::add_job_rating(&mut tx, service_ids[*service], pro, *r).await?;
             }
-            store::reviews::add_customer_rating(&mut *tx, customer_id, 5).await?;
+            store::reviews::add_customer_rating(&mut tx, customer_id, 5).await?;
         }
     }
-    store::audit::append(&mut *tx, admin_id, "demo.loaded", "system", None, "", stamp).await?;
+    store::audit::append(&mut tx, admin_id, "demo.loaded", "system", None, "", stamp).await?;
     tx.commit().await?;
 
     let requests = store::requests::count_all(&app.pool).await?;

@@ -19,7 +19,7 @@ use std::fmt;
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum Role {
     Admin,
     Professional,
@@ -40,7 +40,7 @@ pub enum Role {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum UserStatus {
     Active,
     Blocked,
@@ -60,7 +60,7 @@ pub enum UserStatus {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum VerificationStatus {
     Pending,
     Approved,
@@ -81,7 +81,7 @@ pub enum VerificationStatus {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum ExportStatus {
     Queued,
     Running,
@@ -112,7 +112,7 @@ impl ExportStatus {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum ExportKind {
     /// Closed service requests with their reviews (the original report).
     ClosedRequests,
@@ -136,7 +136,7 @@ pub enum ExportKind {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum EmailStatus {
     Queued,
     Sending,
@@ -158,7 +158,7 @@ pub enum EmailStatus {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum RunStatus {
     Running,
     Succeeded,
@@ -180,7 +180,7 @@ pub enum RunStatus {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum RequestStatus {
     Requested,
     Assigned,

@@ -218,7 +218,7 @@ pub struct EventHub {
 }
 
 impl EventHub {
-    /// A hub whose pump is woken through `wake` (the writer connection pings it).
+    /// A hub whose pump is woken through `wake` (each committed write transaction pings it).
     pub(crate) fn new(wake: Arc<Notify>) -> Arc<Self> {
         let (sender, _) = broadcast::channel(BROADCAST_BATCHES);
         Arc::new(EventHub { wake, sender })
@@ -245,6 +245,11 @@ impl EventHub {
     /// Wakes the pump (after a write transaction).
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// What a write transaction pings when it commits.
+    pub(crate) fn wake_handle(&self) -> Arc<Notify> {
+        self.wake.clone()
     }
 }
 
@@ -287,7 +292,7 @@ fn envelope(row: &EventRow) -> Option<Envelope> {
 
 /// Logs an event for `audience` (inside the transaction of the change it reports).
 pub(crate) async fn record(
-    conn: &mut store::Conn,
+    conn: &mut store::Tx,
     audience: Audience,
     event: &LiveEvent,
     now: Timestamp,
@@ -310,7 +315,7 @@ pub(crate) async fn record(
 /// Logs that request `id` changed, for everyone who sees it: its customer and professional,
 /// the admins and the professionals of its service (inside the change's transaction).
 pub(crate) async fn request_changed(
-    conn: &mut store::Conn,
+    conn: &mut store::Tx,
     id: i64,
     now: Timestamp,
 ) -> AppResult<()> {
@@ -321,7 +326,7 @@ pub(crate) async fn request_changed(
 
 /// Logs a change to user `user_id`'s account, for the admins.
 pub(crate) async fn person_changed(
-    conn: &mut store::Conn,
+    conn: &mut store::Tx,
     user_id: i64,
     now: Timestamp,
 ) -> AppResult<()> {
@@ -335,12 +340,12 @@ pub(crate) async fn person_changed(
 }
 
 /// Logs a change to the service catalogue, for everyone.
-pub(crate) async fn catalog_changed(conn: &mut store::Conn, now: Timestamp) -> AppResult<()> {
+pub(crate) async fn catalog_changed(conn: &mut store::Tx, now: Timestamp) -> AppResult<()> {
     record(conn, Audience::Everyone, &LiveEvent::Catalog, now).await
 }
 
 /// Logs a change to the terminals, for the admins.
-pub(crate) async fn terminals_changed(conn: &mut store::Conn, now: Timestamp) -> AppResult<()> {
+pub(crate) async fn terminals_changed(conn: &mut store::Tx, now: Timestamp) -> AppResult<()> {
     record(
         conn,
         Audience::Role(Role::Admin),

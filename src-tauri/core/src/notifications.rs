@@ -33,7 +33,7 @@ fn day(at: Timestamp) -> String {
 
 /// Writes the notifications a transition causes (inside its transaction).
 pub(crate) async fn on_transition(
-    conn: &mut store::Conn,
+    conn: &mut store::Tx,
     request_id: i64,
     action: Action,
     note: Option<&str>,
@@ -129,7 +129,7 @@ pub(crate) async fn on_transition(
 /// (inside the booking's transaction): on their desktops it is an OS notification and a bell
 /// entry, delivered once like any other.
 pub(crate) async fn on_booking(
-    conn: &mut store::Conn,
+    conn: &mut store::Tx,
     request_id: i64,
     now: Timestamp,
 ) -> AppResult<()> {
@@ -160,7 +160,7 @@ pub(crate) async fn on_booking(
 
 /// Writes a notification about an account decision (inside its transaction).
 pub(crate) async fn on_account(
-    conn: &mut store::Conn,
+    conn: &mut store::Tx,
     user_id: i64,
     kind: &str,
     title: &str,
@@ -172,7 +172,7 @@ pub(crate) async fn on_account(
 
 /// Writes one notification and the live event that brings it to the user's desktops.
 async fn write(
-    conn: &mut store::Conn,
+    conn: &mut store::Tx,
     user_id: i64,
     kind: &str,
     title: &str,

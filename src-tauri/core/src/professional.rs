@@ -154,7 +154,7 @@ pub async fn accept(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
             "Another professional accepted this request first.".into(),
         ));
     }
-    if store::requests::declined_by(&mut *tx, id, actor.user_id).await? {
+    if store::requests::declined_by(&mut tx, id, actor.user_id).await? {
         return Err(AppError::Conflict(
             "You declined this request earlier.".into(),
         ));
@@ -181,9 +181,9 @@ pub async fn decline(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
         )));
     }
     let now = app.now();
-    if store::requests::decline(&mut *tx, id, actor.user_id, now).await? {
+    if store::requests::decline(&mut tx, id, actor.user_id, now).await? {
         store::requests::append_event(
-            &mut *tx,
+            &mut tx,
             id,
             Some(actor.user_id),
             Some(RequestStatus::Requested),
@@ -285,14 +285,14 @@ pub async fn rate_customer(
         )));
     }
     let now = app.now();
-    if !store::reviews::set_customer_rating(&mut *tx, id, rating.get(), comment.as_deref(), now)
+    if !store::reviews::set_customer_rating(&mut tx, id, rating.get(), comment.as_deref(), now)
         .await?
     {
         return Err(AppError::Conflict(
             "You already rated this customer for this job.".into(),
         ));
     }
-    store::reviews::add_customer_rating(&mut *tx, state.customer_id, rating.get()).await?;
+    store::reviews::add_customer_rating(&mut tx, state.customer_id, rating.get()).await?;
     tx.commit().await?;
     Ok(())
 }

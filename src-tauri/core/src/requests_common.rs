@@ -12,7 +12,7 @@ use crate::App;
 
 /// Loads a request's state, `not_found` when missing.
 pub(crate) async fn load(
-    conn: &mut store::Conn,
+    conn: &mut store::Tx,
     id: i64,
 ) -> AppResult<(RequestState, RequestStatus)> {
     let state = store::requests::state(&mut *conn, id)
@@ -36,7 +36,7 @@ pub(crate) async fn apply(
     let to = lifecycle::next(from, action).ok_or_else(|| lifecycle::illegal(from, action))?;
     let now = app.now();
     let applied = store::requests::transition(
-        &mut **tx,
+        &mut *tx,
         &Transition {
             id: state.id,
             from,
@@ -72,7 +72,7 @@ pub(crate) async fn apply(
         );
     }
     store::requests::append_event(
-        &mut **tx,
+        &mut *tx,
         state.id,
         Some(actor.user_id),
         Some(from),

@@ -28,7 +28,7 @@ use serde_json::json;
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum Job {
     ProfessionalMonthlyReport,
     CustomerMonthlyReport,

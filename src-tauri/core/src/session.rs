@@ -59,7 +59,7 @@ pub struct SessionView {
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum EndReason {
     Idle,
     Logout,

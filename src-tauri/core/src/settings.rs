@@ -135,9 +135,9 @@ pub async fn save(app: &App, actor: &Actor, new: BusinessSettings) -> AppResult<
     let json = serde_json::to_string(&new).map_err(crate::AppError::internal)?;
     let now = app.now();
     let mut tx = app.write_tx().await?;
-    store::settings::put(&mut *tx, &json, Some(actor.user_id), now).await?;
+    store::settings::put(&mut tx, &json, Some(actor.user_id), now).await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "settings.changed",
         "settings",

@@ -51,7 +51,7 @@ const CODE_LEN: usize = 8;
     schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-#[sqlx(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum TerminalProfile {
     /// Office desks and professionals' laptops: any role.
     Staff,
@@ -135,7 +135,7 @@ async fn create_by(app: &App, by: Option<i64>, input: NewTerminal) -> AppResult<
     let expires_at = now + chrono::Duration::hours(CODE_VALID_HOURS);
     let mut tx = app.write_tx().await?;
     let id = store::terminals::insert(
-        &mut *tx,
+        &mut tx,
         name,
         input.profile,
         &sha256(&raw),
@@ -145,7 +145,7 @@ async fn create_by(app: &App, by: Option<i64>, input: NewTerminal) -> AppResult<
     )
     .await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         by,
         "terminal.created",
         "terminal",
@@ -179,15 +179,15 @@ pub async fn enrol(app: &App, code: &str, app_version: &str) -> AppResult<Enrolm
     let version: String = app_version.chars().take(40).collect();
     let key = TerminalKey::generate();
     let mut tx = app.write_tx().await?;
-    let terminal = match store::terminals::by_code(&mut *tx, &sha256(&code)).await? {
+    let terminal = match store::terminals::by_code(&mut tx, &sha256(&code)).await? {
         Some(t) if t.revoked_at.is_none() && t.code_expires_at.is_some_and(|e| e > now) => t,
         _ => return Err(wrong()),
     };
-    if !store::terminals::enrol(&mut *tx, terminal.id, &key.hash(), &version, now).await? {
+    if !store::terminals::enrol(&mut tx, terminal.id, &key.hash(), &version, now).await? {
         return Err(wrong());
     }
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         None,
         "terminal.enrolled",
         "terminal",
@@ -220,15 +220,15 @@ pub async fn revoke(app: &App, actor: &Actor, id: i64) -> AppResult<u64> {
     actor.require(Role::Admin)?;
     let now = app.now();
     let mut tx = app.write_tx().await?;
-    if !store::terminals::revoke(&mut *tx, id, now).await? {
+    if !store::terminals::revoke(&mut tx, id, now).await? {
         return Err(AppError::NotFound(
             "That computer does not exist or was disconnected already.".into(),
         ));
     }
     let ended =
-        store::sessions::end_all_on_terminal(&mut *tx, id, EndReason::Disconnected, now).await?;
+        store::sessions::end_all_on_terminal(&mut tx, id, EndReason::Disconnected, now).await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "terminal.revoked",
         "terminal",

@@ -1,7 +1,7 @@
 //! [`Timestamp`]: an instant in UTC, whole seconds, the one time type below the UI.
 //!
 //! On SQLite it is stored as ISO-8601 text (`2026-11-21T09:00:00Z`): fixed width and always
-//! `Z`, so text comparison in SQL orders instants correctly. (sqlx's own `DateTime<Utc>`
+//! `Z`, so text comparison in SQL orders instants correctly; on PostgreSQL as `timestamptz`. (sqlx's own `DateTime<Utc>`
 //! encoding writes `+00:00`, which would not compare correctly with the rows already stored.)
 //! The UI receives the same text.
 
@@ -132,6 +132,31 @@ impl<'r> sqlx::Decode<'r, sqlx::Sqlite> for Timestamp {
     fn decode(value: sqlx::sqlite::SqliteValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
         let text = <&str as sqlx::Decode<'r, sqlx::Sqlite>>::decode(value)?;
         Timestamp::parse(text).ok_or_else(|| format!("malformed stored time {text:?}").into())
+    }
+}
+
+// On PostgreSQL it is a native `timestamptz`.
+impl sqlx::Type<sqlx::Postgres> for Timestamp {
+    fn type_info() -> sqlx::postgres::PgTypeInfo {
+        <DateTime<Utc> as sqlx::Type<sqlx::Postgres>>::type_info()
+    }
+}
+
+impl sqlx::Encode<'_, sqlx::Postgres> for Timestamp {
+    fn encode_by_ref(
+        &self,
+        buf: &mut sqlx::postgres::PgArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        <DateTime<Utc> as sqlx::Encode<'_, sqlx::Postgres>>::encode_by_ref(&self.0, buf)
+    }
+}
+
+impl<'r> sqlx::Decode<'r, sqlx::Postgres> for Timestamp {
+    fn decode(value: sqlx::postgres::PgValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+        Ok(Timestamp::new(<DateTime<Utc> as sqlx::Decode<
+            'r,
+            sqlx::Postgres,
+        >>::decode(value)?))
     }
 }
 

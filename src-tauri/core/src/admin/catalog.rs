@@ -79,7 +79,7 @@ pub async fn create(app: &App, actor: &Actor, input: ServiceInput) -> AppResult<
     actor.require(Role::Admin)?;
     let v = validate(&input)?;
     let mut tx = app.write_tx().await?;
-    if store::services::name_taken(&mut *tx, &v.name, None).await? {
+    if store::services::name_taken(&mut tx, &v.name, None).await? {
         return Err(AppError::validation(
             "name",
             "A service with this name already exists.",
@@ -87,9 +87,9 @@ pub async fn create(app: &App, actor: &Actor, input: ServiceInput) -> AppResult<
     }
     let now = app.now();
     let id =
-        store::services::insert(&mut *tx, &v.name, &v.description, v.price, v.minutes, now).await?;
+        store::services::insert(&mut tx, &v.name, &v.description, v.price, v.minutes, now).await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "service.created",
         "service",
@@ -108,10 +108,10 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: ServiceInput) -> A
     actor.require(Role::Admin)?;
     let v = validate(&input)?;
     let mut tx = app.write_tx().await?;
-    if store::services::find(&mut *tx, id).await?.is_none() {
+    if store::services::find(&mut tx, id).await?.is_none() {
         return Err(AppError::NotFound("That service does not exist.".into()));
     }
-    if store::services::name_taken(&mut *tx, &v.name, Some(id)).await? {
+    if store::services::name_taken(&mut tx, &v.name, Some(id)).await? {
         return Err(AppError::validation(
             "name",
             "A service with this name already exists.",
@@ -119,7 +119,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: ServiceInput) -> A
     }
     let now = app.now();
     store::services::update(
-        &mut *tx,
+        &mut tx,
         id,
         &v.name,
         &v.description,
@@ -129,7 +129,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: ServiceInput) -> A
     )
     .await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "service.updated",
         "service",
@@ -147,21 +147,21 @@ pub async fn update(app: &App, actor: &Actor, id: i64, input: ServiceInput) -> A
 pub async fn set_active(app: &App, actor: &Actor, id: i64, active: bool) -> AppResult<()> {
     actor.require(Role::Admin)?;
     let mut tx = app.write_tx().await?;
-    let Some((name, was_active)) = store::services::find(&mut *tx, id).await? else {
+    let Some((name, was_active)) = store::services::find(&mut tx, id).await? else {
         return Err(AppError::NotFound("That service does not exist.".into()));
     };
     if was_active == active {
         return Ok(());
     }
     let now = app.now();
-    store::services::set_active(&mut *tx, id, active, now).await?;
+    store::services::set_active(&mut tx, id, active, now).await?;
     let action = if active {
         "service.activated"
     } else {
         "service.deactivated"
     };
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         action,
         "service",
@@ -179,17 +179,17 @@ pub async fn set_active(app: &App, actor: &Actor, id: i64, active: bool) -> AppR
 pub async fn delete(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
     actor.require(Role::Admin)?;
     let mut tx = app.write_tx().await?;
-    let Some((name, _)) = store::services::find(&mut *tx, id).await? else {
+    let Some((name, _)) = store::services::find(&mut tx, id).await? else {
         return Err(AppError::NotFound("That service does not exist.".into()));
     };
-    if store::services::delete_unused(&mut *tx, id).await? == 0 {
+    if store::services::delete_unused(&mut tx, id).await? == 0 {
         return Err(AppError::Conflict(format!(
             "\"{name}\" has requests or professionals on record, so it cannot be deleted. Deactivate it instead: it will be hidden from customers and kept for reports."
         )));
     }
     let now = app.now();
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "service.deleted",
         "service",

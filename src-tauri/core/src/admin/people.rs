@@ -108,13 +108,13 @@ pub async fn end_sessions(app: &App, actor: &Actor, user_id: i64) -> AppResult<u
     actor.require(Role::Admin)?;
     let now = app.now();
     let mut tx = app.write_tx().await?;
-    if store::users::find_by_id(&mut *tx, user_id).await?.is_none() {
+    if store::users::find_by_id(&mut tx, user_id).await?.is_none() {
         return Err(AppError::NotFound("That user does not exist.".into()));
     }
     let ended =
-        store::sessions::end_all_of_user(&mut *tx, user_id, EndReason::Revoked, None, now).await?;
+        store::sessions::end_all_of_user(&mut tx, user_id, EndReason::Revoked, None, now).await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "sessions.revoked",
         "user",
@@ -192,7 +192,7 @@ pub async fn approve(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
     let now = app.now();
     let mut tx = app.write_tx().await?;
     store::professionals::set_verification(
-        &mut *tx,
+        &mut tx,
         user_id,
         VerificationStatus::Approved,
         None,
@@ -201,7 +201,7 @@ pub async fn approve(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
     )
     .await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "professional.approved",
         "user",
@@ -237,7 +237,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
     let now = app.now();
     let mut tx = app.write_tx().await?;
     store::professionals::set_verification(
-        &mut *tx,
+        &mut tx,
         user_id,
         VerificationStatus::Rejected,
         Some(&why),
@@ -245,7 +245,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
         now,
     )
     .await?;
-    store::sessions::end_all_of_user(&mut *tx, user_id, EndReason::Revoked, None, now).await?;
+    store::sessions::end_all_of_user(&mut tx, user_id, EndReason::Revoked, None, now).await?;
     // An approved professional who is rejected later loses their open jobs like a blocked one.
     let released = release_assigned(
         app,
@@ -256,7 +256,7 @@ pub async fn reject(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppRes
     )
     .await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "professional.rejected",
         "user",
@@ -301,25 +301,25 @@ pub async fn block(app: &App, actor: &Actor, user_id: i64, why: &str) -> AppResu
     }
     let now = app.now();
     let mut tx = app.write_tx().await?;
-    let target = store::users::find_by_id(&mut *tx, user_id)
+    let target = store::users::find_by_id(&mut tx, user_id)
         .await?
         .ok_or_else(|| AppError::NotFound("That user does not exist.".into()))?;
     if target.status == UserStatus::Blocked {
         return Err(AppError::Conflict("This user is already blocked.".into()));
     }
     if target.role == Role::Admin
-        && store::people::other_active_admins(&mut *tx, user_id).await? == 0
+        && store::people::other_active_admins(&mut tx, user_id).await? == 0
     {
         return Err(AppError::Conflict(
             "The last active administrator cannot be blocked.".into(),
         ));
     }
-    store::users::set_status(&mut *tx, user_id, UserStatus::Blocked, Some(&why), now).await?;
-    store::sessions::end_all_of_user(&mut *tx, user_id, EndReason::Blocked, None, now).await?;
+    store::users::set_status(&mut tx, user_id, UserStatus::Blocked, Some(&why), now).await?;
+    store::sessions::end_all_of_user(&mut tx, user_id, EndReason::Blocked, None, now).await?;
     let released =
         release_assigned(app, &mut tx, actor, user_id, "the professional was blocked").await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "user.blocked",
         "user",
@@ -350,15 +350,15 @@ pub async fn unblock(app: &App, actor: &Actor, user_id: i64) -> AppResult<()> {
     actor.require(Role::Admin)?;
     let now = app.now();
     let mut tx = app.write_tx().await?;
-    let target = store::users::find_by_id(&mut *tx, user_id)
+    let target = store::users::find_by_id(&mut tx, user_id)
         .await?
         .ok_or_else(|| AppError::NotFound("That user does not exist.".into()))?;
     if target.status != UserStatus::Blocked {
         return Err(AppError::Conflict("This user is not blocked.".into()));
     }
-    store::users::set_status(&mut *tx, user_id, UserStatus::Active, None, now).await?;
+    store::users::set_status(&mut tx, user_id, UserStatus::Active, None, now).await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "user.unblocked",
         "user",
@@ -383,7 +383,7 @@ async fn release_assigned(
 ) -> AppResult<Vec<i64>> {
     let note = format!("Returned to the open pool: {why}.");
     let mut released = Vec::new();
-    for id in store::requests::assigned_to(&mut **tx, professional_id).await? {
+    for id in store::requests::assigned_to(&mut *tx, professional_id).await? {
         let (state, status) = crate::requests_common::load(tx, id).await?;
         crate::requests_common::apply(
             app,

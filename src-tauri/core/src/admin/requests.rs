@@ -175,7 +175,7 @@ async fn decide(
     let (state, status) = crate::requests_common::load(&mut tx, id).await?;
     crate::requests_common::apply(app, &mut tx, actor, &state, status, action, Some(&why)).await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         audit_action,
         "request",

@@ -1,8 +1,8 @@
 //! How an export row becomes a CSV record: the header of each kind, formula neutralisation
-//! (OWASP CSV injection), decimal money, numbers and text straight from SQLite's buffers.
+//! (OWASP CSV injection), decimal money, numbers and text straight from the engine's buffers.
 
 use super::ExportKind;
-use rusqlite::types::ValueRef;
+use crate::store::exports::{Cell, Cells};
 use std::io::Write as _;
 
 /// True when a cell would start a spreadsheet formula: `=`, `+`, `-`, `@`, tab or CR.
@@ -118,23 +118,23 @@ pub(super) fn write_row<W: std::io::Write>(
     writer: &mut csv::Writer<W>,
     columns: usize,
     money_column: Option<usize>,
-    row: &rusqlite::Row<'_>,
+    row: &impl Cells,
     scratch: &mut Vec<u8>,
 ) -> Result<(), RowError> {
     for i in 0..columns {
         scratch.clear();
-        match row.get_ref(i)? {
-            ValueRef::Null => {}
-            ValueRef::Integer(v) if money_column == Some(i) => write!(scratch, "{}", Money(v))?,
-            ValueRef::Integer(v) => write!(scratch, "{v}")?,
-            ValueRef::Real(v) => write!(scratch, "{v:.2}")?,
-            ValueRef::Text(t) | ValueRef::Blob(t) => {
-                if is_formula_start(t) {
+        match row.cell(i)? {
+            Cell::Null => {}
+            Cell::Int(v) if money_column == Some(i) => write!(scratch, "{}", Money(v))?,
+            Cell::Int(v) => write!(scratch, "{v}")?,
+            Cell::Real(v) => write!(scratch, "{v:.2}")?,
+            Cell::Text(t) => {
+                if is_formula_start(&t) {
                     scratch.push(b'\'');
-                    scratch.extend_from_slice(t);
+                    scratch.extend_from_slice(&t);
                 } else {
-                    // Most cells: straight from SQLite's buffer, no copy.
-                    writer.write_field(t)?;
+                    // Most cells: straight from the engine's buffer, no copy.
+                    writer.write_field(&*t)?;
                     continue;
                 }
             }
@@ -149,9 +149,21 @@ pub(super) fn write_row<W: std::io::Write>(
 #[derive(Debug, thiserror::Error)]
 pub(super) enum RowError {
     #[error("Reading the database failed: {0}")]
-    Read(#[from] rusqlite::Error),
+    Read(#[from] crate::store::exports::CellError),
     #[error("Writing the file failed: {0}")]
     Write(#[from] csv::Error),
     #[error("Writing the file failed: {0}")]
     Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for RowError {
+    fn from(e: rusqlite::Error) -> Self {
+        RowError::Read(e.into())
+    }
+}
+
+impl From<sqlx::Error> for RowError {
+    fn from(e: sqlx::Error) -> Self {
+        RowError::Read(e.into())
+    }
 }

@@ -222,7 +222,7 @@ async fn begin(
     // The job row and its audit entry commit together: no job without its audit trail.
     let mut tx = app.write_tx().await?;
     if let Some(key) = key {
-        if let Some(id) = store::exports::by_client_key(&mut *tx, actor.user_id, key).await? {
+        if let Some(id) = store::exports::by_client_key(&mut tx, actor.user_id, key).await? {
             return Ok(id);
         }
     }
@@ -240,7 +240,7 @@ async fn begin(
         }
     };
     let id = store::exports::insert(
-        &mut *tx,
+        &mut tx,
         actor.user_id,
         kind,
         &filters_json,
@@ -250,7 +250,7 @@ async fn begin(
     )
     .await?;
     store::audit::append(
-        &mut *tx,
+        &mut tx,
         Some(actor.user_id),
         "export.started",
         "export",
@@ -273,7 +273,7 @@ async fn begin(
         kind,
         filters,
         target,
-        db: app.db_path(),
+        source: store::exports::Source::of(&app.pool, &app.db_path()),
         pool: app.pool.clone(),
         clock: app.clock.clone(),
         offset,
@@ -299,7 +299,7 @@ struct Job {
     kind: ExportKind,
     filters: ExportFilters,
     target: PathBuf,
-    db: PathBuf,
+    source: store::exports::Source,
     pool: store::Pool,
     clock: Arc<dyn Clock>,
     offset: FixedOffset,
@@ -370,16 +370,11 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
     store::exports::mark_running(&job.pool, job.id, total, Timestamp::from(job.clock.now()))
         .await?;
 
-    let (sql, params) = match job.kind {
-        ExportKind::ClosedRequests => (store::exports::CLOSED_REQUESTS_SQL.to_owned(), vec![]),
-        ExportKind::Professionals => (store::exports::PROFESSIONALS_SQL.to_owned(), vec![]),
-        ExportKind::Customers => (store::exports::CUSTOMERS_SQL.to_owned(), vec![]),
-        ExportKind::Requests => store::exports::requests_sql(&filter),
-    };
+    let (sql, params) = store::exports::export_sql(job.kind, job.pool.engine(), &filter);
     let written = job.written.clone();
     let file = FileJob {
         kind: job.kind,
-        db: job.db.clone(),
+        source: job.source.clone(),
         sql,
         params,
         tmp: tmp.to_owned(),
@@ -410,9 +405,9 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
 /// What the blocking writer needs.
 struct FileJob {
     kind: ExportKind,
-    db: PathBuf,
+    source: store::exports::Source,
     sql: String,
-    params: Vec<store::requests::FilterValue>,
+    params: Vec<store::Arg>,
     tmp: PathBuf,
     target: PathBuf,
     cancel: Arc<AtomicBool>,
@@ -442,8 +437,8 @@ impl FileJob {
         let mut scratch = Vec::with_capacity(256);
         let mut rows = 0i64;
         let mut cancelled = false;
-        store::exports::for_each_row(&self.db, &self.sql, &self.params, |row| {
-            format::write_row(&mut writer, columns, money, row, &mut scratch)?;
+        store::exports::for_each_row(&self.source, &self.sql, &self.params, |row| {
+            format::write_row(&mut writer, columns, money, &row, &mut scratch)?;
             rows += 1;
             // A cancel is noticed within a few hundred rows.
             if rows % 256 == 0 {

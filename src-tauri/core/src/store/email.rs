@@ -1,10 +1,10 @@
 //! `email_queue`.
 
+use super::{on, Ex};
 use crate::domain::EmailStatus;
 use crate::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::SqliteExecutor;
 
 /// A queued email.
 #[derive(
@@ -29,7 +29,7 @@ const COLUMNS: &str = "id, to_address, subject, text_body, html_body, status, at
 /// Queues an email unless one with the same dedupe key exists; returns whether it was queued.
 #[allow(clippy::too_many_arguments)]
 pub async fn enqueue(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     to: &str,
     subject: &str,
     text: &str,
@@ -37,89 +37,98 @@ pub async fn enqueue(
     dedupe_key: Option<&str>,
     now: Timestamp,
 ) -> sqlx::Result<bool> {
-    sqlx::query(
-        "INSERT INTO email_queue (to_address, subject, text_body, html_body, dedupe_key, next_attempt_at, created_at)
+    on!(ex, |ex| {
+        sqlx::query(
+            "INSERT INTO email_queue (to_address, subject, text_body, html_body, dedupe_key, next_attempt_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind(to)
-    .bind(subject)
-    .bind(text)
-    .bind(html)
-    .bind(dedupe_key)
-    .bind(now)
-    .execute(ex)
-    .await
-    .map(|r| r.rows_affected() == 1)
+        )
+        .bind(to)
+        .bind(subject)
+        .bind(text)
+        .bind(html)
+        .bind(dedupe_key)
+        .bind(now)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected() == 1)
+    })
 }
 
 /// Claims the oldest due message (`queued -> sending`) in one statement, so two senders never
 /// take the same one.
-pub async fn claim_due(
-    ex: impl SqliteExecutor<'_>,
-    now: Timestamp,
-) -> sqlx::Result<Option<EmailRow>> {
-    sqlx::query_as(&format!(
-        "UPDATE email_queue SET status = 'sending', attempts = attempts + 1
+pub async fn claim_due(ex: impl Into<Ex<'_>>, now: Timestamp) -> sqlx::Result<Option<EmailRow>> {
+    on!(ex, |ex| {
+        sqlx::query_as(&format!(
+            "UPDATE email_queue SET status = 'sending', attempts = attempts + 1
          WHERE id = (SELECT id FROM email_queue WHERE status = 'queued' AND next_attempt_at <= $1
                      ORDER BY next_attempt_at, id LIMIT 1)
          RETURNING {COLUMNS}"
-    ))
-    .bind(now)
-    .fetch_optional(ex)
-    .await
+        ))
+        .bind(now)
+        .fetch_optional(ex)
+        .await
+    })
 }
 
 /// `sending -> sent`.
-pub async fn mark_sent(ex: impl SqliteExecutor<'_>, id: i64, now: Timestamp) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE email_queue SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(ex)
-    .await
-    .map(|_| ())
+pub async fn mark_sent(ex: impl Into<Ex<'_>>, id: i64, now: Timestamp) -> sqlx::Result<()> {
+    on!(ex, |ex| {
+        sqlx::query(
+            "UPDATE email_queue SET status = 'sent', sent_at = $1, last_error = NULL WHERE id = $2",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|_| ())
+    })
 }
 
 /// `sending -> queued` for a later retry, or `failed` when `retry_at` is `None`.
 pub async fn mark_attempt_failed(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     id: i64,
     error: &str,
     retry_at: Option<Timestamp>,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE email_queue SET status = CASE WHEN $1 IS NULL THEN 'failed' ELSE 'queued' END,
+    on!(ex, |ex| {
+        sqlx::query(
+            "UPDATE email_queue SET status = CASE WHEN $1 IS NULL THEN 'failed' ELSE 'queued' END,
                 next_attempt_at = COALESCE($1, next_attempt_at), last_error = $2
          WHERE id = $3",
-    )
-    .bind(retry_at)
-    .bind(error)
-    .bind(id)
-    .execute(ex)
-    .await
-    .map(|_| ())
+        )
+        .bind(retry_at)
+        .bind(error)
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|_| ())
+    })
 }
 
 /// Messages a crash left in `sending`: they may have gone out, so they are failed (never
 /// re-sent automatically) with an explanation for the admin.
-pub async fn fail_interrupted(ex: impl SqliteExecutor<'_>) -> sqlx::Result<u64> {
-    sqlx::query(
-        "UPDATE email_queue SET status = 'failed',
+pub async fn fail_interrupted(ex: impl Into<Ex<'_>>) -> sqlx::Result<u64> {
+    on!(ex, |ex| {
+        sqlx::query(
+            "UPDATE email_queue SET status = 'failed',
                 last_error = 'The app closed while sending; it may or may not have been delivered, so it is not retried.'
          WHERE status = 'sending'",
-    )
-    .execute(ex)
-    .await
-    .map(|r| r.rows_affected())
+        )
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected())
+    })
 }
 
 /// The queue, newest first.
-pub async fn list(ex: impl SqliteExecutor<'_>, limit: i64) -> sqlx::Result<Vec<EmailRow>> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM email_queue ORDER BY id DESC LIMIT $1"
-    ))
-    .bind(limit)
-    .fetch_all(ex)
-    .await
+pub async fn list(ex: impl Into<Ex<'_>>, limit: i64) -> sqlx::Result<Vec<EmailRow>> {
+    on!(ex, |ex| {
+        sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM email_queue ORDER BY id DESC LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(ex)
+        .await
+    })
 }

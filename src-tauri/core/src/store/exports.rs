@@ -1,19 +1,21 @@
 //! `export_jobs` and the streamed SELECTs behind each export kind.
 //!
-//! Export rows are read through a plain SQLite connection (rusqlite) on a blocking thread
-//! rather than the async pool: each row is then formatted straight from SQLite's buffers,
-//! without the per-row copy and channel hand-over of sqlx's worker thread, which made exports
-//! about twice as slow as the `sqlite3` CLI. A PostgreSQL server mode would use `COPY` here.
+//! On SQLite, export rows are read through a plain SQLite connection (rusqlite) on a
+//! blocking thread rather than the async pool: each row is then formatted straight from
+//! SQLite's buffers, without the per-row copy and channel hand-over of sqlx's worker thread,
+//! which made exports about twice as slow as the `sqlite3` CLI. On PostgreSQL the rows are
+//! streamed from the server one at a time (never collected) on the same blocking thread.
 
-use super::requests::{push_filters, FilterValue, RequestFilter};
+use super::requests::{push_filters, RequestFilter};
+use super::{on, Arg, Engine, Ex};
 use crate::domain::{ExportKind, ExportStatus};
 use crate::timestamp::Timestamp;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::SqliteExecutor;
+use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// A row of `export_jobs` with the requester's name.
@@ -44,7 +46,7 @@ const SELECT: &str = "SELECT j.id, j.requested_by, u.full_name AS requested_by_n
 
 /// Queues a job; returns its id.
 pub async fn insert(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     requested_by: i64,
     kind: ExportKind,
     filters: &str,
@@ -52,83 +54,95 @@ pub async fn insert(
     now: Timestamp,
     client_key: Option<&str>,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "INSERT INTO export_jobs (requested_by, kind, filters, status, file_path, created_at, client_key)
+    on!(ex, |ex| {
+        sqlx::query_scalar(
+            "INSERT INTO export_jobs (requested_by, kind, filters, status, file_path, created_at, client_key)
          VALUES ($1, $2, $3, 'queued', $4, $5, $6) RETURNING id",
-    )
-    .bind(requested_by)
-    .bind(kind)
-    .bind(filters)
-    .bind(file_path)
-    .bind(now)
-    .bind(client_key)
-    .fetch_one(ex)
-    .await
+        )
+        .bind(requested_by)
+        .bind(kind)
+        .bind(filters)
+        .bind(file_path)
+        .bind(now)
+        .bind(client_key)
+        .fetch_one(ex)
+        .await
+    })
 }
 
 /// The job an admin's earlier attempt with `key` started, if any.
 pub async fn by_client_key(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     requested_by: i64,
     key: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT id FROM export_jobs WHERE requested_by = $1 AND client_key = $2")
-        .bind(requested_by)
-        .bind(key)
-        .fetch_optional(ex)
-        .await
+    on!(ex, |ex| {
+        sqlx::query_scalar("SELECT id FROM export_jobs WHERE requested_by = $1 AND client_key = $2")
+            .bind(requested_by)
+            .bind(key)
+            .fetch_optional(ex)
+            .await
+    })
 }
 
 /// One job.
-pub async fn get(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<ExportJobRow>> {
-    sqlx::query_as(&format!("{SELECT} WHERE j.id = $1"))
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+pub async fn get(ex: impl Into<Ex<'_>>, id: i64) -> sqlx::Result<Option<ExportJobRow>> {
+    on!(ex, |ex| {
+        sqlx::query_as(&format!("{SELECT} WHERE j.id = $1"))
+            .bind(id)
+            .fetch_optional(ex)
+            .await
+    })
 }
 
 /// Jobs, newest first.
 pub async fn list(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<ExportJobRow>> {
-    sqlx::query_as(&format!("{SELECT} ORDER BY j.id DESC LIMIT $1 OFFSET $2"))
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(ex)
-        .await
+    on!(ex, |ex| {
+        sqlx::query_as(&format!("{SELECT} ORDER BY j.id DESC LIMIT $1 OFFSET $2"))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(ex)
+            .await
+    })
 }
 
 /// `queued -> running` with the number of rows to write.
 pub async fn mark_running(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     id: i64,
     total: i64,
     now: Timestamp,
 ) -> sqlx::Result<bool> {
-    sqlx::query("UPDATE export_jobs SET status = 'running', rows_total = $1, started_at = $2 WHERE id = $3 AND status = 'queued'")
-        .bind(total)
-        .bind(now)
-        .bind(id)
-        .execute(ex)
-        .await
-        .map(|r| r.rows_affected() == 1)
+    on!(ex, |ex| {
+        sqlx::query("UPDATE export_jobs SET status = 'running', rows_total = $1, started_at = $2 WHERE id = $3 AND status = 'queued'")
+            .bind(total)
+            .bind(now)
+            .bind(id)
+            .execute(ex)
+            .await
+            .map(|r| r.rows_affected() == 1)
+    })
 }
 
 /// Records progress of a running job.
-pub async fn progress(ex: impl SqliteExecutor<'_>, id: i64, rows: i64) -> sqlx::Result<()> {
-    sqlx::query("UPDATE export_jobs SET rows_written = $1 WHERE id = $2 AND status = 'running'")
-        .bind(rows)
-        .bind(id)
-        .execute(ex)
-        .await
-        .map(|_| ())
+pub async fn progress(ex: impl Into<Ex<'_>>, id: i64, rows: i64) -> sqlx::Result<()> {
+    on!(ex, |ex| {
+        sqlx::query("UPDATE export_jobs SET rows_written = $1 WHERE id = $2 AND status = 'running'")
+            .bind(rows)
+            .bind(id)
+            .execute(ex)
+            .await
+            .map(|_| ())
+    })
 }
 
 /// Ends a job in `succeeded`, `failed` or `cancelled`.
 pub async fn finish(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     id: i64,
     status: ExportStatus,
     rows: i64,
@@ -136,34 +150,38 @@ pub async fn finish(
     error: Option<&str>,
     now: Timestamp,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE export_jobs SET status = $1, rows_written = $2, file_size = $3, error = $4, finished_at = $5
+    on!(ex, |ex| {
+        sqlx::query(
+            "UPDATE export_jobs SET status = $1, rows_written = $2, file_size = $3, error = $4, finished_at = $5
          WHERE id = $6 AND status IN ('queued', 'running')",
-    )
-    .bind(status)
-    .bind(rows)
-    .bind(file_size)
-    .bind(error)
-    .bind(now)
-    .bind(id)
-    .execute(ex)
-    .await
-    .map(|_| ())
+        )
+        .bind(status)
+        .bind(rows)
+        .bind(file_size)
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|_| ())
+    })
 }
 
 /// Jobs a crash left queued or running: marked failed; returns their ids and target paths.
 pub async fn fail_interrupted(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     now: Timestamp,
 ) -> sqlx::Result<Vec<(i64, Option<String>)>> {
-    sqlx::query_as(
-        "UPDATE export_jobs SET status = 'failed', finished_at = $1,
+    on!(ex, |ex| {
+        sqlx::query_as(
+            "UPDATE export_jobs SET status = 'failed', finished_at = $1,
                 error = 'The app closed before this export finished; no file was written. Please run it again.'
          WHERE status IN ('queued', 'running') RETURNING id, file_path",
-    )
-    .bind(now)
-    .fetch_all(ex)
-    .await
+        )
+        .bind(now)
+        .fetch_all(ex)
+        .await
+    })
 }
 
 /// Closed requests, the original report: one row per closed request with its review.
@@ -189,10 +207,11 @@ pub const REQUESTS_SELECT: &str =
     LEFT JOIN users pu ON pu.id = r.professional_id
     LEFT JOIN reviews v ON v.request_id = r.id";
 
-/// Professionals with their rating and job counts.
-pub const PROFESSIONALS_SQL: &str = "SELECT u.id, u.full_name, u.username, u.email, p.phone, p.pincode, s.name,
+/// Professionals with their rating and job counts (`{avg}`: the engine's rounded average
+/// of `rating_sum` / `rating_count`, see [`export_sql`]).
+const PROFESSIONALS_SQL: &str = "SELECT u.id, u.full_name, u.username, u.email, p.phone, p.pincode, s.name,
         p.experience_years, p.verification_status, u.status,
-        CASE WHEN p.rating_count > 0 THEN ROUND(CAST(p.rating_sum AS REAL) / p.rating_count, 2) END,
+        CASE WHEN p.rating_count > 0 THEN {avg:p} END,
         p.rating_count,
         (SELECT COUNT(*) FROM service_requests r WHERE r.professional_id = u.id AND r.status IN ('completed', 'closed')),
         u.created_at
@@ -200,10 +219,10 @@ pub const PROFESSIONALS_SQL: &str = "SELECT u.id, u.full_name, u.username, u.ema
     ORDER BY u.id";
 
 /// Customers with their request counts and the professionals' rating of them.
-pub const CUSTOMERS_SQL: &str =
+const CUSTOMERS_SQL: &str =
     "SELECT u.id, u.full_name, u.username, u.email, c.phone, c.address, c.pincode, u.status,
         (SELECT COUNT(*) FROM service_requests r WHERE r.customer_id = u.id),
-        CASE WHEN c.rating_count > 0 THEN ROUND(CAST(c.rating_sum AS REAL) / c.rating_count, 2) END,
+        CASE WHEN c.rating_count > 0 THEN {avg:c} END,
         c.rating_count, u.created_at
     FROM customers c JOIN users u ON u.id = c.user_id
     ORDER BY u.id";
@@ -211,26 +230,49 @@ pub const CUSTOMERS_SQL: &str =
 /// Number of rows an export of `kind` writes (with the admin list's filters for `requests`),
 /// for its progress bar.
 pub async fn count_rows(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     kind: ExportKind,
     filter: &RequestFilter,
 ) -> sqlx::Result<i64> {
-    let mut q = sqlx::QueryBuilder::new(match kind {
-        ExportKind::ClosedRequests => {
-            "SELECT COUNT(*) FROM service_requests r WHERE r.status = 'closed'"
+    on!(ex, |ex| {
+        let mut q = sqlx::QueryBuilder::new(match kind {
+            ExportKind::ClosedRequests => {
+                "SELECT COUNT(*) FROM service_requests r WHERE r.status = 'closed'"
+            }
+            ExportKind::Professionals => "SELECT COUNT(*) FROM professionals",
+            ExportKind::Customers => "SELECT COUNT(*) FROM customers",
+            ExportKind::Requests => "SELECT COUNT(*) FROM service_requests r",
+        });
+        if kind == ExportKind::Requests {
+            push_filters(&mut q, filter);
         }
-        ExportKind::Professionals => "SELECT COUNT(*) FROM professionals",
-        ExportKind::Customers => "SELECT COUNT(*) FROM customers",
-        ExportKind::Requests => "SELECT COUNT(*) FROM service_requests r",
-    });
-    if kind == ExportKind::Requests {
-        push_filters(&mut q, filter);
+        q.build_query_scalar().fetch_one(ex).await
+    })
+}
+
+/// The SELECT of an export of `kind` on `engine`, with `$n` placeholders, and the values to
+/// bind (the admin list's filters, for `requests`).
+pub fn export_sql(kind: ExportKind, engine: Engine, f: &RequestFilter) -> (String, Vec<Arg>) {
+    // Rounded half away from zero to 2 places on both engines (PostgreSQL's ROUND takes a
+    // NUMERIC, then back to a double for the reader).
+    let avg = |t: &str| match engine {
+        Engine::Sqlite => {
+            format!("ROUND(CAST({t}.rating_sum AS DOUBLE PRECISION) / {t}.rating_count, 2)")
+        }
+        Engine::Postgres => format!(
+            "CAST(ROUND(CAST({t}.rating_sum AS NUMERIC) / {t}.rating_count, 2) AS DOUBLE PRECISION)"
+        ),
+    };
+    match kind {
+        ExportKind::ClosedRequests => (CLOSED_REQUESTS_SQL.to_owned(), vec![]),
+        ExportKind::Professionals => (PROFESSIONALS_SQL.replace("{avg:p}", &avg("p")), vec![]),
+        ExportKind::Customers => (CUSTOMERS_SQL.replace("{avg:c}", &avg("c")), vec![]),
+        ExportKind::Requests => requests_sql(f),
     }
-    q.build_query_scalar().fetch_one(ex).await
 }
 
 /// The `requests` export's SELECT for `f`, with `$n` placeholders, and the values to bind.
-pub fn requests_sql(f: &RequestFilter) -> (String, Vec<FilterValue>) {
+fn requests_sql(f: &RequestFilter) -> (String, Vec<Arg>) {
     let mut sql = String::from(REQUESTS_SELECT);
     sql.push_str(" WHERE 1 = 1");
     let mut params = Vec::new();
@@ -242,22 +284,155 @@ pub fn requests_sql(f: &RequestFilter) -> (String, Vec<FilterValue>) {
     (sql, params)
 }
 
-impl rusqlite::ToSql for FilterValue {
+impl rusqlite::ToSql for Arg {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(match self {
-            FilterValue::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
-            FilterValue::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Arg::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Arg::Int(i) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
+            Arg::Time(t) => ToSqlOutput::Owned(rusqlite::types::Value::Text(t.to_string())),
         })
     }
 }
 
-/// Runs an export SELECT on its own read-only connection to the database at `db`, calling
-/// `each` with every row in order until it returns `Ok(false)`. Blocking: call it from a
-/// blocking thread. WAL lets it read a consistent snapshot while the app keeps writing.
-pub fn for_each_row<E: From<rusqlite::Error>>(
+/// One cell of an export row, borrowed from the engine's buffer where it can be.
+#[derive(Debug)]
+pub enum Cell<'a> {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(Cow<'a, [u8]>),
+}
+
+/// An export row of either engine, read cell by cell.
+pub trait Cells {
+    /// The cell in column `i`.
+    fn cell(&self, i: usize) -> Result<Cell<'_>, CellError>;
+}
+
+/// A cell could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum CellError {
+    #[error("{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Postgres(#[from] sqlx::Error),
+}
+
+impl Cells for rusqlite::Row<'_> {
+    fn cell(&self, i: usize) -> Result<Cell<'_>, CellError> {
+        Ok(match self.get_ref(i)? {
+            ValueRef::Null => Cell::Null,
+            ValueRef::Integer(v) => Cell::Int(v),
+            ValueRef::Real(v) => Cell::Real(v),
+            ValueRef::Text(t) | ValueRef::Blob(t) => Cell::Text(Cow::Borrowed(t)),
+        })
+    }
+}
+
+impl Cells for sqlx::postgres::PgRow {
+    fn cell(&self, i: usize) -> Result<Cell<'_>, CellError> {
+        use sqlx::{Column, Row, TypeInfo, ValueRef as _};
+        if self.try_get_raw(i)?.is_null() {
+            return Ok(Cell::Null);
+        }
+        let type_name = self
+            .columns()
+            .get(i)
+            .map(|c| c.type_info().name())
+            .unwrap_or("");
+        Ok(match type_name {
+            "INT8" => Cell::Int(self.try_get::<i64, _>(i)?),
+            "INT4" => Cell::Int(self.try_get::<i32, _>(i)?.into()),
+            "FLOAT8" => Cell::Real(self.try_get::<f64, _>(i)?),
+            "BOOL" => Cell::Int(self.try_get::<bool, _>(i)?.into()),
+            // The stored text of a time, as SQLite keeps it (`2026-11-21T09:00:00Z`).
+            "TIMESTAMPTZ" => Cell::Text(Cow::Owned(
+                self.try_get::<Timestamp, _>(i)?.to_string().into_bytes(),
+            )),
+            _ => Cell::Text(Cow::Borrowed(self.try_get::<&str, _>(i)?.as_bytes())),
+        })
+    }
+}
+
+/// Where an export reads its rows: the SQLite file (its own read-only connection) or the
+/// PostgreSQL pool.
+#[derive(Debug, Clone)]
+pub enum Source {
+    Sqlite(PathBuf),
+    Postgres(sqlx::PgPool),
+}
+
+impl Source {
+    /// The source of the database behind `pool` (`db`: the SQLite file).
+    pub fn of(pool: &super::Pool, db: &Path) -> Source {
+        match pool {
+            super::Pool::Sqlite(_) => Source::Sqlite(db.to_owned()),
+            super::Pool::Postgres(p) => Source::Postgres(p.clone()),
+        }
+    }
+}
+
+/// Runs an export SELECT, calling `each` with every row in order until it returns
+/// `Ok(false)`. Blocking: call it from a blocking thread of the runtime. Both engines read
+/// one consistent snapshot while the app keeps writing (SQLite's WAL; PostgreSQL's
+/// statement snapshot).
+pub fn for_each_row<E: From<rusqlite::Error> + From<sqlx::Error>>(
+    source: &Source,
+    sql: &str,
+    params: &[Arg],
+    mut each: impl FnMut(&dyn CellsDyn) -> Result<bool, E>,
+) -> Result<(), E> {
+    match source {
+        Source::Sqlite(db) => sqlite_rows(db, sql, params, |row| each(row)),
+        Source::Postgres(pool) => {
+            use futures_util::TryStreamExt;
+            tokio::runtime::Handle::current().block_on(async {
+                let mut q = sqlx::query(sql);
+                for p in params {
+                    q = match p {
+                        Arg::Text(s) => q.bind(s.as_str()),
+                        Arg::Int(i) => q.bind(*i),
+                        Arg::Time(t) => q.bind(*t),
+                    };
+                }
+                let mut rows = q.fetch(pool);
+                while let Some(row) = rows.try_next().await? {
+                    if !each(&row)? {
+                        break;
+                    }
+                }
+                Ok(())
+            })
+        }
+    }
+}
+
+/// [`Cells`] as a trait object (the row type differs per engine).
+pub trait CellsDyn {
+    /// The cell in column `i`.
+    fn cell_dyn(&self, i: usize) -> Result<Cell<'_>, CellError>;
+}
+
+impl<T: Cells> CellsDyn for T {
+    fn cell_dyn(&self, i: usize) -> Result<Cell<'_>, CellError> {
+        self.cell(i)
+    }
+}
+
+impl Cells for &dyn CellsDyn {
+    fn cell(&self, i: usize) -> Result<Cell<'_>, CellError> {
+        // The object's own method: `self.cell_dyn` would pick the blanket impl for this
+        // reference type, which calls back here.
+        CellsDyn::cell_dyn(&**self, i)
+    }
+}
+
+/// Runs an export SELECT on its own read-only connection to the SQLite file at `db`.
+/// WAL lets it read a consistent snapshot while the app keeps writing.
+fn sqlite_rows<E: From<rusqlite::Error>>(
     db: &Path,
     sql: &str,
-    params: &[FilterValue],
+    params: &[Arg],
     mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<bool, E>,
 ) -> Result<(), E> {
     use rusqlite::OpenFlags;

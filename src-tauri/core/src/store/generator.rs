@@ -2,6 +2,7 @@
 //! requests in every status, inserted set-wise by SQLite itself in one transaction
 //! (recursive CTEs), deterministic for a given size.
 
+use super::Engine;
 use crate::clock::to_db;
 use crate::error::AppResult;
 use crate::{password, App};
@@ -59,10 +60,13 @@ pub const GENERATOR_VERSION: u32 = 2;
 
 /// Generates the data set into an empty database; all generated users share the demo password.
 pub async fn generate(app: &App, size: GenSize) -> AppResult<GenReport> {
+    let super::Pool::Sqlite(pool) = &app.pool else {
+        return super::generator_pg::generate(app, size).await;
+    };
     let started = Instant::now();
     // Foreign keys are checked once at the end (foreign_key_check) instead of three lookups
     // per inserted request; the pragma only takes effect outside a transaction.
-    let mut conn = app.pool.acquire().await?;
+    let mut conn = pool.acquire().await?;
     // The set is disposable until it is complete, so its commit need not wait for the disk.
     sqlx::raw_sql("PRAGMA foreign_keys = OFF; PRAGMA synchronous = OFF")
         .execute(&mut *conn)
@@ -89,7 +93,7 @@ pub async fn generate(app: &App, size: GenSize) -> AppResult<GenReport> {
     let t = Instant::now();
     // Full statistics (about a second at 1M requests): a sampled ANALYZE saw ~1,000 requests
     // per service instead of 20,000 and made the admin list sort every request by date.
-    sqlx::raw_sql("ANALYZE").execute(&app.pool).await?;
+    sqlx::raw_sql("ANALYZE").execute(pool).await?;
     tracing::debug!(
         step = "analyze",
         ms = t.elapsed().as_millis() as u64,
@@ -144,116 +148,7 @@ async fn generate_on(
     let svc_base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM services")
         .fetch_one(&mut *tx)
         .await?;
-    let pro_base = base;
-    let cust_base = base + size.professionals;
-    // Pseudo-random but deterministic: multiplicative hashing of the row number.
-    let script = format!(
-        "
-        INSERT INTO services (id, name, name_key, description, base_price_minor, estimated_minutes, created_at, updated_at)
-        WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {services})
-        SELECT {svc_base} + n, 'Service ' || printf('%03d', n), 'service ' || printf('%03d', n),
-               'Generated service number ' || n, 19900 + (n * 7919 % 200) * 1000, 30 + (n % 8) * 30, '{stamp}', '{stamp}'
-        FROM seq;
-
-        INSERT INTO users (id, username, email, full_name, password_hash, role, created_at, updated_at)
-        WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {pros})
-        SELECT {pro_base} + n, 'pro' || n, 'pro' || n || '@gen.example.com', 'Professional ' || n, '{hash}',
-               'professional', '{stamp}', '{stamp}'
-        FROM seq;
-
-        INSERT INTO professionals (user_id, service_id, experience_years, description, phone, pincode,
-               verification_status, document_sha256, document_mime, document_name, document_size, document_uploaded_at)
-        WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {pros})
-        SELECT {pro_base} + n, {svc_base} + 1 + ((n - 1) % {services}), n % 30, '', '98' || printf('%08d', n),
-               printf('%06d', 560000 + ((n - 1) / {services}) % {pincodes}),
-               CASE WHEN n % 10 = 0 THEN 'pending' ELSE 'approved' END,
-               printf('%064d', 0), 'application/pdf', 'certificate.pdf', 1024, '{stamp}'
-        FROM seq;
-
-        INSERT INTO users (id, username, email, full_name, password_hash, role, created_at, updated_at)
-        WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {customers})
-        SELECT {cust_base} + n, 'cust' || n, 'cust' || n || '@gen.example.com', 'Customer ' || n, '{hash}',
-               'customer', '{stamp}', '{stamp}'
-        FROM seq;
-
-        INSERT INTO customers (user_id, phone, address, pincode)
-        WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {customers})
-        SELECT {cust_base} + n, '99' || printf('%08d', n), n || ' Generated Street',
-               printf('%06d', 560000 + (n * 7919) % {pincodes})
-        FROM seq;
-
-        INSERT INTO service_requests (id, service_id, customer_id, professional_id, status, scheduled_for, address,
-               pincode, remarks, created_at, updated_at, assigned_at, completed_at, closed_at, cancelled_at,
-               price_minor)
-        WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {requests}),
-        -- Two multiplicative hashes of n; their high bits pick the customer and the service,
-        -- so that neither follows the status roll (which only sees n mod 100).
-        hashed AS (
-            SELECT n, (n * 2654435761) % 4294967296 AS h1, (n * 2246822519) % 4294967296 AS h2
-            FROM seq
-        ),
-        picked AS (
-            SELECT n, h2,
-                   1 + (h1 >> 8) % {customers} AS cust,
-                   (n * 40503) % 100 AS roll,
-                   {epoch} - ((n * 97) % (365 * 86400)) AS created
-            FROM hashed
-        ),
-        shaped AS (
-            SELECT n, cust, created,
-                   CASE WHEN roll < 8 THEN 'requested' WHEN roll < 16 THEN 'assigned'
-                        WHEN roll < 26 THEN 'completed' WHEN roll < 86 THEN 'closed'
-                        WHEN roll < 96 THEN 'cancelled' ELSE 'rejected' END AS status,
-                   -- a professional of this request's service who lives in the customer's pincode
-                   ((h2 >> 8) % {services}) AS svc_idx,
-                   (cust * 7919) % {pincodes} AS pin_idx
-            FROM picked
-        )
-        SELECT n, {svc_base} + 1 + svc_idx, {cust_base} + cust,
-               CASE WHEN status IN ('assigned', 'completed', 'closed')
-                    THEN {pro_base} + 1 + svc_idx + {services} * (pin_idx % ({pros} / {services})) END,
-               status,
-               strftime('%Y-%m-%dT%H:%M:%SZ', created + 2 * 86400, 'unixepoch'),
-               cust || ' Generated Street', printf('%06d', 560000 + pin_idx), '',
-               strftime('%Y-%m-%dT%H:%M:%SZ', created, 'unixepoch'),
-               strftime('%Y-%m-%dT%H:%M:%SZ', created, 'unixepoch'),
-               CASE WHEN status IN ('assigned', 'completed', 'closed') THEN strftime('%Y-%m-%dT%H:%M:%SZ', created + 3600, 'unixepoch') END,
-               CASE WHEN status IN ('completed', 'closed') THEN strftime('%Y-%m-%dT%H:%M:%SZ', created + 3 * 86400, 'unixepoch') END,
-               CASE WHEN status = 'closed' THEN strftime('%Y-%m-%dT%H:%M:%SZ', created + 4 * 86400, 'unixepoch') END,
-               CASE WHEN status = 'cancelled' THEN strftime('%Y-%m-%dT%H:%M:%SZ', created + 7200, 'unixepoch') END,
-               -- the service's price, as generated above
-               19900 + ((1 + svc_idx) * 7919 % 200) * 1000
-        FROM shaped;
-
-        -- REBUILD INDEXES HERE
-
-        INSERT INTO reviews (request_id, rating, comment, reviewed_at, customer_rating, customer_rated_at)
-        SELECT id, 1 + (id * 31) % 5, NULL, closed_at, 1 + (id * 17) % 5, completed_at
-        FROM service_requests WHERE status = 'closed' AND id % 5 <> 0;
-
-        CREATE TEMP TABLE gen_agg AS
-            SELECT r.service_id, r.professional_id, r.customer_id, v.rating, v.customer_rating
-            FROM reviews v JOIN service_requests r ON r.id = v.request_id;
-        CREATE TEMP TABLE gen_svc (id INTEGER PRIMARY KEY, s INTEGER, c INTEGER);
-        INSERT INTO gen_svc SELECT service_id, SUM(rating), COUNT(rating) FROM gen_agg GROUP BY service_id;
-        UPDATE services SET rating_sum = g.s, rating_count = g.c FROM gen_svc g WHERE g.id = services.id;
-        CREATE TEMP TABLE gen_pro (id INTEGER PRIMARY KEY, s INTEGER, c INTEGER);
-        INSERT INTO gen_pro SELECT professional_id, SUM(rating), COUNT(rating) FROM gen_agg GROUP BY professional_id;
-        UPDATE professionals SET rating_sum = g.s, rating_count = g.c FROM gen_pro g WHERE g.id = professionals.user_id;
-        CREATE TEMP TABLE gen_cust (id INTEGER PRIMARY KEY, s INTEGER, c INTEGER);
-        INSERT INTO gen_cust SELECT customer_id, SUM(customer_rating), COUNT(customer_rating) FROM gen_agg GROUP BY customer_id;
-        UPDATE customers SET rating_sum = g.s, rating_count = g.c FROM gen_cust g WHERE g.id = customers.user_id;
-        DROP TABLE gen_svc;
-        DROP TABLE gen_pro;
-        DROP TABLE gen_cust;
-        DROP TABLE gen_agg;
-        ",
-        services = size.services,
-        pros = size.professionals,
-        customers = size.customers,
-        requests = size.requests,
-        pincodes = PINCODES,
-    );
+    let script = script(Engine::Sqlite, size, base, svc_base, &hash, &stamp, epoch);
     // The requests first, then the indexes, then what reads through them (reviews, roll-ups).
     let (requests_part, rest) = script
         .split_once("-- REBUILD INDEXES HERE")
@@ -291,4 +186,171 @@ async fn generate_on(
         requests: size.requests,
         elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
     })
+}
+
+/// The generator's statements in `engine`'s dialect, written once: customers, professionals
+/// and services above the ids `base` (users) and `svc_base` (services), then the requests,
+/// then (after the marker line, once the request indexes are back) reviews and roll-ups.
+/// Pseudo-random but deterministic: multiplicative hashing of the row number.
+pub(super) fn script(
+    engine: Engine,
+    size: GenSize,
+    base: i64,
+    svc_base: i64,
+    hash: &str,
+    stamp: &str,
+    epoch: i64,
+) -> String {
+    // `{with} SELECT … FROM {seq}` numbers rows n = 1..=count; pad and time differ too.
+    let with = |count: i64| match engine {
+        Engine::Sqlite => format!(
+            "WITH RECURSIVE seq(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < {count})"
+        ),
+        Engine::Postgres => String::new(),
+    };
+    let seq = |count: i64| match engine {
+        Engine::Sqlite => "seq".to_owned(),
+        Engine::Postgres => format!("generate_series(1::bigint, {count}) n"),
+    };
+    let pad = |expr: &str, width: usize| match engine {
+        Engine::Sqlite => format!("printf('%0{width}d', {expr})"),
+        Engine::Postgres => format!("lpad(({expr})::text, {width}, '0')"),
+    };
+    let time = |epoch_expr: &str| match engine {
+        Engine::Sqlite => format!("strftime('%Y-%m-%dT%H:%M:%SZ', {epoch_expr}, 'unixepoch')"),
+        Engine::Postgres => format!("to_timestamp({epoch_expr})"),
+    };
+    let (services, pros, customers, requests) = (
+        size.services,
+        size.professionals,
+        size.customers,
+        size.requests,
+    );
+    let pincodes = PINCODES;
+    let pro_base = base;
+    let cust_base = base + size.professionals;
+    let requests_with = match engine {
+        Engine::Sqlite => format!("{},", with(requests)),
+        Engine::Postgres => "WITH".to_owned(),
+    };
+    format!(
+        "
+        INSERT INTO services (id, name, name_key, description, base_price_minor, estimated_minutes, created_at, updated_at)
+        {with_services}
+        SELECT {svc_base} + n, 'Service ' || {pad_n3}, 'service ' || {pad_n3},
+               'Generated service number ' || n, 19900 + (n * 7919 % 200) * 1000, 30 + (n % 8) * 30, '{stamp}', '{stamp}'
+        FROM {seq_services};
+
+        INSERT INTO users (id, username, email, full_name, password_hash, role, created_at, updated_at)
+        {with_pros}
+        SELECT {pro_base} + n, 'pro' || n, 'pro' || n || '@gen.example.com', 'Professional ' || n, '{hash}',
+               'professional', '{stamp}', '{stamp}'
+        FROM {seq_pros};
+
+        INSERT INTO professionals (user_id, service_id, experience_years, description, phone, pincode,
+               verification_status, document_sha256, document_mime, document_name, document_size, document_uploaded_at)
+        {with_pros}
+        SELECT {pro_base} + n, {svc_base} + 1 + ((n - 1) % {services}), n % 30, '', '98' || {pad_n8},
+               {pad_pro_pin},
+               CASE WHEN n % 10 = 0 THEN 'pending' ELSE 'approved' END,
+               {pad_zero64}, 'application/pdf', 'certificate.pdf', 1024, '{stamp}'
+        FROM {seq_pros};
+
+        INSERT INTO users (id, username, email, full_name, password_hash, role, created_at, updated_at)
+        {with_customers}
+        SELECT {cust_base} + n, 'cust' || n, 'cust' || n || '@gen.example.com', 'Customer ' || n, '{hash}',
+               'customer', '{stamp}', '{stamp}'
+        FROM {seq_customers};
+
+        INSERT INTO customers (user_id, phone, address, pincode)
+        {with_customers}
+        SELECT {cust_base} + n, '99' || {pad_n8}, n || ' Generated Street', {pad_cust_pin}
+        FROM {seq_customers};
+
+        INSERT INTO service_requests (id, service_id, customer_id, professional_id, status, scheduled_for, address,
+               pincode, remarks, created_at, updated_at, assigned_at, completed_at, closed_at, cancelled_at,
+               price_minor)
+        {requests_with}
+        -- Two multiplicative hashes of n; their high bits pick the customer and the service,
+        -- so that neither follows the status roll (which only sees n mod 100).
+        hashed AS (
+            SELECT n, (n * 2654435761) % 4294967296 AS h1, (n * 2246822519) % 4294967296 AS h2
+            FROM {seq_requests}
+        ),
+        picked AS (
+            SELECT n, h2,
+                   1 + (h1 >> 8) % {customers} AS cust,
+                   (n * 40503) % 100 AS roll,
+                   {epoch} - ((n * 97) % (365 * 86400)) AS created
+            FROM hashed
+        ),
+        shaped AS (
+            SELECT n, cust, created,
+                   CASE WHEN roll < 8 THEN 'requested' WHEN roll < 16 THEN 'assigned'
+                        WHEN roll < 26 THEN 'completed' WHEN roll < 86 THEN 'closed'
+                        WHEN roll < 96 THEN 'cancelled' ELSE 'rejected' END AS status,
+                   -- a professional of this request's service who lives in the customer's pincode
+                   ((h2 >> 8) % {services}) AS svc_idx,
+                   (cust * 7919) % {pincodes} AS pin_idx
+            FROM picked
+        )
+        SELECT n, {svc_base} + 1 + svc_idx, {cust_base} + cust,
+               CASE WHEN status IN ('assigned', 'completed', 'closed')
+                    THEN {pro_base} + 1 + svc_idx + {services} * (pin_idx % ({pros} / {services})) END,
+               status,
+               {t_scheduled},
+               cust || ' Generated Street', {pad_req_pin}, '',
+               {t_created},
+               {t_created},
+               CASE WHEN status IN ('assigned', 'completed', 'closed') THEN {t_assigned} END,
+               CASE WHEN status IN ('completed', 'closed') THEN {t_completed} END,
+               CASE WHEN status = 'closed' THEN {t_closed} END,
+               CASE WHEN status = 'cancelled' THEN {t_cancelled} END,
+               -- the service's price, as generated above
+               19900 + ((1 + svc_idx) * 7919 % 200) * 1000
+        FROM shaped;
+
+        -- REBUILD INDEXES HERE
+
+        INSERT INTO reviews (request_id, rating, comment, reviewed_at, customer_rating, customer_rated_at)
+        SELECT id, 1 + (id * 31) % 5, NULL, closed_at, 1 + (id * 17) % 5, completed_at
+        FROM service_requests WHERE status = 'closed' AND id % 5 <> 0;
+
+        CREATE TEMP TABLE gen_agg AS
+            SELECT r.service_id, r.professional_id, r.customer_id, v.rating, v.customer_rating
+            FROM reviews v JOIN service_requests r ON r.id = v.request_id;
+        CREATE TEMP TABLE gen_svc (id INTEGER PRIMARY KEY, s INTEGER, c INTEGER);
+        INSERT INTO gen_svc SELECT service_id, SUM(rating), COUNT(rating) FROM gen_agg GROUP BY service_id;
+        UPDATE services SET rating_sum = g.s, rating_count = g.c FROM gen_svc g WHERE g.id = services.id;
+        CREATE TEMP TABLE gen_pro (id INTEGER PRIMARY KEY, s INTEGER, c INTEGER);
+        INSERT INTO gen_pro SELECT professional_id, SUM(rating), COUNT(rating) FROM gen_agg GROUP BY professional_id;
+        UPDATE professionals SET rating_sum = g.s, rating_count = g.c FROM gen_pro g WHERE g.id = professionals.user_id;
+        CREATE TEMP TABLE gen_cust (id INTEGER PRIMARY KEY, s INTEGER, c INTEGER);
+        INSERT INTO gen_cust SELECT customer_id, SUM(customer_rating), COUNT(customer_rating) FROM gen_agg GROUP BY customer_id;
+        UPDATE customers SET rating_sum = g.s, rating_count = g.c FROM gen_cust g WHERE g.id = customers.user_id;
+        DROP TABLE gen_svc;
+        DROP TABLE gen_pro;
+        DROP TABLE gen_cust;
+        DROP TABLE gen_agg;
+        ",
+        with_services = with(services),
+        seq_services = seq(services),
+        with_pros = with(pros),
+        seq_pros = seq(pros),
+        with_customers = with(customers),
+        seq_customers = seq(customers),
+        seq_requests = seq(requests),
+        pad_n3 = pad("n", 3),
+        pad_n8 = pad("n", 8),
+        pad_zero64 = pad("0", 64),
+        pad_pro_pin = pad(&format!("560000 + ((n - 1) / {services}) % {pincodes}"), 6),
+        pad_cust_pin = pad(&format!("560000 + (n * 7919) % {pincodes}"), 6),
+        pad_req_pin = pad("560000 + pin_idx", 6),
+        t_scheduled = time("created + 2 * 86400"),
+        t_created = time("created"),
+        t_assigned = time("created + 3600"),
+        t_completed = time("created + 3 * 86400"),
+        t_closed = time("created + 4 * 86400"),
+        t_cancelled = time("created + 7200"),
+    )
 }

@@ -1,11 +1,11 @@
 //! `job_runs` and the queries behind the scheduled reports and reminders.
 
+use super::{on, Ex};
 use crate::domain::RunStatus;
 use crate::scheduler::Job;
 use crate::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::SqliteExecutor;
 
 /// A recorded run.
 #[derive(
@@ -24,53 +24,59 @@ pub struct JobRunRow {
 
 /// Claims (job, period): a new row, or a failed one to retry. `None` when another run has it.
 pub async fn claim(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     job: &str,
     period: &str,
     now: Timestamp,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "INSERT INTO job_runs (job, period, status, started_at) VALUES ($1, $2, 'running', $3)
+    on!(ex, |ex| {
+        sqlx::query_scalar(
+            "INSERT INTO job_runs (job, period, status, started_at) VALUES ($1, $2, 'running', $3)
          ON CONFLICT (job, period) DO UPDATE SET status = 'running', started_at = excluded.started_at,
              error = NULL, finished_at = NULL
          WHERE job_runs.status = 'failed'
          RETURNING id",
-    )
-    .bind(job)
-    .bind(period)
-    .bind(now)
-    .fetch_optional(ex)
-    .await
+        )
+        .bind(job)
+        .bind(period)
+        .bind(now)
+        .fetch_optional(ex)
+        .await
+    })
 }
 
 /// Ends a run.
 pub async fn finish(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     id: i64,
     status: RunStatus,
     emails: i64,
     error: Option<&str>,
     now: Timestamp,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE job_runs SET status = $1, emails = $2, error = $3, finished_at = $4 WHERE id = $5",
-    )
-    .bind(status)
-    .bind(emails)
-    .bind(error)
-    .bind(now)
-    .bind(id)
-    .execute(ex)
-    .await
-    .map(|_| ())
+    on!(ex, |ex| {
+        sqlx::query(
+            "UPDATE job_runs SET status = $1, emails = $2, error = $3, finished_at = $4 WHERE id = $5",
+        )
+        .bind(status)
+        .bind(emails)
+        .bind(error)
+        .bind(now)
+        .bind(id)
+        .execute(ex)
+        .await
+        .map(|_| ())
+    })
 }
 
 /// Runs, newest first.
-pub async fn list(ex: impl SqliteExecutor<'_>, limit: i64) -> sqlx::Result<Vec<JobRunRow>> {
-    sqlx::query_as("SELECT id, job, period, status, emails, error, started_at, finished_at FROM job_runs ORDER BY id DESC LIMIT $1")
-        .bind(limit)
-        .fetch_all(ex)
-        .await
+pub async fn list(ex: impl Into<Ex<'_>>, limit: i64) -> sqlx::Result<Vec<JobRunRow>> {
+    on!(ex, |ex| {
+        sqlx::query_as("SELECT id, job, period, status, emails, error, started_at, finished_at FROM job_runs ORDER BY id DESC LIMIT $1")
+            .bind(limit)
+            .fetch_all(ex)
+            .await
+    })
 }
 
 /// One job a professional completed in the period.
@@ -83,70 +89,75 @@ pub struct CompletedJob {
 }
 
 /// Active approved professionals: (id, name, email).
-pub async fn professionals(
-    ex: impl SqliteExecutor<'_>,
-) -> sqlx::Result<Vec<(i64, String, String)>> {
-    sqlx::query_as(
-        "SELECT u.id, u.full_name, u.email FROM professionals p JOIN users u ON u.id = p.user_id
+pub async fn professionals(ex: impl Into<Ex<'_>>) -> sqlx::Result<Vec<(i64, String, String)>> {
+    on!(ex, |ex| {
+        sqlx::query_as(
+            "SELECT u.id, u.full_name, u.email FROM professionals p JOIN users u ON u.id = p.user_id
          WHERE p.verification_status = 'approved' AND u.status = 'active' ORDER BY u.id",
-    )
-    .fetch_all(ex)
-    .await
+        )
+        .fetch_all(ex)
+        .await
+    })
 }
 
 /// Jobs a professional completed in [from, to).
 pub async fn completed_jobs(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     professional_id: i64,
     from: Timestamp,
     to: Timestamp,
 ) -> sqlx::Result<Vec<CompletedJob>> {
-    sqlx::query_as(
-        "SELECT r.completed_at, s.name AS service, r.pincode, v.rating
+    on!(ex, |ex| {
+        sqlx::query_as(
+            "SELECT r.completed_at, s.name AS service, r.pincode, v.rating
          FROM service_requests r JOIN services s ON s.id = r.service_id LEFT JOIN reviews v ON v.request_id = r.id
          WHERE r.professional_id = $1 AND r.completed_at >= $2 AND r.completed_at < $3
          ORDER BY r.completed_at",
-    )
-    .bind(professional_id)
-    .bind(from)
-    .bind(to)
-    .fetch_all(ex)
-    .await
+        )
+        .bind(professional_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(ex)
+        .await
+    })
 }
 
 /// Every active customer's activity in [from, to): (id, name, email, made, completed, closed,
 /// spending at booked prices in minor units).
 pub async fn customer_activity(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     from: Timestamp,
     to: Timestamp,
 ) -> sqlx::Result<Vec<(i64, String, String, i64, i64, i64, i64)>> {
-    sqlx::query_as(
-        "SELECT u.id, u.full_name, u.email,
-                COALESCE(SUM(r.created_at >= $1 AND r.created_at < $2), 0),
-                COALESCE(SUM(r.completed_at >= $1 AND r.completed_at < $2), 0),
-                COALESCE(SUM(r.closed_at >= $1 AND r.closed_at < $2), 0),
-                COALESCE(SUM(CASE WHEN r.closed_at >= $1 AND r.closed_at < $2 THEN r.price_minor END), 0)
+    on!(ex, |ex| {
+        sqlx::query_as(
+            "SELECT u.id, u.full_name, u.email,
+                COUNT(*) FILTER (WHERE r.created_at >= $1 AND r.created_at < $2),
+                COUNT(*) FILTER (WHERE r.completed_at >= $1 AND r.completed_at < $2),
+                COUNT(*) FILTER (WHERE r.closed_at >= $1 AND r.closed_at < $2),
+                CAST(COALESCE(SUM(CASE WHEN r.closed_at >= $1 AND r.closed_at < $2 THEN r.price_minor END), 0) AS BIGINT)
          FROM customers c JOIN users u ON u.id = c.user_id
          LEFT JOIN service_requests r ON r.customer_id = c.user_id
               AND ((r.created_at >= $1 AND r.created_at < $2) OR (r.completed_at >= $1 AND r.completed_at < $2)
                    OR (r.closed_at >= $1 AND r.closed_at < $2))
          WHERE u.status = 'active'
          GROUP BY u.id, u.full_name, u.email ORDER BY u.id",
-    )
-    .bind(from)
-    .bind(to)
-    .fetch_all(ex)
-    .await
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(ex)
+        .await
+    })
 }
 
 /// Professionals with open requests in their feed or unfinished assigned jobs:
 /// (id, name, email, open in area, assigned).
 pub async fn reminder_targets(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
 ) -> sqlx::Result<Vec<(i64, String, String, i64, i64)>> {
-    sqlx::query_as(
-        "SELECT * FROM (
+    on!(ex, |ex| {
+        sqlx::query_as(
+            "SELECT * FROM (
            SELECT u.id, u.full_name, u.email,
                   (SELECT COUNT(*) FROM service_requests r WHERE r.service_id = p.service_id AND r.status = 'requested'
                      AND r.pincode = p.pincode
@@ -154,8 +165,9 @@ pub async fn reminder_targets(
                   (SELECT COUNT(*) FROM service_requests r WHERE r.professional_id = u.id AND r.status = 'assigned') AS assigned
            FROM professionals p JOIN users u ON u.id = p.user_id
            WHERE p.verification_status = 'approved' AND u.status = 'active'
-         ) WHERE open > 0 OR assigned > 0 ORDER BY id",
-    )
-    .fetch_all(ex)
-    .await
+         ) candidates WHERE open > 0 OR assigned > 0 ORDER BY id",
+        )
+        .fetch_all(ex)
+        .await
+    })
 }

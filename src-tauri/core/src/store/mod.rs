@@ -1,15 +1,17 @@
-//! All SQL of the app, one module per table family. Functions take any `SqliteExecutor`, so
-//! they run on the pool or inside a transaction (exports alone stream through their own
-//! read-only connection, see `exports`). Placeholders are `$n` and timestamps are
-//! ISO-8601 text, to stay portable to PostgreSQL.
+//! All SQL of the app, one module per table family. Functions take `impl Into<Ex>`, so they
+//! run on the pool or inside a transaction, on either engine (see `engine`). Placeholders
+//! are `$n`, booleans `TRUE`/`FALSE`, and each statement is written once unless the two
+//! dialects differ (`on!(ex => sqlite: …, postgres: …)`).
 
 pub mod audit;
 pub mod customers;
 pub mod dashboard;
 pub mod email;
+pub mod engine;
 pub mod events;
 pub mod exports;
 pub mod generator;
+mod generator_pg;
 pub mod idempotency;
 pub mod jobs;
 pub mod notifications;
@@ -25,12 +27,8 @@ pub mod terminals;
 pub mod throttle;
 pub mod users;
 
-/// The database handle the workflows hold (a pool of connections).
-pub type Pool = sqlx::SqlitePool;
-/// One connection, e.g. inside a transaction (`&mut *tx`).
-pub type Conn = sqlx::SqliteConnection;
-/// A write transaction, begun with the write lock taken (`App::write_tx`).
-pub type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+pub use crate::on;
+pub use engine::{Arg, Dialect, Engine, Ex, PgEx, Pool, SqliteEx, Tx};
 
 /// True when a database error is a UNIQUE constraint violation.
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {

@@ -1,10 +1,11 @@
 //! Admin views over users, customers and professionals (list with filters, details).
 
+use super::{on, Arg, Dialect, Ex};
 use crate::domain::{Role, UserStatus, VerificationStatus};
 use crate::timestamp::Timestamp;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use sqlx::{QueryBuilder, Sqlite, SqliteExecutor};
+use sqlx::QueryBuilder;
 
 /// Filters of the admin's people list; every field optional.
 #[derive(Debug, Clone, Default)]
@@ -50,35 +51,39 @@ pub struct PersonRow {
 const SELECT: &str = "SELECT u.id, u.username, u.full_name, u.email, u.role, u.status, u.blocked_reason,
         COALESCE(p.phone, c.phone) AS phone, COALESCE(p.pincode, c.pincode) AS pincode, u.created_at,
         p.service_id, s.name AS service_name, p.verification_status,
-        CASE WHEN p.rating_count > 0 THEN CAST(p.rating_sum AS REAL) / p.rating_count END AS rating_avg,
+        CASE WHEN p.rating_count > 0 THEN CAST(p.rating_sum AS DOUBLE PRECISION) / p.rating_count END AS rating_avg,
         COALESCE(p.rating_count, 0) AS rating_count,
         (SELECT COUNT(*) FROM service_requests r WHERE r.professional_id = u.id
           AND r.status IN ('completed', 'closed')) AS completed_jobs,
         (SELECT COUNT(*) FROM service_requests r WHERE r.customer_id = u.id) AS request_count,
-        CASE WHEN c.rating_count > 0 THEN CAST(c.rating_sum AS REAL) / c.rating_count END AS customer_rating_avg,
+        CASE WHEN c.rating_count > 0 THEN CAST(c.rating_sum AS DOUBLE PRECISION) / c.rating_count END AS customer_rating_avg,
         COALESCE(c.rating_count, 0) AS customer_rating_count
     FROM users u
     LEFT JOIN professionals p ON p.user_id = u.id
     LEFT JOIN customers c ON c.user_id = u.id
     LEFT JOIN services s ON s.id = p.service_id";
 
-fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &PeopleFilter<'a>) {
+fn push_filters<DB: Dialect>(q: &mut QueryBuilder<'_, DB>, f: &PeopleFilter<'_>) {
     q.push(" WHERE 1 = 1");
     if let Some(role) = f.role {
-        q.push(" AND u.role = ").push_bind(role);
+        q.push(" AND u.role = ");
+        DB::push_arg(q, Arg::Text(role.as_str().to_owned()));
     }
     if let Some(status) = f.status {
-        q.push(" AND u.status = ").push_bind(status);
+        q.push(" AND u.status = ");
+        DB::push_arg(q, Arg::Text(status.as_str().to_owned()));
     }
     if let Some(v) = f.verification {
-        q.push(" AND p.verification_status = ").push_bind(v);
+        q.push(" AND p.verification_status = ");
+        DB::push_arg(q, Arg::Text(v.as_str().to_owned()));
     }
     if let Some(s) = f.service_id {
-        q.push(" AND p.service_id = ").push_bind(s);
+        q.push(" AND p.service_id = ");
+        DB::push_arg(q, Arg::Int(s));
     }
     if let Some(pin) = f.pincode {
-        q.push(" AND COALESCE(p.pincode, c.pincode) = ")
-            .push_bind(pin);
+        q.push(" AND COALESCE(p.pincode, c.pincode) = ");
+        DB::push_arg(q, Arg::Text(pin.to_owned()));
     }
     if let Some(search) = f.search {
         let like = format!(
@@ -89,47 +94,59 @@ fn push_filters<'a>(q: &mut QueryBuilder<'a, Sqlite>, f: &PeopleFilter<'a>) {
                 .replace('%', "\\%")
                 .replace('_', "\\_")
         );
-        q.push(" AND (lower(u.full_name) LIKE ")
-            .push_bind(like.clone())
-            .push(" ESCAPE '\\' OR u.username LIKE ")
-            .push_bind(like.clone())
-            .push(" ESCAPE '\\' OR u.email LIKE ")
-            .push_bind(like.clone())
-            .push(" ESCAPE '\\' OR COALESCE(p.phone, c.phone, '') LIKE ")
-            .push_bind(like)
-            .push(" ESCAPE '\\')");
+        for (i, column) in [
+            "lower(u.full_name)",
+            "u.username",
+            "u.email",
+            "COALESCE(p.phone, c.phone, '')",
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            q.push(if i == 0 { " AND (" } else { " OR " })
+                .push(column)
+                .push(" LIKE ");
+            DB::push_arg(q, Arg::Text(like.clone()));
+            q.push(" ESCAPE '\\'");
+        }
+        q.push(")");
     }
 }
 
 /// One page of people matching the filter, newest first, and the total count.
 pub async fn list(
-    pool: &sqlx::SqlitePool,
+    pool: &super::Pool,
     f: &PeopleFilter<'_>,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<PersonRow>, i64)> {
-    let mut count = QueryBuilder::<Sqlite>::new(
-        "SELECT COUNT(*) FROM users u LEFT JOIN professionals p ON p.user_id = u.id
-         LEFT JOIN customers c ON c.user_id = u.id",
-    );
-    push_filters(&mut count, f);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    let mut q = QueryBuilder::<Sqlite>::new(SELECT);
-    push_filters(&mut q, f);
-    q.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT ")
-        .push_bind(limit)
-        .push(" OFFSET ")
-        .push_bind(offset);
-    let rows = q.build_query_as().fetch_all(pool).await?;
-    Ok((rows, total))
+    on!(pool, |ex| {
+        let mut ex = ex;
+        let mut count = QueryBuilder::new(
+            "SELECT COUNT(*) FROM users u LEFT JOIN professionals p ON p.user_id = u.id
+             LEFT JOIN customers c ON c.user_id = u.id",
+        );
+        push_filters(&mut count, f);
+        let total: i64 = count.build_query_scalar().fetch_one(ex.re()).await?;
+        let mut q = QueryBuilder::new(SELECT);
+        push_filters(&mut q, f);
+        q.push(" ORDER BY u.created_at DESC, u.id DESC LIMIT ")
+            .push_bind(limit)
+            .push(" OFFSET ")
+            .push_bind(offset);
+        let rows = q.build_query_as().fetch_all(ex).await?;
+        Ok((rows, total))
+    })
 }
 
 /// One person by id, with the same figures as the list.
-pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<PersonRow>> {
-    sqlx::query_as(&format!("{SELECT} WHERE u.id = $1"))
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+pub async fn find(ex: impl Into<Ex<'_>>, id: i64) -> sqlx::Result<Option<PersonRow>> {
+    on!(ex, |ex| {
+        sqlx::query_as(&format!("{SELECT} WHERE u.id = $1"))
+            .bind(id)
+            .fetch_optional(ex)
+            .await
+    })
 }
 
 /// A professional's profile details beyond the list row.
@@ -152,25 +169,29 @@ pub struct ProfessionalProfile {
 
 /// A professional's profile, if the user is one.
 pub async fn professional_profile(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     id: i64,
 ) -> sqlx::Result<Option<ProfessionalProfile>> {
-    sqlx::query_as(
-        "SELECT experience_years, description, verification_note, verified_at, document_name,
+    on!(ex, |ex| {
+        sqlx::query_as(
+            "SELECT experience_years, description, verification_note, verified_at, document_name,
                 document_mime, document_size, document_uploaded_at, document_sha256
          FROM professionals WHERE user_id = $1",
-    )
-    .bind(id)
-    .fetch_optional(ex)
-    .await
+        )
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+    })
 }
 
 /// Active admins other than `except`.
-pub async fn other_active_admins(ex: impl SqliteExecutor<'_>, except: i64) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM users WHERE role = 'admin' AND status = 'active' AND id <> $1",
-    )
-    .bind(except)
-    .fetch_one(ex)
-    .await
+pub async fn other_active_admins(ex: impl Into<Ex<'_>>, except: i64) -> sqlx::Result<i64> {
+    on!(ex, |ex| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM users WHERE role = 'admin' AND status = 'active' AND id <> $1",
+        )
+        .bind(except)
+        .fetch_one(ex)
+        .await
+    })
 }

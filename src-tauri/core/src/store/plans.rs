@@ -41,7 +41,7 @@ pub async fn list_query_plans(pool: &SqlitePool) -> sqlx::Result<Vec<Plan>> {
         explain_sql(
             pool,
             "customer requests",
-            &requests::customer_list_sql(Some(false)),
+            &requests::customer_list_sql(Some(false), super::Engine::Sqlite),
         )
         .await?,
         explain_sql(pool, "professional jobs", requests::PAST_JOBS_SQL).await?,

@@ -1,8 +1,8 @@
 //! `service_requests`, `request_events` and `request_rejections`.
 
+use super::{on, Arg, Dialect, Engine, Ex};
 use crate::domain::RequestStatus;
 use crate::timestamp::Timestamp;
-use sqlx::SqliteExecutor;
 
 /// Fields of a new request row (demo data now; booking later).
 #[derive(Debug)]
@@ -26,49 +26,55 @@ pub struct NewRequest<'a> {
 
 /// The request a customer's earlier attempt with `key` made, if any.
 pub async fn by_client_key(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     customer_id: i64,
     key: &str,
 ) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar("SELECT id FROM service_requests WHERE customer_id = $1 AND client_key = $2")
+    on!(ex, |ex| {
+        sqlx::query_scalar(
+            "SELECT id FROM service_requests WHERE customer_id = $1 AND client_key = $2",
+        )
         .bind(customer_id)
         .bind(key)
         .fetch_optional(ex)
         .await
+    })
 }
 
 /// Inserts a request row as given, at the service's current price, and returns its id;
 /// `None` when the service is missing or no longer active (checked in the same statement).
-pub async fn insert(ex: impl SqliteExecutor<'_>, r: &NewRequest<'_>) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar(
-        "INSERT INTO service_requests (service_id, customer_id, professional_id, status, scheduled_for,
+pub async fn insert(ex: impl Into<Ex<'_>>, r: &NewRequest<'_>) -> sqlx::Result<Option<i64>> {
+    on!(ex, |ex| {
+        sqlx::query_scalar(
+            "INSERT INTO service_requests (service_id, customer_id, professional_id, status, scheduled_for,
              address, pincode, remarks, created_at, updated_at, assigned_at, completed_at, closed_at, cancelled_at,
              price_minor, client_key)
          SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, s.base_price_minor, $14
-         FROM services s WHERE s.id = $1 AND s.is_active = 1
+         FROM services s WHERE s.id = $1 AND s.is_active = TRUE
          RETURNING id",
-    )
-    .bind(r.service_id)
-    .bind(r.customer_id)
-    .bind(r.professional_id)
-    .bind(r.status)
-    .bind(r.scheduled_for)
-    .bind(r.address)
-    .bind(r.pincode)
-    .bind(r.remarks)
-    .bind(r.created_at)
-    .bind(r.assigned_at)
-    .bind(r.completed_at)
-    .bind(r.closed_at)
-    .bind(r.cancelled_at)
-    .bind(r.client_key)
-    .fetch_optional(ex)
-    .await
+        )
+        .bind(r.service_id)
+        .bind(r.customer_id)
+        .bind(r.professional_id)
+        .bind(r.status)
+        .bind(r.scheduled_for)
+        .bind(r.address)
+        .bind(r.pincode)
+        .bind(r.remarks)
+        .bind(r.created_at)
+        .bind(r.assigned_at)
+        .bind(r.completed_at)
+        .bind(r.closed_at)
+        .bind(r.cancelled_at)
+        .bind(r.client_key)
+        .fetch_optional(ex)
+        .await
+    })
 }
 
 /// Appends one entry to a request's status history.
 pub async fn append_event(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     request_id: i64,
     actor_id: Option<i64>,
     from_status: Option<RequestStatus>,
@@ -76,80 +82,87 @@ pub async fn append_event(
     note: Option<&str>,
     at: Timestamp,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO request_events (request_id, actor_id, from_status, to_status, note, created_at)
+    on!(ex, |ex| {
+        sqlx::query(
+            "INSERT INTO request_events (request_id, actor_id, from_status, to_status, note, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(request_id)
-    .bind(actor_id)
-    .bind(from_status)
-    .bind(to_status)
-    .bind(note)
-    .bind(at)
-    .execute(ex)
-    .await
-    .map(|_| ())
+        )
+        .bind(request_id)
+        .bind(actor_id)
+        .bind(from_status)
+        .bind(to_status)
+        .bind(note)
+        .bind(at)
+        .execute(ex)
+        .await
+        .map(|_| ())
+    })
 }
 
 /// Number of requests in a status.
-pub async fn count_by_status(
-    ex: impl SqliteExecutor<'_>,
-    status: RequestStatus,
-) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM service_requests WHERE status = $1")
-        .bind(status)
-        .fetch_one(ex)
-        .await
+pub async fn count_by_status(ex: impl Into<Ex<'_>>, status: RequestStatus) -> sqlx::Result<i64> {
+    on!(ex, |ex| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM service_requests WHERE status = $1")
+            .bind(status)
+            .fetch_one(ex)
+            .await
+    })
 }
 
 /// Number of a customer's requests in a status.
 pub async fn count_for_customer(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     customer_id: i64,
     status: RequestStatus,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM service_requests WHERE customer_id = $1 AND status = $2",
-    )
-    .bind(customer_id)
-    .bind(status)
-    .fetch_one(ex)
-    .await
+    on!(ex, |ex| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM service_requests WHERE customer_id = $1 AND status = $2",
+        )
+        .bind(customer_id)
+        .bind(status)
+        .fetch_one(ex)
+        .await
+    })
 }
 
 /// Number of a professional's requests in a status.
 pub async fn count_for_professional(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     professional_id: i64,
     status: RequestStatus,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM service_requests WHERE professional_id = $1 AND status = $2",
-    )
-    .bind(professional_id)
-    .bind(status)
-    .fetch_one(ex)
-    .await
+    on!(ex, |ex| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM service_requests WHERE professional_id = $1 AND status = $2",
+        )
+        .bind(professional_id)
+        .bind(status)
+        .fetch_one(ex)
+        .await
+    })
 }
 
 /// Open requests a professional could take: their service, their pincode, not declined by them.
 pub async fn count_open_for_area(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     professional_id: i64,
     service_id: i64,
     pincode: &str,
 ) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "SELECT COUNT(*) FROM service_requests r
+    on!(ex, |ex| {
+        sqlx::query_scalar(
+            "SELECT COUNT(*) FROM service_requests r
          WHERE r.service_id = $1 AND r.status = 'requested' AND r.pincode = $2
            AND NOT EXISTS (SELECT 1 FROM request_rejections x
                            WHERE x.request_id = r.id AND x.professional_id = $3)",
-    )
-    .bind(service_id)
-    .bind(pincode)
-    .bind(professional_id)
-    .fetch_one(ex)
-    .await
+        )
+        .bind(service_id)
+        .bind(pincode)
+        .bind(professional_id)
+        .fetch_one(ex)
+        .await
+    })
 }
 
 /// Filters of the admin request list.
@@ -210,9 +223,10 @@ pub struct RequestRow {
     pub rating: Option<i64>,
 }
 
-// CROSS JOIN keeps the requests the outer loop (SQLite never reorders it): every filter and
-// sort is on them. Left free, the planner once drove the "closed" list (60 % of a million
-// rows) from the services table through the feed index and sorted 600,000 rows: 3.3 s a page.
+// On SQLite, CROSS JOIN keeps the requests the outer loop (SQLite never reorders it): every
+// filter and sort is on them. Left free, the planner once drove the "closed" list (60 % of a
+// million rows) from the services table through the feed index and sorted 600,000 rows:
+// 3.3 s a page. PostgreSQL has no CROSS JOIN … ON: there it is a plain JOIN.
 const ROW_SELECT: &str =
     "SELECT r.id, r.status, r.service_id, s.name AS service_name, r.customer_id,
         cu.full_name AS customer_name, r.professional_id, pu.full_name AS professional_name,
@@ -223,49 +237,47 @@ const ROW_SELECT: &str =
     LEFT JOIN users pu ON pu.id = r.professional_id
     LEFT JOIN reviews v ON v.request_id = r.id";
 
-/// A value a filter condition binds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FilterValue {
-    Text(String),
-    Int(i64),
+/// [`ROW_SELECT`] in `engine`'s dialect.
+fn row_select(engine: Engine) -> String {
+    match engine {
+        Engine::Sqlite => ROW_SELECT.to_owned(),
+        Engine::Postgres => ROW_SELECT.replace("CROSS JOIN", "JOIN"),
+    }
 }
 
 impl RequestFilter {
     /// The WHERE conditions as (`column operator`, value) pairs: the one definition behind the
     /// admin list (sqlx) and the requests export (a plain SQLite reader).
-    pub fn conditions(&self) -> Vec<(&'static str, FilterValue)> {
+    pub fn conditions(&self) -> Vec<(&'static str, Arg)> {
         let mut out = Vec::new();
         if let Some(s) = self.status {
-            out.push(("r.status = ", FilterValue::Text(s.as_str().to_owned())));
+            out.push(("r.status = ", Arg::Text(s.as_str().to_owned())));
         }
         if let Some(id) = self.service_id {
-            out.push(("r.service_id = ", FilterValue::Int(id)));
+            out.push(("r.service_id = ", Arg::Int(id)));
         }
         if let Some(id) = self.professional_id {
-            out.push(("r.professional_id = ", FilterValue::Int(id)));
+            out.push(("r.professional_id = ", Arg::Int(id)));
         }
         if let Some(id) = self.customer_id {
-            out.push(("r.customer_id = ", FilterValue::Int(id)));
+            out.push(("r.customer_id = ", Arg::Int(id)));
         }
         if let Some(t) = &self.created_since {
-            out.push(("r.created_at >= ", FilterValue::Text(t.to_string())));
+            out.push(("r.created_at >= ", Arg::Time(*t)));
         }
         if let Some(t) = &self.created_before {
-            out.push(("r.created_at < ", FilterValue::Text(t.to_string())));
+            out.push(("r.created_at < ", Arg::Time(*t)));
         }
         out
     }
 }
 
 /// Appends the admin list's WHERE clause for `f`.
-pub fn push_filters<'a>(q: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>, f: &RequestFilter) {
+pub fn push_filters<DB: Dialect>(q: &mut sqlx::QueryBuilder<'_, DB>, f: &RequestFilter) {
     q.push(" WHERE 1 = 1");
     for (condition, value) in f.conditions() {
         q.push(" AND ").push(condition);
-        match value {
-            FilterValue::Text(s) => q.push_bind(s),
-            FilterValue::Int(i) => q.push_bind(i),
-        };
+        DB::push_arg(q, value);
     }
 }
 
@@ -273,31 +285,33 @@ pub fn push_filters<'a>(q: &mut sqlx::QueryBuilder<'a, sqlx::Sqlite>, f: &Reques
 pub const COUNT_CAP: i64 = 1_000;
 
 /// The admin list's page query (shared with the query-plan check).
-pub fn list_query<'a>(
+pub fn list_query<'a, DB: Dialect>(
     f: &RequestFilter,
     sort: RequestSortColumn,
     descending: bool,
     limit: i64,
     offset: i64,
-) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+) -> sqlx::QueryBuilder<'a, DB> {
     let dir = if descending { "DESC" } else { "ASC" };
-    let mut q = sqlx::QueryBuilder::new(ROW_SELECT);
+    let mut q = sqlx::QueryBuilder::new(row_select(DB::ENGINE));
     push_filters(&mut q, f);
     q.push(format_args!(
         " ORDER BY {} {dir}, r.id {dir} LIMIT ",
         sort.sql()
-    ))
-    .push_bind(limit)
-    .push(" OFFSET ")
-    .push_bind(offset);
+    ));
+    DB::push_arg(&mut q, Arg::Int(limit));
+    q.push(" OFFSET ");
+    DB::push_arg(&mut q, Arg::Int(offset));
     q
 }
 
 /// The admin list's capped count query (shared with the query-plan check).
-pub fn count_query<'a>(f: &RequestFilter) -> sqlx::QueryBuilder<'a, sqlx::Sqlite> {
+pub fn count_query<'a, DB: Dialect>(f: &RequestFilter) -> sqlx::QueryBuilder<'a, DB> {
     let mut q = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM service_requests r");
     push_filters(&mut q, f);
-    q.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(")");
+    q.push(" LIMIT ");
+    DB::push_arg(&mut q, Arg::Int(COUNT_CAP + 1));
+    q.push(") capped");
     q
 }
 
@@ -305,19 +319,25 @@ pub fn count_query<'a>(f: &RequestFilter) -> sqlx::QueryBuilder<'a, sqlx::Sqlite
 /// [`COUNT_CAP`] + 1 (so a result above the cap means "more than the cap"). Sorting is by an
 /// allow-listed column with the id as tie-breaker, so pages are stable.
 pub async fn list(
-    pool: &sqlx::SqlitePool,
+    pool: &super::Pool,
     f: &RequestFilter,
     sort: RequestSortColumn,
     descending: bool,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<(Vec<RequestRow>, i64)> {
-    let total: i64 = count_query(f).build_query_scalar().fetch_one(pool).await?;
-    let rows = list_query(f, sort, descending, limit, offset)
-        .build_query_as()
-        .fetch_all(pool)
-        .await?;
-    Ok((rows, total))
+    on!(pool, |ex| {
+        let mut ex = ex;
+        let total: i64 = count_query(f)
+            .build_query_scalar()
+            .fetch_one(ex.re())
+            .await?;
+        let rows = list_query(f, sort, descending, limit, offset)
+            .build_query_as()
+            .fetch_all(ex)
+            .await?;
+        Ok((rows, total))
+    })
 }
 
 /// A request's full record for the detail page.
@@ -362,9 +382,10 @@ pub struct RequestRecord {
 }
 
 /// One request with names and its review.
-pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<RequestRecord>> {
-    sqlx::query_as(
-        "SELECT r.id, r.status, r.service_id, s.name AS service_name, r.price_minor, r.customer_id,
+pub async fn find(ex: impl Into<Ex<'_>>, id: i64) -> sqlx::Result<Option<RequestRecord>> {
+    on!(ex, |ex| {
+        sqlx::query_as(
+            "SELECT r.id, r.status, r.service_id, s.name AS service_name, r.price_minor, r.customer_id,
                 cu.full_name AS customer_name, r.professional_id, pu.full_name AS professional_name,
                 CASE WHEN r.status IN ('assigned', 'completed') THEN pp.phone END AS professional_phone,
                 r.scheduled_for, r.address, r.pincode, r.remarks, r.completion_note, r.created_at,
@@ -377,10 +398,11 @@ pub async fn find(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<R
          LEFT JOIN professionals pp ON pp.user_id = r.professional_id
          LEFT JOIN reviews v ON v.request_id = r.id
          WHERE r.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(ex)
-    .await
+        )
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+    })
 }
 
 /// One entry of a request's history.
@@ -406,29 +428,27 @@ pub struct RequestEvent {
 }
 
 /// A request's history, oldest first.
-pub async fn history(
-    ex: impl SqliteExecutor<'_>,
-    request_id: i64,
-) -> sqlx::Result<Vec<RequestEvent>> {
-    sqlx::query_as(
-        "SELECT e.id, e.actor_id, u.full_name AS actor_name, e.from_status, e.to_status, e.note, e.created_at
+pub async fn history(ex: impl Into<Ex<'_>>, request_id: i64) -> sqlx::Result<Vec<RequestEvent>> {
+    on!(ex, |ex| {
+        sqlx::query_as(
+            "SELECT e.id, e.actor_id, u.full_name AS actor_name, e.from_status, e.to_status, e.note, e.created_at
          FROM request_events e LEFT JOIN users u ON u.id = e.actor_id
          WHERE e.request_id = $1 ORDER BY e.id",
-    )
-    .bind(request_id)
-    .fetch_all(ex)
-    .await
+        )
+        .bind(request_id)
+        .fetch_all(ex)
+        .await
+    })
 }
 
 /// Ids of a professional's assigned, unfinished requests.
-pub async fn assigned_to(
-    ex: impl SqliteExecutor<'_>,
-    professional_id: i64,
-) -> sqlx::Result<Vec<i64>> {
-    sqlx::query_scalar("SELECT id FROM service_requests WHERE professional_id = $1 AND status = 'assigned' ORDER BY id")
-        .bind(professional_id)
-        .fetch_all(ex)
-        .await
+pub async fn assigned_to(ex: impl Into<Ex<'_>>, professional_id: i64) -> sqlx::Result<Vec<i64>> {
+    on!(ex, |ex| {
+        sqlx::query_scalar("SELECT id FROM service_requests WHERE professional_id = $1 AND status = 'assigned' ORDER BY id")
+            .bind(professional_id)
+            .fetch_all(ex)
+            .await
+    })
 }
 
 /// A guarded status change: applies only if the request is still in `from` (and, when given,
@@ -451,40 +471,42 @@ pub struct Transition<'a> {
 }
 
 /// Applies a [`Transition`] as one UPDATE.
-pub async fn transition(ex: impl SqliteExecutor<'_>, t: &Transition<'_>) -> sqlx::Result<bool> {
-    // The timestamp column comes from this allow-list, never from input.
-    let stamp = match t.to {
-        RequestStatus::Assigned => Some("assigned_at"),
-        RequestStatus::Completed => Some("completed_at"),
-        RequestStatus::Closed => Some("closed_at"),
-        RequestStatus::Cancelled => Some("cancelled_at"),
-        RequestStatus::Requested | RequestStatus::Rejected => None,
-    };
-    let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new("UPDATE service_requests SET status = ");
-    q.push_bind(t.to).push(", updated_at = ").push_bind(t.now);
-    if let Some(col) = stamp {
-        q.push(format_args!(", {col} = ")).push_bind(t.now);
-    }
-    if let Some(p) = t.assign_to {
-        q.push(", professional_id = ").push_bind(p);
-    }
-    if t.unassign {
-        q.push(", professional_id = NULL, assigned_at = NULL");
-    }
-    if let Some(note) = t.completion_note {
-        q.push(", completion_note = ").push_bind(note);
-    }
-    q.push(" WHERE id = ")
-        .push_bind(t.id)
-        .push(" AND status = ")
-        .push_bind(t.from);
-    if let Some(c) = t.customer_id {
-        q.push(" AND customer_id = ").push_bind(c);
-    }
-    if let Some(p) = t.professional_id {
-        q.push(" AND professional_id = ").push_bind(p);
-    }
-    Ok(q.build().execute(ex).await?.rows_affected() == 1)
+pub async fn transition(ex: impl Into<Ex<'_>>, t: &Transition<'_>) -> sqlx::Result<bool> {
+    on!(ex, |ex| {
+        // The timestamp column comes from this allow-list, never from input.
+        let stamp = match t.to {
+            RequestStatus::Assigned => Some("assigned_at"),
+            RequestStatus::Completed => Some("completed_at"),
+            RequestStatus::Closed => Some("closed_at"),
+            RequestStatus::Cancelled => Some("cancelled_at"),
+            RequestStatus::Requested | RequestStatus::Rejected => None,
+        };
+        let mut q = sqlx::QueryBuilder::new("UPDATE service_requests SET status = ");
+        q.push_bind(t.to).push(", updated_at = ").push_bind(t.now);
+        if let Some(col) = stamp {
+            q.push(format_args!(", {col} = ")).push_bind(t.now);
+        }
+        if let Some(p) = t.assign_to {
+            q.push(", professional_id = ").push_bind(p);
+        }
+        if t.unassign {
+            q.push(", professional_id = NULL, assigned_at = NULL");
+        }
+        if let Some(note) = t.completion_note {
+            q.push(", completion_note = ").push_bind(note);
+        }
+        q.push(" WHERE id = ")
+            .push_bind(t.id)
+            .push(" AND status = ")
+            .push_bind(t.from);
+        if let Some(c) = t.customer_id {
+            q.push(" AND customer_id = ").push_bind(c);
+        }
+        if let Some(p) = t.professional_id {
+            q.push(" AND professional_id = ").push_bind(p);
+        }
+        Ok(q.build().execute(ex).await?.rows_affected() == 1)
+    })
 }
 
 /// The fields the lifecycle checks before a transition.
@@ -501,48 +523,54 @@ pub struct RequestState {
 }
 
 /// A request's current state.
-pub async fn state(ex: impl SqliteExecutor<'_>, id: i64) -> sqlx::Result<Option<RequestState>> {
-    sqlx::query_as("SELECT id, status, service_id, customer_id, professional_id, pincode, scheduled_for FROM service_requests WHERE id = $1")
-        .bind(id)
-        .fetch_optional(ex)
-        .await
+pub async fn state(ex: impl Into<Ex<'_>>, id: i64) -> sqlx::Result<Option<RequestState>> {
+    on!(ex, |ex| {
+        sqlx::query_as("SELECT id, status, service_id, customer_id, professional_id, pincode, scheduled_for FROM service_requests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ex)
+            .await
+    })
 }
 
 /// Records that a professional declined an open request (hidden from their feed).
 pub async fn decline(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     id: i64,
     professional_id: i64,
     now: Timestamp,
 ) -> sqlx::Result<bool> {
-    sqlx::query(
-        "INSERT INTO request_rejections (request_id, professional_id, created_at) VALUES ($1, $2, $3)
+    on!(ex, |ex| {
+        sqlx::query(
+            "INSERT INTO request_rejections (request_id, professional_id, created_at) VALUES ($1, $2, $3)
          ON CONFLICT (request_id, professional_id) DO NOTHING",
-    )
-    .bind(id)
-    .bind(professional_id)
-    .bind(now)
-    .execute(ex)
-    .await
-    .map(|r| r.rows_affected() == 1)
+        )
+        .bind(id)
+        .bind(professional_id)
+        .bind(now)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected() == 1)
+    })
 }
 
 /// Whether a professional declined a request.
 pub async fn declined_by(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     id: i64,
     professional_id: i64,
 ) -> sqlx::Result<bool> {
-    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM request_rejections WHERE request_id = $1 AND professional_id = $2)")
-        .bind(id)
-        .bind(professional_id)
-        .fetch_one(ex)
-        .await
+    on!(ex, |ex| {
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM request_rejections WHERE request_id = $1 AND professional_id = $2)")
+            .bind(id)
+            .bind(professional_id)
+            .fetch_one(ex)
+            .await
+    })
 }
 
 /// Edits an open request (customer, while `requested`); returns whether it applied.
 pub async fn edit_open(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     id: i64,
     customer_id: i64,
     scheduled_for: Timestamp,
@@ -550,45 +578,49 @@ pub async fn edit_open(
     remarks: &str,
     now: Timestamp,
 ) -> sqlx::Result<bool> {
-    sqlx::query(
-        "UPDATE service_requests SET scheduled_for = $1, address = $2, remarks = $3, updated_at = $4
+    on!(ex, |ex| {
+        sqlx::query(
+            "UPDATE service_requests SET scheduled_for = $1, address = $2, remarks = $3, updated_at = $4
          WHERE id = $5 AND customer_id = $6 AND status = 'requested'",
-    )
-    .bind(scheduled_for)
-    .bind(address)
-    .bind(remarks)
-    .bind(now)
-    .bind(id)
-    .bind(customer_id)
-    .execute(ex)
-    .await
-    .map(|r| r.rows_affected() == 1)
+        )
+        .bind(scheduled_for)
+        .bind(address)
+        .bind(remarks)
+        .bind(now)
+        .bind(id)
+        .bind(customer_id)
+        .execute(ex)
+        .await
+        .map(|r| r.rows_affected() == 1)
+    })
 }
 
 /// The customer list query for a scope ($1 customer, $2 limit, $3 offset).
-pub fn customer_list_sql(past: Option<bool>) -> String {
+pub fn customer_list_sql(past: Option<bool>, engine: Engine) -> String {
     let scope = match past {
         Some(true) => " AND r.status IN ('closed', 'cancelled', 'rejected')",
         Some(false) => " AND r.status IN ('requested', 'assigned', 'completed')",
         None => "",
     };
-    format!("{ROW_SELECT} WHERE r.customer_id = $1{scope} ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3")
+    format!("{} WHERE r.customer_id = $1{scope} ORDER BY r.created_at DESC, r.id DESC LIMIT $2 OFFSET $3", row_select(engine))
 }
 
 /// A customer's requests, newest first, current (`requested`/`assigned`/`completed`) or past.
 pub async fn list_for_customer(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     customer_id: i64,
     past: Option<bool>,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<RequestRow>> {
-    sqlx::query_as(&customer_list_sql(past))
-        .bind(customer_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(ex)
-        .await
+    on!(ex, |ex| {
+        sqlx::query_as(&customer_list_sql(past, ex.engine()))
+            .bind(customer_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(ex)
+            .await
+    })
 }
 
 /// An open request as a professional's feed shows it: no customer contact details.
@@ -622,21 +654,23 @@ pub const FEED_SQL: &str = "SELECT r.id, s.name AS service_name, r.scheduled_for
 
 /// Open requests for a service in a pincode, not declined by this professional, oldest first.
 pub async fn feed(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     professional_id: i64,
     service_id: i64,
     pincode: &str,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<FeedItem>> {
-    sqlx::query_as(FEED_SQL)
-        .bind(service_id)
-        .bind(pincode)
-        .bind(professional_id)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(ex)
-        .await
+    on!(ex, |ex| {
+        sqlx::query_as(FEED_SQL)
+            .bind(service_id)
+            .bind(pincode)
+            .bind(professional_id)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(ex)
+            .await
+    })
 }
 
 /// A job as its professional sees it; the customer's contact only while the job is theirs
@@ -701,31 +735,35 @@ pub const PAST_JOBS_SQL: &str = jobs_sql!("r.scheduled_for DESC, r.id DESC");
 /// A professional's jobs in a status (or all of theirs), by visit time: assigned jobs the
 /// soonest first, the others the latest first.
 pub async fn jobs_for_professional(
-    ex: impl SqliteExecutor<'_>,
+    ex: impl Into<Ex<'_>>,
     professional_id: i64,
     status: Option<RequestStatus>,
     now: Timestamp,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<JobItem>> {
-    let sql = if status == Some(RequestStatus::Assigned) {
-        UPCOMING_JOBS_SQL
-    } else {
-        PAST_JOBS_SQL
-    };
-    sqlx::query_as(sql)
-        .bind(professional_id)
-        .bind(status)
-        .bind(limit)
-        .bind(offset)
-        .bind(now)
-        .fetch_all(ex)
-        .await
+    on!(ex, |ex| {
+        let sql = if status == Some(RequestStatus::Assigned) {
+            UPCOMING_JOBS_SQL
+        } else {
+            PAST_JOBS_SQL
+        };
+        sqlx::query_as(sql)
+            .bind(professional_id)
+            .bind(status)
+            .bind(limit)
+            .bind(offset)
+            .bind(now)
+            .fetch_all(ex)
+            .await
+    })
 }
 
 /// Number of requests.
-pub async fn count_all(ex: impl SqliteExecutor<'_>) -> sqlx::Result<i64> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM service_requests")
-        .fetch_one(ex)
-        .await
+pub async fn count_all(ex: impl Into<Ex<'_>>) -> sqlx::Result<i64> {
+    on!(ex, |ex| {
+        sqlx::query_scalar("SELECT COUNT(*) FROM service_requests")
+            .fetch_one(ex)
+            .await
+    })
 }

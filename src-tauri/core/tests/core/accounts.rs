@@ -124,18 +124,21 @@ async fn customer_registers_and_logs_in_by_email_or_username() {
     let by_name = login(&t, " cara ", PASSWORD).await.unwrap();
     assert_eq!(by_name.user_id, s.user_id);
 
-    let (phone, pincode): (String, String) =
-        sqlx::query_as("SELECT phone, pincode FROM customers WHERE user_id = $1")
-            .bind(s.user_id)
-            .fetch_one(&t.pool)
-            .await
-            .unwrap();
+    let (phone, pincode): (String, String) = household_core::on!(&t.pool, |ex| sqlx::query_as(
+        "SELECT phone, pincode FROM customers WHERE user_id = $1"
+    )
+    .bind(s.user_id)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!((phone.as_str(), pincode.as_str()), ("9876543210", "560001"));
-    let hash: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
-        .bind(s.user_id)
-        .fetch_one(&t.pool)
-        .await
-        .unwrap();
+    let hash: String = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT password_hash FROM users WHERE id = $1"
+    )
+    .bind(s.user_id)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert!(
         hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
         "not argon2id/OWASP: {hash}"
@@ -146,10 +149,12 @@ async fn customer_registers_and_logs_in_by_email_or_username() {
 async fn duplicate_and_invalid_registrations_name_the_field_and_store_nothing() {
     let t = spawn_set_up_app().await;
     registered_customer(&t, "cara").await;
-    let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&t.pool)
-        .await
-        .unwrap();
+    let before: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
 
     let mut same_email = customer_form("other");
     same_email.email = "CARA@example.com".into();
@@ -205,10 +210,12 @@ async fn duplicate_and_invalid_registrations_name_the_field_and_store_nothing() 
             other => panic!("expected validation on {fields:?}, got {other:?}"),
         }
     }
-    let after: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&t.pool)
-        .await
-        .unwrap();
+    let after: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(before, after);
 }
 
@@ -281,13 +288,15 @@ async fn professional_registers_with_a_document_and_waits_for_approval() {
         "a pending professional is not signed in"
     );
 
-    let (sha, mime, name, size, status): (String, String, String, i64, String) = sqlx::query_as(
+    let (sha, mime, name, size, status): (String, String, String, i64, String) =
+        household_core::on!(&t.pool, |ex| {
+            sqlx::query_as(
         "SELECT document_sha256, document_mime, document_name, document_size, verification_status
          FROM professionals p JOIN users u ON u.id = p.user_id WHERE u.username = 'ravi'",
     )
-    .fetch_one(&t.pool)
-    .await
-    .unwrap();
+    .fetch_one(ex).await
+        })
+        .unwrap();
     assert_eq!(
         (mime.as_str(), name.as_str(), size, status.as_str()),
         (
@@ -358,10 +367,12 @@ async fn professional_registration_rejects_bad_documents_and_services() {
             other => panic!("expected validation on {field}, got {other:?}"),
         }
     }
-    let pros: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM professionals")
-        .fetch_one(&t.pool)
-        .await
-        .unwrap();
+    let pros: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM professionals"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(pros, 0);
     assert!(
         !t.documents_dir().exists()
@@ -405,9 +416,11 @@ async fn every_field_error_of_a_registration_comes_back_at_once() {
         "{:?}",
         api.fields[1]
     );
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&t.pool)
-        .await
-        .unwrap();
+    let users: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM users"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(users, 1, "only the admin");
 }

@@ -83,12 +83,12 @@ const ADMIN_FUNCTIONS: &[&str] = &[
 #[tokio::test]
 async fn non_admins_are_forbidden_every_admin_function_and_nothing_changes() {
     let (t, _) = demo_app().await;
-    let before: (i64, i64, i64) = sqlx::query_as(
+    let before: (i64, i64, i64) = household_core::on!(&t.pool, |ex| sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM services), (SELECT COUNT(*) FROM audit_log),
                 (SELECT COUNT(*) FROM users WHERE status = 'blocked')",
     )
-    .fetch_one(&t.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     let customer = Actor {
         user_id: user_id(&t, "anita.d").await,
@@ -109,12 +109,12 @@ async fn non_admins_are_forbidden_every_admin_function_and_nothing_changes() {
             );
         }
     }
-    let after: (i64, i64, i64) = sqlx::query_as(
+    let after: (i64, i64, i64) = household_core::on!(&t.pool, |ex| sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM services), (SELECT COUNT(*) FROM audit_log),
                 (SELECT COUNT(*) FROM users WHERE status = 'blocked')",
     )
-    .fetch_one(&t.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     assert_eq!(before, after);
 }
@@ -473,12 +473,13 @@ async fn blocking_a_professional_ends_their_session_refuses_login_and_frees_thei
         (Some("assigned"), "requested", Some(admin.user_id))
     );
     // Completed and closed jobs keep their professional.
-    let kept: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM service_requests WHERE professional_id = $1")
-            .bind(ravi)
-            .fetch_one(&t.pool)
-            .await
-            .unwrap();
+    let kept: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM service_requests WHERE professional_id = $1"
+    )
+    .bind(ravi)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert!(kept >= 1);
 
     assert_eq!(
@@ -538,11 +539,13 @@ async fn admins_cannot_block_themselves_or_the_last_admin() {
         err.to_string().contains("last active administrator"),
         "{err}"
     );
-    let status: String = sqlx::query_scalar("SELECT status FROM users WHERE id = $1")
-        .bind(admin.user_id)
-        .fetch_one(&t.pool)
-        .await
-        .unwrap();
+    let status: String = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT status FROM users WHERE id = $1"
+    )
+    .bind(admin.user_id)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(status, "active");
     let _ = UserStatus::Active;
 }
@@ -720,10 +723,12 @@ async fn dashboard_aggregates_match_the_data() {
         assert_eq!(s.count, n, "{}", s.label);
     }
     assert_eq!(d.per_day.len(), 30);
-    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM service_requests")
-        .fetch_one(&t.pool)
-        .await
-        .unwrap();
+    let total: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM service_requests"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(
         d.per_day.iter().map(|p| p.count).sum::<i64>(),
         total,

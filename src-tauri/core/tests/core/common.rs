@@ -1,4 +1,8 @@
 //! `spawn_app()`: every test gets its own database in a temp folder and a manual clock.
+//!
+//! The same tests run on either engine: embedded SQLite by default, PostgreSQL when
+//! `HS_TEST_ENGINE=postgres` (then `HS_TEST_POSTGRES_URL` names a server on which each test
+//! creates a database of its own; `scripts/test.sh` starts a throw-away one).
 #![allow(dead_code)]
 
 use base64::Engine;
@@ -19,9 +23,20 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub dir: tempfile::TempDir,
     pub desktop: Mutex<Option<SessionToken>>,
+    /// The PostgreSQL database of this test (`None` on SQLite).
+    pub database_url: Option<String>,
 }
 
 impl TestApp {
+    /// The configuration of this app's database (same folder, same engine and database,
+    /// same clock): a second instance or a restart opens it.
+    pub fn config_again(&self) -> AppConfig {
+        let mut config = AppConfig::new(self.data_dir());
+        config.clock = self.clock.clone();
+        config.database_url = self.database_url.clone();
+        config
+    }
+
     /// The token of the desktop's session (an invalid one when nobody signed in).
     pub fn token(&self) -> SessionToken {
         self.desktop.lock().unwrap().clone().unwrap_or_else(|| {
@@ -78,14 +93,82 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut AppConfig)) -> TestApp {
     ));
     let mut config = AppConfig::new(dir.path().join("data"));
     config.clock = clock.clone();
+    if on_postgres() {
+        config.database_url = Some(fresh_postgres_database().await);
+    }
     adjust(&mut config);
+    let database_url = config.database_url.clone();
     let app = Arc::new(App::open(config).await.expect("open app"));
     TestApp {
         app,
         clock,
         dir,
         desktop: Mutex::default(),
+        database_url,
     }
+}
+
+/// Whether this run tests the PostgreSQL engine (`HS_TEST_ENGINE=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("HS_TEST_ENGINE").is_ok_and(|e| e == "postgres")
+}
+
+/// The PostgreSQL server of this run (a superuser URL), if one was given.
+pub fn postgres_server_url() -> Option<String> {
+    std::env::var("HS_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A new, empty database on the test server; returns its URL.
+pub async fn fresh_postgres_database() -> String {
+    use sqlx::Connection;
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let server = postgres_server_url()
+        .expect("HS_TEST_ENGINE=postgres needs HS_TEST_POSTGRES_URL (scripts/test.sh sets both)");
+    let name = format!(
+        "hs_test_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let mut admin = sqlx::PgConnection::connect(&server)
+        .await
+        .expect("connect to the test PostgreSQL server");
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("drop an old test database");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .expect("create a test database");
+    let _ = admin.close().await;
+    let mut url = url_without_database(&server);
+    url.push('/');
+    url.push_str(&name);
+    url
+}
+
+/// `postgres://user@host:port/db?x` without its `/db` (the query, if any, is dropped).
+fn url_without_database(url: &str) -> String {
+    let base = url.split('?').next().unwrap_or(url);
+    match base.find("://").map(|i| i + 3) {
+        Some(start) => match base[start..].find('/') {
+            Some(slash) => base[..start + slash].to_owned(),
+            None => base.to_owned(),
+        },
+        None => base.to_owned(),
+    }
+}
+
+/// For tests of SQLite itself (pragmas, its files, its planner): the SQLite pool, or `None`
+/// (with a note) when this run tests PostgreSQL.
+pub fn sqlite_only(t: &TestApp) -> Option<sqlx::SqlitePool> {
+    let pool = t.pool.as_sqlite().cloned();
+    if pool.is_none() {
+        eprintln!("SQLite-specific test: nothing to check on PostgreSQL");
+    }
+    pool
 }
 
 /// A fresh app with its administrator created (and signed out).

@@ -579,12 +579,12 @@ async fn fifty_simultaneous_accepts_have_exactly_one_winner() {
         (st.status.as_str(), st.professional_id),
         ("assigned", Some(winners[0]))
     );
-    let assigned_events: i64 = sqlx::query_scalar(
+    let assigned_events: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
         "SELECT COUNT(*) FROM request_events WHERE request_id = $1 AND to_status = 'assigned'",
     )
     .bind(id)
-    .fetch_one(&t.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     assert_eq!(assigned_events, 1);
 }

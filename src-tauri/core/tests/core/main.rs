@@ -18,6 +18,7 @@ mod migrations;
 mod notifications;
 mod query_plans;
 mod scheduler;
+mod schema_engines;
 mod sessions;
 mod storage;
 mod terminals;

@@ -5,10 +5,10 @@ use crate::common::*;
 #[tokio::test]
 async fn migrates_from_empty_with_every_table_and_pragma() {
     let t = spawn_app().await;
+    let Some(pool) = sqlite_only(&t) else { return };
     let tables: Vec<String> =
         sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%' ORDER BY name")
-            .fetch_all(&t.pool)
-            .await
+            .fetch_all(&pool).await
             .unwrap();
     for expected in [
         "audit_log",
@@ -29,17 +29,17 @@ async fn migrates_from_empty_with_every_table_and_pragma() {
         );
     }
     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&t.pool)
+        .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(journal, "wal");
     let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-        .fetch_one(&t.pool)
+        .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(fk, 1);
     let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
-        .fetch_one(&t.pool)
+        .fetch_one(&pool)
         .await
         .unwrap();
     assert!(busy >= 5000, "busy_timeout {busy}");
@@ -52,11 +52,13 @@ async fn reopening_an_existing_database_is_a_no_op() {
     let dir = t.data_dir().to_path_buf();
     let mut config = household_core::AppConfig::new(&dir);
     config.clock = t.clock.clone();
+    let Some(_) = sqlite_only(&t) else { return };
     let again = household_core::App::open(config)
         .await
         .expect("second open");
+    let again = again.pool.as_sqlite().expect("sqlite").clone();
     let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
-        .fetch_one(&again.pool)
+        .fetch_one(&again)
         .await
         .unwrap();
     assert_eq!(
@@ -69,11 +71,15 @@ async fn reopening_an_existing_database_is_a_no_op() {
 async fn constraints_reject_bad_rows() {
     let t = spawn_set_up_app().await;
     let now = ts("2026-11-21T09:00:00Z");
-    let bad_role = sqlx::query("INSERT INTO users (username, email, full_name, password_hash, role, created_at, updated_at) VALUES ('abc','a@b.co','A','h','superuser',$1,$1)")
-        .bind(now).execute(&t.pool).await;
+    let bad_role = household_core::on!(&t.pool, |ex| {
+        sqlx::query("INSERT INTO users (username, email, full_name, password_hash, role, created_at, updated_at) VALUES ('abc','a@b.co','A','h','superuser',$1,$1)")
+        .bind(now).execute(ex).await.map(|_| ())
+    });
     assert!(bad_role.is_err(), "unknown role accepted");
-    let orphan = sqlx::query("INSERT INTO customers (user_id, phone, address, pincode) VALUES (999, '9876543210', 'x', '560001')")
-        .execute(&t.pool).await;
+    let orphan = household_core::on!(&t.pool, |ex| {
+        sqlx::query("INSERT INTO customers (user_id, phone, address, pincode) VALUES (999, '9876543210', 'x', '560001')")
+        .execute(ex).await.map(|_| ())
+    });
     assert!(orphan.is_err(), "foreign key not enforced");
     let svc = a_service(&t).await;
     let dup = household_core::store::services::insert(&t.pool, "PLUMBING", "", 1, 1, now).await;
@@ -81,33 +87,46 @@ async fn constraints_reject_bad_rows() {
         dup.is_err(),
         "service names must be unique regardless of case"
     );
-    let neg_price = sqlx::query("INSERT INTO services (name, name_key, base_price_minor, estimated_minutes, created_at, updated_at) VALUES ('X','x',-1,10,$1,$1)")
-        .bind(now).execute(&t.pool).await;
+    let neg_price = household_core::on!(&t.pool, |ex| {
+        sqlx::query("INSERT INTO services (name, name_key, base_price_minor, estimated_minutes, created_at, updated_at) VALUES ('X','x',-1,10,$1,$1)")
+        .bind(now).execute(ex).await.map(|_| ())
+    });
     assert!(neg_price.is_err());
     let c = registered_customer(&t, "cara").await;
     // assigned without a professional is impossible
-    let r = sqlx::query("INSERT INTO service_requests (service_id, customer_id, status, scheduled_for, address, pincode, created_at, updated_at) VALUES ($1,$2,'assigned',$3,'addr','560001',$3,$3)")
-        .bind(svc).bind(c.user_id).bind(now).execute(&t.pool).await;
+    let r = household_core::on!(&t.pool, |ex| {
+        sqlx::query("INSERT INTO service_requests (service_id, customer_id, status, scheduled_for, address, pincode, created_at, updated_at) VALUES ($1,$2,'assigned',$3,'addr','560001',$3,$3)")
+        .bind(svc).bind(c.user_id).bind(now).execute(ex).await.map(|_| ())
+    });
     assert!(r.is_err());
-    let ok = sqlx::query_scalar::<_, i64>("INSERT INTO service_requests (service_id, customer_id, status, scheduled_for, address, pincode, created_at, updated_at) VALUES ($1,$2,'requested',$3,'addr','560001',$3,$3) RETURNING id")
-        .bind(svc).bind(c.user_id).bind(now).fetch_one(&t.pool).await.unwrap();
+    let ok = household_core::on!(&t.pool, |ex| sqlx::query_scalar::<_, i64>("INSERT INTO service_requests (service_id, customer_id, status, scheduled_for, address, pincode, created_at, updated_at) VALUES ($1,$2,'requested',$3,'addr','560001',$3,$3) RETURNING id")
+        .bind(svc).bind(c.user_id).bind(now).fetch_one(ex).await).unwrap();
     for bad in [0, 6] {
-        let rating = sqlx::query("INSERT INTO reviews (request_id, rating) VALUES ($1, $2)")
-            .bind(ok)
-            .bind(bad)
-            .execute(&t.pool)
-            .await;
+        let rating = household_core::on!(&t.pool, |ex| sqlx::query(
+            "INSERT INTO reviews (request_id, rating) VALUES ($1, $2)"
+        )
+        .bind(ok)
+        .bind(bad)
+        .execute(ex)
+        .await
+        .map(|_| ()));
         assert!(rating.is_err(), "rating {bad} accepted");
     }
-    sqlx::query("INSERT INTO reviews (request_id, rating) VALUES ($1, 5)")
-        .bind(ok)
-        .execute(&t.pool)
-        .await
-        .unwrap();
-    let second = sqlx::query("INSERT INTO reviews (request_id, rating) VALUES ($1, 4)")
-        .bind(ok)
-        .execute(&t.pool)
-        .await;
+    household_core::on!(&t.pool, |ex| sqlx::query(
+        "INSERT INTO reviews (request_id, rating) VALUES ($1, 5)"
+    )
+    .bind(ok)
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
+    let second = household_core::on!(&t.pool, |ex| sqlx::query(
+        "INSERT INTO reviews (request_id, rating) VALUES ($1, 4)"
+    )
+    .bind(ok)
+    .execute(ex)
+    .await
+    .map(|_| ()));
     assert!(second.is_err(), "two reviews for one request");
 }
 
@@ -160,8 +179,9 @@ async fn requests_booked_before_prices_were_kept_get_their_catalogue_price() {
 
     // Opening it with this version applies the rest.
     let pool = household_core::db::open(&db).await.unwrap();
+    let pool = pool.as_sqlite().expect("an SQLite database");
     let price: i64 = sqlx::query_scalar("SELECT price_minor FROM service_requests")
-        .fetch_one(&pool)
+        .fetch_one(pool)
         .await
         .unwrap();
     assert_eq!(price, 49_900);

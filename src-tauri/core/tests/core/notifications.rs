@@ -12,11 +12,13 @@ use household_core::professional;
 use household_core::{accounts, Actor};
 
 async fn kinds(t: &TestApp, user: i64) -> Vec<String> {
-    sqlx::query_scalar("SELECT kind FROM notifications WHERE user_id = $1 ORDER BY id")
-        .bind(user)
-        .fetch_all(&t.pool)
-        .await
-        .unwrap()
+    household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT kind FROM notifications WHERE user_id = $1 ORDER BY id"
+    )
+    .bind(user)
+    .fetch_all(ex)
+    .await)
+    .unwrap()
 }
 
 #[tokio::test]
@@ -93,18 +95,20 @@ async fn every_transition_and_decision_notifies_the_affected_user() {
             "account.blocked"
         ]
     );
-    let body: String =
-        sqlx::query_scalar("SELECT body FROM notifications WHERE user_id = $1 ORDER BY id LIMIT 1")
-            .bind(cara.user_id)
-            .fetch_one(&t.pool)
-            .await
-            .unwrap();
+    let body: String = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT body FROM notifications WHERE user_id = $1 ORDER BY id LIMIT 1"
+    )
+    .bind(cara.user_id)
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(body, "Plumbing on 3 Dec accepted by Ravi K.");
-    let closed: String =
-        sqlx::query_scalar("SELECT body FROM notifications WHERE kind = 'request.closed'")
-            .fetch_one(&t.pool)
-            .await
-            .unwrap();
+    let closed: String = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT body FROM notifications WHERE kind = 'request.closed'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert!(closed.ends_with("(5★)"), "{closed}");
 }
 
@@ -139,11 +143,13 @@ async fn a_booking_notifies_the_professionals_who_can_take_it() {
     let before = |id| {
         let pool = t.pool.clone();
         async move {
-            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM notifications WHERE user_id = $1")
-                .bind(id)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
+            household_core::on!(&pool, |ex| sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM notifications WHERE user_id = $1"
+            )
+            .bind(id)
+            .fetch_one(ex)
+            .await)
+            .unwrap()
         }
     };
     let counts = [
@@ -170,12 +176,11 @@ async fn a_booking_notifies_the_professionals_who_can_take_it() {
     .await
     .unwrap();
 
-    let (kind, title, body, request): (String, String, String, Option<i64>) = sqlx::query_as(
+    let (kind, title, body, request): (String, String, String, Option<i64>) = household_core::on!(&t.pool, |ex| sqlx::query_as(
         "SELECT kind, title, body, request_id FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT 1",
     )
     .bind(ravi)
-    .fetch_one(&t.pool)
-    .await
+    .fetch_one(ex).await)
     .unwrap();
     assert_eq!(kind, notifications::NEW_REQUEST);
     assert_eq!(title, "New request near you");
@@ -248,13 +253,13 @@ async fn a_failed_transition_writes_no_notification() {
     .await
     .is_err());
     // Only the booking's own news for the professional: the failed steps added nothing.
-    let count: i64 = sqlx::query_scalar(
+    let count: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
         "SELECT COUNT(*) FROM notifications WHERE request_id = $1 AND kind <> $2",
     )
     .bind(id)
     .bind(notifications::NEW_REQUEST)
-    .fetch_one(&t.pool)
-    .await
+    .fetch_one(ex)
+    .await)
     .unwrap();
     assert_eq!(count, 0);
 }

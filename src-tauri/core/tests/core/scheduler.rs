@@ -8,7 +8,7 @@ use household_core::clock::Clock;
 use household_core::customer::{self, BookingInput, ReviewInput};
 use household_core::domain::{Role, RunStatus};
 use household_core::scheduler::{due_period, run_due, Job, Schedule};
-use household_core::{accounts, professional, store, Actor, App, AppConfig};
+use household_core::{accounts, professional, store, Actor, App};
 
 fn ist() -> Schedule {
     Schedule {
@@ -18,10 +18,12 @@ fn ist() -> Schedule {
 }
 
 async fn emails(t: &TestApp) -> Vec<(String, String, String)> {
-    sqlx::query_as("SELECT to_address, subject, text_body FROM email_queue ORDER BY id")
-        .fetch_all(&t.pool)
-        .await
-        .unwrap()
+    household_core::on!(&t.pool, |ex| sqlx::query_as(
+        "SELECT to_address, subject, text_body FROM email_queue ORDER BY id"
+    )
+    .fetch_all(ex)
+    .await)
+    .unwrap()
 }
 
 #[test]
@@ -101,10 +103,13 @@ async fn monthly_reports_catch_up_once_and_never_twice() {
     october_job(&t).await;
     registered_customer(&t, "olga").await;
     // The catalogue price rises after the job: the report keeps the price it was booked at.
-    sqlx::query("UPDATE services SET base_price_minor = 99900")
-        .execute(&t.pool)
-        .await
-        .unwrap();
+    household_core::on!(&t.pool, |ex| sqlx::query(
+        "UPDATE services SET base_price_minor = 99900"
+    )
+    .execute(ex)
+    .await
+    .map(|_| ()))
+    .unwrap();
     // The app is closed over the 1st of November and opened again on 3 November at 10:00.
     let now = t.clock.now();
     t.clock
@@ -163,16 +168,16 @@ async fn monthly_reports_catch_up_once_and_never_twice() {
         .iter()
         .all(|r| r.job == Job::DailyReminder));
     let before = emails(&t).await.len();
-    let mut config = AppConfig::new(t.data_dir());
-    config.clock = t.clock.clone();
+    let config = t.config_again();
     let restarted = App::open(config).await.unwrap();
     assert!(run_due(&restarted, &ist()).await.unwrap().is_empty());
     assert_eq!(emails(&t).await.len(), before);
-    let monthly: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM job_runs WHERE job LIKE '%monthly%'")
-            .fetch_one(&t.pool)
-            .await
-            .unwrap();
+    let monthly: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM job_runs WHERE job LIKE '%monthly%'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(monthly, 2);
 }
 
@@ -180,17 +185,18 @@ async fn monthly_reports_catch_up_once_and_never_twice() {
 async fn two_instances_on_one_database_run_each_period_once() {
     let t = spawn_set_up_app().await;
     october_job(&t).await;
-    let mut config = AppConfig::new(t.data_dir());
-    config.clock = t.clock.clone();
+    let config = t.config_again();
     let second = App::open(config).await.unwrap();
     let s = ist();
     let (a, b) = tokio::join!(run_due(&t, &s), run_due(&second, &s));
     let total = a.unwrap().len() + b.unwrap().len();
     assert_eq!(total, 3, "each of the three jobs ran exactly once");
-    let keys: Vec<String> = sqlx::query_scalar("SELECT dedupe_key FROM email_queue")
-        .fetch_all(&t.pool)
-        .await
-        .unwrap();
+    let keys: Vec<String> = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT dedupe_key FROM email_queue"
+    )
+    .fetch_all(ex)
+    .await)
+    .unwrap();
     let mut unique = keys.clone();
     unique.sort();
     unique.dedup();

@@ -51,10 +51,12 @@ async fn only_a_hash_of_the_token_is_stored() {
     let t = spawn_set_up_app().await;
     login(&t, "admin", PASSWORD).await.unwrap();
     let token = t.token();
-    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
-        .fetch_all(&t.pool)
-        .await
-        .unwrap();
+    let stored: Vec<String> = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT token_hash FROM sessions"
+    )
+    .fetch_all(ex)
+    .await)
+    .unwrap();
     assert!(!stored.is_empty());
     assert!(stored.iter().all(|h| h != token.expose() && h.len() == 64));
     assert_eq!(token.expose().len(), 64, "256 bits as hex");

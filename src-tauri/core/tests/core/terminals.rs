@@ -200,10 +200,9 @@ async fn a_counter_terminal_admits_customers_only() {
         assert!(e.message.contains("counter terminal"), "{}", e.message);
     }
     // No session was left behind by the refusals.
-    let live: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL AND terminal_id IS NOT NULL AND user_id <> $1")
+    let live: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL AND terminal_id IS NOT NULL AND user_id <> $1")
         .bind(admin.user_id)
-        .fetch_one(&t.pool)
-        .await
+        .fetch_one(ex).await)
         .unwrap();
     assert_eq!(live, 0);
     // Nor does a staff session started elsewhere work there: the professional signs in at
@@ -436,10 +435,12 @@ async fn only_an_administrators_credentials_unlock_a_kiosk_and_no_session_starts
     let counter = enrolled(&t, &code.code).await;
     let unlock = |who: &str, password: &str| json!({ "input": LoginInput { login: who.into(), password: password.into() } });
     let sessions = || async {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM sessions")
-            .fetch_one(&t.pool)
-            .await
-            .unwrap()
+        household_core::on!(&t.pool, |ex| sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM sessions"
+        )
+        .fetch_one(ex)
+        .await)
+        .unwrap()
     };
     let before = sessions().await;
     ops::dispatch(
@@ -469,10 +470,11 @@ async fn only_an_administrators_credentials_unlock_a_kiosk_and_no_session_starts
     .await
     .unwrap_err();
     assert_eq!(e.code, ErrorCode::Unauthorized);
-    let audited: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'kiosk.unlocked'")
-            .fetch_one(&t.pool)
-            .await
-            .unwrap();
+    let audited: i64 = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'kiosk.unlocked'"
+    )
+    .fetch_one(ex)
+    .await)
+    .unwrap();
     assert_eq!(audited, 1);
 }

@@ -1,0 +1,84 @@
+//! The bulk data generator on PostgreSQL: the same statements as on SQLite (see
+//! `generator::script`), around PostgreSQL's own index and sequence handling.
+
+use super::generator::{GenReport, GenSize};
+use super::Engine;
+use crate::clock::to_db;
+use crate::error::AppResult;
+use crate::{password, App};
+use std::time::Instant;
+
+/// Generates the data set into an empty PostgreSQL database (see `generator::generate`).
+pub(super) async fn generate(app: &App, size: GenSize) -> AppResult<GenReport> {
+    let started = Instant::now();
+    let super::Pool::Postgres(pool) = &app.pool else {
+        return Err(crate::AppError::internal("not a PostgreSQL database"));
+    };
+    let hash = password::hash(crate::demo::DEMO_PASSWORD.to_string()).await?;
+    let now = app.clock.now();
+    let stamp = to_db(now);
+    let epoch = now.timestamp();
+    let mut tx = app.write_tx().await?;
+    let super::Ex::Postgres(super::PgEx::Conn(conn)) = super::Ex::from(&mut tx) else {
+        return Err(crate::AppError::internal("not a PostgreSQL transaction"));
+    };
+    // As on SQLite: set the request indexes aside and build them once over the whole table
+    // (those backing a constraint stay).
+    let indexes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT i.indexname::text, i.indexdef FROM pg_indexes i
+         WHERE i.schemaname = current_schema() AND i.tablename = 'service_requests'
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c
+                           WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    for (name, _) in &indexes {
+        sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "")))
+            .execute(&mut *conn)
+            .await?;
+    }
+    let base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM users")
+        .fetch_one(&mut *conn)
+        .await?;
+    let svc_base: i64 = sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM services")
+        .fetch_one(&mut *conn)
+        .await?;
+    let script =
+        super::generator::script(Engine::Postgres, size, base, svc_base, &hash, &stamp, epoch);
+    // Explicit ids leave the identity sequences behind: move them past the new rows.
+    let script = format!(
+        "{script}
+        SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users));
+        SELECT setval(pg_get_serial_sequence('services', 'id'), (SELECT MAX(id) FROM services));
+        SELECT setval(pg_get_serial_sequence('service_requests', 'id'), (SELECT MAX(id) FROM service_requests));
+        "
+    );
+    let (requests_part, rest) = script
+        .split_once("-- REBUILD INDEXES HERE")
+        .ok_or_else(|| crate::AppError::internal("generator script marker missing"))?;
+    let timed = |label: &str, t: Instant| tracing::debug!(step = %label, ms = t.elapsed().as_millis() as u64, "generator");
+    for stmt in requests_part.split(";\n").filter(|s| !s.trim().is_empty()) {
+        let t = Instant::now();
+        sqlx::raw_sql(stmt).execute(&mut *conn).await?;
+        timed(stmt.trim().lines().next().unwrap_or(""), t);
+    }
+    for (name, sql) in &indexes {
+        let t = Instant::now();
+        sqlx::raw_sql(sql).execute(&mut *conn).await?;
+        timed(name, t);
+    }
+    for stmt in rest.split(";\n").filter(|s| !s.trim().is_empty()) {
+        let t = Instant::now();
+        sqlx::raw_sql(stmt).execute(&mut *conn).await?;
+        timed(stmt.trim().lines().next().unwrap_or(""), t);
+    }
+    tx.commit().await?;
+    sqlx::raw_sql("ANALYZE").execute(pool).await?;
+    Ok(GenReport {
+        services: size.services,
+        professionals: size.professionals,
+        customers: size.customers,
+        requests: size.requests,
+        elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    })
+}
