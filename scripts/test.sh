@@ -47,12 +47,17 @@ export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"  # cargo cli
 run_step fmt          cargo fmt --all --check
 run_step clippy-build cargo test --workspace --all-targets --no-run
 # Both engines: every test on SQLite (the schema comparison also reaches the PostgreSQL
-# cluster), then the whole core suite again on PostgreSQL, each test in a database of its own.
+# cluster), then the core and server suites again on PostgreSQL, each test in a database of
+# its own (the server's two-instance tests run there only).
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
 start_test_postgres
 run_step cargo-test   cargo test --workspace
-run_step cargo-test-postgres env HS_TEST_ENGINE=postgres cargo test -p household-core --test core
+postgres_suites() {
+  HS_TEST_ENGINE=postgres cargo test -p household-core --test core
+  HS_TEST_ENGINE=postgres cargo test -p household-server --test server
+}
+run_step cargo-test-postgres postgres_suites
 run_step ui-typecheck npm --prefix ui run typecheck
 run_step ui-test      npm --prefix ui test
 current=e2e

@@ -27,6 +27,9 @@ pub struct AppConfig {
     pub require_enrolment: bool,
     /// A PostgreSQL URL (`postgres://…`); `None` keeps the embedded SQLite in `data_dir`.
     pub database_url: Option<String>,
+    /// Where uploaded documents are kept [default: `data_dir/documents`]: a folder every
+    /// server instance of the business can read when several share one PostgreSQL.
+    pub documents_dir: Option<PathBuf>,
 }
 
 impl AppConfig {
@@ -38,6 +41,7 @@ impl AppConfig {
             clock: Arc::new(SystemClock),
             require_enrolment: false,
             database_url: None,
+            documents_dir: None,
         }
     }
 }
@@ -49,6 +53,7 @@ pub struct App {
     pub pool: store::Pool,
     pub clock: Arc<dyn Clock>,
     data_dir: PathBuf,
+    documents_dir: PathBuf,
     idle_timeout_secs: AtomicU32,
     idle_override: Option<u32>,
     /// The SMTP password, for this process's lifetime only (never stored).
@@ -75,11 +80,15 @@ impl App {
         )
         .await?;
         let wake = Arc::new(tokio::sync::Notify::new());
+        pool.wake_on_other_instances_commits(wake.clone()).await?;
         let live = crate::live::EventHub::new(wake);
         live.start_pump(pool.clone(), store::events::last_id(&pool).await?);
         let app = App {
             pool,
             clock: config.clock,
+            documents_dir: config
+                .documents_dir
+                .unwrap_or_else(|| config.data_dir.join("documents")),
             data_dir: config.data_dir,
             idle_timeout_secs: AtomicU32::new(DEFAULT_IDLE_TIMEOUT_SECS),
             idle_override: config.idle_override_secs.map(|s| s.max(1)),
@@ -120,7 +129,7 @@ impl App {
 
     /// Where uploaded documents are stored, by content hash.
     pub fn documents_dir(&self) -> PathBuf {
-        self.data_dir.join("documents")
+        self.documents_dir.clone()
     }
 
     /// A transaction that takes the write lock up front (`BEGIN IMMEDIATE`), for workflows

@@ -98,3 +98,71 @@ fn options(path: &Path) -> SqliteConnectOptions {
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10))
 }
+
+/// What the test suites and benchmarks of every crate share to run on either engine.
+#[doc(hidden)]
+pub mod testing {
+    use sqlx::Connection;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// Whether this run tests the PostgreSQL engine (`HS_TEST_ENGINE=postgres`).
+    pub fn on_postgres() -> bool {
+        std::env::var("HS_TEST_ENGINE").is_ok_and(|e| e == "postgres")
+    }
+
+    /// The PostgreSQL server of this run (a superuser URL), if one was given.
+    pub fn server_url() -> Option<String> {
+        std::env::var("HS_TEST_POSTGRES_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+    }
+
+    /// A new, empty database on the test server (`HS_TEST_POSTGRES_URL`); returns its URL.
+    /// Panics without a server: only tests and benchmarks call it.
+    pub async fn fresh_database() -> String {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let server = server_url().unwrap_or_else(|| {
+            panic!("HS_TEST_ENGINE=postgres needs HS_TEST_POSTGRES_URL (scripts/test.sh sets both)")
+        });
+        let name = format!(
+            "hs_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = sqlx::PgConnection::connect(&server)
+            .await
+            .unwrap_or_else(|e| panic!("connect to the test PostgreSQL server: {e}"));
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {name}"),
+            format!("CREATE DATABASE {name}"),
+        ] {
+            sqlx::query(&sql)
+                .execute(&mut admin)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        let _ = admin.close().await;
+        format!("{}/{name}", without_database(&server))
+    }
+
+    /// The database of a test run's engine: a fresh PostgreSQL one, or `None` for SQLite.
+    pub async fn database_for_this_run() -> Option<String> {
+        if on_postgres() {
+            Some(fresh_database().await)
+        } else {
+            None
+        }
+    }
+
+    /// `postgres://user@host:port/db?x` without its `/db` (the query, if any, is dropped).
+    fn without_database(url: &str) -> String {
+        let base = url.split('?').next().unwrap_or(url);
+        match base.find("://").map(|i| i + 3) {
+            Some(start) => match base[start..].find('/') {
+                Some(slash) => base[..start + slash].to_owned(),
+                None => base.to_owned(),
+            },
+            None => base.to_owned(),
+        }
+    }
+}

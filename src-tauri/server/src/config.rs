@@ -64,6 +64,15 @@ pub struct Options {
     /// [default: $XDG_DATA_HOME/household-server, or ~/.local/share/household-server].
     #[arg(long, env = "HS_SERVER_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The business's PostgreSQL database (`postgres://user:password@host:5432/household`);
+    /// without it the server keeps an embedded SQLite database in the data folder. Several
+    /// server instances may share one PostgreSQL database.
+    #[arg(long, env = "HS_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Folder of uploaded documents [default: <data dir>/documents]; with several server
+    /// instances on one PostgreSQL, a folder they all share.
+    #[arg(long, env = "HS_DOCUMENTS_DIR")]
+    pub documents_dir: Option<PathBuf>,
     /// Address and port to listen on [default: 0.0.0.0:8443].
     #[arg(long, env = "HS_LISTEN")]
     pub listen: Option<SocketAddr>,
@@ -101,6 +110,9 @@ pub struct Options {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub data_dir: PathBuf,
+    /// PostgreSQL instead of the embedded SQLite.
+    pub database_url: Option<String>,
+    pub documents_dir: Option<PathBuf>,
     pub listen: SocketAddr,
     pub tls: TlsSource,
     pub plain_http: bool,
@@ -116,6 +128,8 @@ impl Settings {
     pub fn loopback(data_dir: impl Into<PathBuf>) -> Self {
         Settings {
             data_dir: data_dir.into(),
+            database_url: None,
+            documents_dir: None,
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             tls: TlsSource::SelfSigned {
                 extra_names: vec![],
@@ -142,6 +156,8 @@ impl Options {
     fn or(self, other: Options) -> Options {
         Options {
             data_dir: self.data_dir.or(other.data_dir),
+            database_url: self.database_url.or(other.database_url),
+            documents_dir: self.documents_dir.or(other.documents_dir),
             listen: self.listen.or(other.listen),
             tls_cert: self.tls_cert.or(other.tls_cert),
             tls_key: self.tls_key.or(other.tls_key),
@@ -183,8 +199,18 @@ impl Options {
             },
             _ => return Err("tls_cert and tls_key go together".into()),
         };
+        if let Some(url) = &merged.database_url {
+            if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+                return Err(format!(
+                    "database_url must be a PostgreSQL URL (postgres://user:password@host:5432/db), not {:?}",
+                    redact(url)
+                ));
+            }
+        }
         Ok(Settings {
             data_dir,
+            database_url: merged.database_url,
+            documents_dir: merged.documents_dir,
             listen,
             tls,
             plain_http,
@@ -192,6 +218,18 @@ impl Options {
             idle_timeout_secs: merged.idle_timeout_secs,
             require_enrolment: merged.require_enrolment.unwrap_or(true),
         })
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        Ok(u) => u.to_string(),
+        Err(_) => "(not a URL)".into(),
     }
 }
 

@@ -79,12 +79,17 @@ pub async fn open_core(settings: &Settings) -> Result<Arc<App>, String> {
     let mut config = AppConfig::new(&settings.data_dir);
     config.idle_override_secs = settings.idle_timeout_secs;
     config.require_enrolment = settings.require_enrolment;
-    let core = App::open(config).await.map_err(|e| {
-        format!(
-            "cannot open the database in {}: {e}",
-            settings.data_dir.display()
-        )
-    })?;
+    config.database_url = settings.database_url.clone();
+    config.documents_dir = settings.documents_dir.clone();
+    let core = App::open(config)
+        .await
+        .map_err(|e| match &settings.database_url {
+            Some(url) => format!("cannot open the database {}: {e}", config::redact(url)),
+            None => format!(
+                "cannot open the database in {}: {e}",
+                settings.data_dir.display()
+            ),
+        })?;
     match household_core::exports::recover_interrupted(&core).await {
         Ok(0) => {}
         Ok(n) => tracing::warn!(
@@ -230,6 +235,10 @@ async fn serve_until_signal(settings: Settings) -> Result<(), String> {
     println!("Household Services server");
     println!("  listening on   {scheme}://{}", server.addr);
     println!("  data folder    {}", settings.data_dir.display());
+    match &settings.database_url {
+        Some(url) => println!("  database       PostgreSQL {}", config::redact(url)),
+        None => println!("  database       embedded SQLite in the data folder"),
+    }
     match &server.fingerprint {
         Some(f) => {
             println!("  certificate    SHA-256 {f}");

@@ -68,6 +68,43 @@ impl Pool {
         }
     }
 
+    /// Has `wake` told whenever a write transaction commits on another process sharing this
+    /// database (PostgreSQL's LISTEN/NOTIFY; nothing to do on SQLite, which one process owns).
+    pub(crate) async fn wake_on_other_instances_commits(
+        &self,
+        wake: Arc<Notify>,
+    ) -> sqlx::Result<()> {
+        let Pool::Postgres(pool) = self else {
+            return Ok(());
+        };
+        let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
+        listener.listen(COMMIT_CHANNEL).await?;
+        let pool = pool.clone();
+        // Held weakly: the task ends with the app (at the next notification).
+        let wake = Arc::downgrade(&wake);
+        tokio::spawn(async move {
+            loop {
+                // A lost connection is re-made by the listener; meanwhile the pump's own
+                // polling still finds every event, only later.
+                match listener.recv().await {
+                    Ok(_) => match wake.upgrade() {
+                        Some(wake) => wake.notify_one(),
+                        None => return,
+                    },
+                    Err(e) if pool.is_closed() => {
+                        tracing::debug!(error = %e, "commit listener stopped");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "commit listener lost its connection");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
     /// Begins a write transaction holding the business-wide write lock; `written` is told
     /// when it commits (the live updates' pump then looks for new events).
     pub(crate) async fn begin_write(&self, written: Arc<Notify>) -> sqlx::Result<Tx> {
@@ -88,6 +125,9 @@ impl Pool {
 
 /// A connection taken from an SQLite pool.
 pub type SqliteWriter = sqlx::pool::PoolConnection<Sqlite>;
+
+/// The channel a PostgreSQL write transaction notifies on commit.
+const COMMIT_CHANNEL: &str = "household_commits";
 
 /// The advisory lock key every PostgreSQL write transaction takes ("HOUSEHLD" in ASCII).
 const WRITE_LOCK_KEY: i64 = 0x484F_5553_4548_4C44;
@@ -110,7 +150,14 @@ impl Tx {
     pub async fn commit(self) -> sqlx::Result<()> {
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
-            TxInner::Postgres(t) => t.commit().await?,
+            TxInner::Postgres(mut t) => {
+                // Delivered at commit, to every instance listening (this one too).
+                sqlx::query("SELECT pg_notify($1, '')")
+                    .bind(COMMIT_CHANNEL)
+                    .execute(&mut *t)
+                    .await?;
+                t.commit().await?
+            }
         }
         self.written.notify_one();
         Ok(())

@@ -93,9 +93,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut AppConfig)) -> TestApp {
     ));
     let mut config = AppConfig::new(dir.path().join("data"));
     config.clock = clock.clone();
-    if on_postgres() {
-        config.database_url = Some(fresh_postgres_database().await);
-    }
+    config.database_url = household_core::db::testing::database_for_this_run().await;
     adjust(&mut config);
     let database_url = config.database_url.clone();
     let app = Arc::new(App::open(config).await.expect("open app"));
@@ -105,59 +103,6 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut AppConfig)) -> TestApp {
         dir,
         desktop: Mutex::default(),
         database_url,
-    }
-}
-
-/// Whether this run tests the PostgreSQL engine (`HS_TEST_ENGINE=postgres`).
-pub fn on_postgres() -> bool {
-    std::env::var("HS_TEST_ENGINE").is_ok_and(|e| e == "postgres")
-}
-
-/// The PostgreSQL server of this run (a superuser URL), if one was given.
-pub fn postgres_server_url() -> Option<String> {
-    std::env::var("HS_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|u| !u.is_empty())
-}
-
-/// A new, empty database on the test server; returns its URL.
-pub async fn fresh_postgres_database() -> String {
-    use sqlx::Connection;
-    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let server = postgres_server_url()
-        .expect("HS_TEST_ENGINE=postgres needs HS_TEST_POSTGRES_URL (scripts/test.sh sets both)");
-    let name = format!(
-        "hs_test_{}_{}",
-        std::process::id(),
-        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    );
-    let mut admin = sqlx::PgConnection::connect(&server)
-        .await
-        .expect("connect to the test PostgreSQL server");
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("drop an old test database");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await
-        .expect("create a test database");
-    let _ = admin.close().await;
-    let mut url = url_without_database(&server);
-    url.push('/');
-    url.push_str(&name);
-    url
-}
-
-/// `postgres://user@host:port/db?x` without its `/db` (the query, if any, is dropped).
-fn url_without_database(url: &str) -> String {
-    let base = url.split('?').next().unwrap_or(url);
-    match base.find("://").map(|i| i + 3) {
-        Some(start) => match base[start..].find('/') {
-            Some(slash) => base[..start + slash].to_owned(),
-            None => base.to_owned(),
-        },
-        None => base.to_owned(),
     }
 }
 

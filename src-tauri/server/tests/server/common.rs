@@ -1,4 +1,5 @@
-//! A server per test: temp data folder, 127.0.0.1 on a free port, self-signed TLS.
+//! A server per test: temp data folder, 127.0.0.1 on a free port, self-signed TLS; on
+//! PostgreSQL (`HS_TEST_ENGINE=postgres`) each test's database of its own on the test server.
 
 use household_client::{CallContext, Client, ServerAddress};
 use household_core::error::ApiError;
@@ -13,6 +14,8 @@ pub struct TestServer {
     pub client: Client,
     /// Kept so the data folder lives as long as the server.
     pub _dir: tempfile::TempDir,
+    /// The PostgreSQL database behind it (`None`: SQLite in the data folder).
+    pub database_url: Option<String>,
 }
 
 impl TestServer {
@@ -73,19 +76,37 @@ pub async fn start_enrolling() -> TestServer {
     start_with(tempfile::tempdir().unwrap(), |s| s.require_enrolment = true).await
 }
 
-/// Stops the server and starts it again on the same data folder (a new port).
+/// Stops the server and starts it again on the same data folder and database (a new port).
 pub async fn restart(t: TestServer) -> TestServer {
-    let TestServer { server, _dir, .. } = t;
+    let TestServer {
+        server,
+        _dir,
+        database_url,
+        ..
+    } = t;
     server.stop().await;
-    on(_dir).await
+    start_with(_dir, |s| s.database_url = database_url).await
 }
 
 async fn on(dir: tempfile::TempDir) -> TestServer {
     start_with(dir, |_| {}).await
 }
 
+/// A second server instance on `t`'s PostgreSQL database and documents folder, with a
+/// data folder (certificate) of its own.
+pub async fn second_instance(t: &TestServer) -> TestServer {
+    let url = t.database_url.clone();
+    let documents = t._dir.path().join("data").join("documents");
+    start_with(tempfile::tempdir().unwrap(), |s| {
+        s.database_url = url;
+        s.documents_dir = Some(documents);
+    })
+    .await
+}
+
 async fn start_with(dir: tempfile::TempDir, adjust: impl FnOnce(&mut Settings)) -> TestServer {
     let mut settings = Settings::loopback(dir.path().join("data"));
+    settings.database_url = household_core::db::testing::database_for_this_run().await;
     adjust(&mut settings);
     household_client::install_crypto_provider();
     let server = household_server::start(&settings).await.unwrap();
@@ -96,6 +117,7 @@ async fn start_with(dir: tempfile::TempDir, adjust: impl FnOnce(&mut Settings)) 
         server,
         client,
         _dir: dir,
+        database_url: settings.database_url,
     }
 }
 

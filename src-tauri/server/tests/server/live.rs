@@ -10,7 +10,7 @@ use household_core::ErrorCode;
 use serde_json::json;
 use std::time::Duration;
 
-async fn stream(t: &TestServer, token: &str, after: Option<i64>) -> LiveStream {
+pub(crate) async fn stream(t: &TestServer, token: &str, after: Option<i64>) -> LiveStream {
     t.client
         .events(&TestServer::ctx(token), after)
         .await
@@ -26,7 +26,7 @@ async fn drain(s: &mut LiveStream, quiet: Duration) -> Vec<LiveMessage> {
     out
 }
 
-async fn book(t: &TestServer, token: &str, service_id: i64) -> i64 {
+pub(crate) async fn book(t: &TestServer, token: &str, service_id: i64) -> i64 {
     let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
     t.call(
         "customer_book",

@@ -6,5 +6,6 @@
 mod access;
 mod api;
 mod common;
+mod instances;
 mod live;
 mod terminals;
