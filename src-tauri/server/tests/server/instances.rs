@@ -3,12 +3,10 @@
 //! scheduled work runs once. (SQLite is owned by one process: these run on PostgreSQL.)
 
 use crate::common::*;
-use crate::live::{book, stream};
-use futures_util::StreamExt;
+use crate::live::{book, next_messages, stream};
 use household_core::live::LiveEvent;
 use serde_json::json;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// `true` when this run has PostgreSQL behind the servers (else the test says why it stops).
 fn two_instances_possible() -> bool {
@@ -91,17 +89,9 @@ async fn a_booking_through_one_instance_is_pushed_to_a_desktop_on_the_other() {
     let other = second_instance(&w.t).await;
     let mut pro_on_other = stream(&other, &w.pro, None).await;
     let id = book(&w.t, &w.customer, w.service_id).await;
-    let mut got = Vec::new();
-    for _ in 0..2 {
-        let message = tokio::time::timeout(Duration::from_secs(2), pro_on_other.next())
-            .await
-            .expect("pushed across instances within 2 s")
-            .expect("stream open")
-            .unwrap();
-        got.push(message.event);
-    }
+    let got = next_messages(&mut pro_on_other, 2).await;
     assert_eq!(
-        got,
+        got.into_iter().map(|m| m.event).collect::<Vec<_>>(),
         vec![
             LiveEvent::Notifications,
             LiveEvent::Request { request_id: id }

@@ -17,6 +17,20 @@ pub(crate) async fn stream(t: &TestServer, token: &str, after: Option<i64>) -> L
         .expect("event stream")
 }
 
+/// The next `n` messages, each within 2 s.
+pub(crate) async fn next_messages(s: &mut LiveStream, n: usize) -> Vec<LiveMessage> {
+    let mut got = Vec::new();
+    for _ in 0..n {
+        let message = tokio::time::timeout(Duration::from_secs(2), s.next())
+            .await
+            .expect("pushed within 2 s")
+            .expect("stream open")
+            .unwrap();
+        got.push(message);
+    }
+    got
+}
+
 /// What arrives until the stream is quiet for `quiet`.
 async fn drain(s: &mut LiveStream, quiet: Duration) -> Vec<LiveMessage> {
     let mut out = Vec::new();
@@ -47,18 +61,10 @@ async fn a_booking_is_pushed_to_the_professionals_desktop() {
     let mut stranger = stream(&w.t, &w.other_customer, None).await;
     let id = book(&w.t, &w.customer, w.service_id).await;
     // The professional's notification, then the change that refreshes the feed.
-    let mut got = Vec::new();
-    for _ in 0..2 {
-        let message = tokio::time::timeout(Duration::from_secs(2), pro.next())
-            .await
-            .expect("pushed within 2 s")
-            .expect("stream open")
-            .unwrap();
-        assert!(message.id.is_some());
-        got.push(message.event);
-    }
+    let got = next_messages(&mut pro, 2).await;
+    assert!(got.iter().all(|m| m.id.is_some()));
     assert_eq!(
-        got,
+        got.into_iter().map(|m| m.event).collect::<Vec<_>>(),
         vec![
             LiveEvent::Notifications,
             LiveEvent::Request { request_id: id }
