@@ -1,7 +1,9 @@
 //! `cargo bench -p household-core --bench export`: generates 1,000,000 requests, exports the
-//! closed-requests report through the real export job, and compares it with the sqlite3 CLI
-//! (`sqlite3 -csv`) running the same join on the same file. Prints rows/s, peak RSS growth and
-//! the time ratio (targets: at most 1.2x the CLI, under 64 MiB of RSS growth).
+//! closed-requests report through the real export job, and compares it with the engine's own
+//! CLI running the same join on the same database: `sqlite3 -csv` on SQLite and, with a
+//! PostgreSQL server in `HS_TEST_POSTGRES_URL` (`scripts/bench-postgres.sh` starts one),
+//! `psql -c "\copy (…) to file csv"` there. Prints rows/s, peak RSS growth and the time
+//! ratio per engine (targets: at most 1.2x the CLI, under 64 MiB of RSS growth).
 //! `HS_BENCH_REQUESTS=100000` for a quick look.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench may panic
@@ -10,7 +12,9 @@ use household_core::domain::{ExportStatus, Role};
 use household_core::exports::{self, ExportFilters, ExportKind};
 use household_core::generator::{generate, GenSize};
 use household_core::store::exports::CLOSED_REQUESTS_SQL;
+use household_core::store::Engine;
 use household_core::{Actor, App, AppConfig};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -38,56 +42,100 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let app = rt
-        .block_on(App::open(AppConfig::new(dir.path().join("data"))))
-        .unwrap();
-    let report = rt.block_on(generate(&app, size)).unwrap();
-    println!(
-        "generated {} requests in {:.2} s",
-        report.requests,
-        report.elapsed_ms as f64 / 1000.0
-    );
-    let db = app.db_path();
-    // Fold the WAL into the main file so both readers see the same thing.
-    rt.block_on(
-        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(app.pool.as_sqlite().expect("an SQLite database")),
-    )
-    .unwrap();
+    let mut urls = vec![None];
+    if household_core::db::testing::server_url().is_some() {
+        urls.push(Some(
+            rt.block_on(household_core::db::testing::fresh_database()),
+        ));
+    } else {
+        println!(
+            "(PostgreSQL not measured: set HS_TEST_POSTGRES_URL, or run scripts/bench-postgres.sh)"
+        );
+    }
+    for url in urls {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = AppConfig::new(dir.path().join("data"));
+        config.database_url = url.clone();
+        let app = rt.block_on(App::open(config)).unwrap();
+        let report = rt.block_on(generate(&app, size)).unwrap();
+        println!(
+            "{:?}: generated {} requests in {:.2} s",
+            app.engine(),
+            report.requests,
+            report.elapsed_ms as f64 / 1000.0
+        );
+        let cli: Box<dyn Fn(&Path) -> Command> = match (app.engine(), url) {
+            (Engine::Sqlite, _) => {
+                // Fold the WAL into the main file so both readers see the same thing.
+                rt.block_on(
+                    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                        .execute(app.pool.as_sqlite().expect("an SQLite database")),
+                )
+                .unwrap();
+                let db = app.db_path();
+                Box::new(move |out: &Path| {
+                    let mut c = Command::new("sqlite3");
+                    c.arg("-csv")
+                        .arg("-header")
+                        .arg(&db)
+                        .arg(CLOSED_REQUESTS_SQL);
+                    c.stdout(std::fs::File::create(out).unwrap());
+                    c
+                })
+            }
+            (Engine::Postgres, url) => {
+                let url = url.expect("a PostgreSQL URL");
+                Box::new(move |out: &Path| {
+                    let mut c = Command::new("psql");
+                    c.arg(&url).arg("-q").arg("-c").arg(format!(
+                        "\\copy ({}) to '{}' csv header",
+                        CLOSED_REQUESTS_SQL
+                            .split_whitespace()
+                            .collect::<Vec<_>>()
+                            .join(" "),
+                        out.display()
+                    ));
+                    c
+                })
+            }
+        };
+        compare(&rt, &app, dir.path(), &*cli);
+    }
+}
 
-    // Rounds alternate the sqlite3 CLI (the same join, CSV to a file) and the app's export
-    // job, so drifting load on a shared machine hits both alike; the best of each is kept.
-    // Peak RSS growth is measured from a reset high-water mark.
+/// Rounds alternate the engine's CLI (the same join, CSV to a file) and the app's export
+/// job, so drifting load on a shared machine hits both alike; the best of each is kept.
+/// Peak RSS growth is measured from a reset high-water mark.
+fn compare(rt: &tokio::runtime::Runtime, app: &App, dir: &Path, cli: &dyn Fn(&Path) -> Command) {
+    let engine = app.engine();
+    let cli_name = match engine {
+        Engine::Sqlite => "sqlite3 -csv",
+        Engine::Postgres => "psql \\copy",
+    };
     let admin = Actor {
         user_id: 1,
         role: Role::Admin,
     };
-    let cli_out = dir.path().join("cli.csv");
+    let cli_out = dir.join("cli.csv");
     let (mut cli_times, mut times) = (Vec::new(), Vec::new());
     let mut growth_kib = 0;
     let mut rows = 0;
     let mut bytes = 0;
     for run in 0..ROUNDS {
         let t = Instant::now();
-        let status = Command::new("sqlite3")
-            .arg("-csv")
-            .arg("-header")
-            .arg(&db)
-            .arg(CLOSED_REQUESTS_SQL)
-            .stdout(std::fs::File::create(&cli_out).unwrap())
-            .status()
-            .expect("sqlite3 CLI (apt-get install sqlite3)");
+        let status = cli(&cli_out).status().unwrap_or_else(|e| {
+            panic!("{cli_name} (apt-get install sqlite3 postgresql-client): {e}")
+        });
         assert!(status.success());
         cli_times.push(t.elapsed());
 
-        let target = dir.path().join(format!("export-{run}.csv"));
+        let target = dir.join(format!("export-{run}.csv"));
         let _ = std::fs::write("/proc/self/clear_refs", "5"); // reset VmHWM to the current RSS
         let before = status_kib("VmRSS:");
         let t = Instant::now();
         let id = rt
             .block_on(exports::start(
-                &app,
+                app,
                 &admin,
                 ExportKind::ClosedRequests,
                 ExportFilters::default(),
@@ -96,7 +144,7 @@ fn main() {
             ))
             .unwrap();
         let job = loop {
-            let job = rt.block_on(exports::get(&app, &admin, id)).unwrap();
+            let job = rt.block_on(exports::get(app, &admin, id)).unwrap();
             if !job.status.is_active() {
                 break job;
             }
@@ -109,27 +157,27 @@ fn main() {
         bytes = job.file_size.unwrap_or(0);
         std::fs::remove_file(&target).unwrap();
     }
-    let cli = *cli_times.iter().min().unwrap();
+    let cli_best = *cli_times.iter().min().unwrap();
     let cli_rows = std::fs::read_to_string(&cli_out).unwrap().lines().count() - 1;
     let ours = *times.iter().min().unwrap();
     assert_eq!(rows as usize, cli_rows, "both wrote the same rows");
     println!(
-        "closed-requests export: {rows} rows, {:.1} MiB",
+        "{engine:?} closed-requests export: {rows} rows, {:.1} MiB",
         bytes as f64 / 1048576.0
     );
     println!(
-        "  app export  best of {ROUNDS} {:>7.3} s   {:>10.0} rows/s",
+        "  app export    best of {ROUNDS} {:>7.3} s   {:>10.0} rows/s",
         ours.as_secs_f64(),
         rows as f64 / ours.as_secs_f64()
     );
     println!(
-        "  sqlite3 -csv best of {ROUNDS} {:>6.3} s   {:>10.0} rows/s",
-        cli.as_secs_f64(),
-        rows as f64 / cli.as_secs_f64()
+        "  {cli_name:<13} best of {ROUNDS} {:>7.3} s   {:>10.0} rows/s",
+        cli_best.as_secs_f64(),
+        rows as f64 / cli_best.as_secs_f64()
     );
-    let ratio = ours.as_secs_f64() / cli.as_secs_f64();
+    let ratio = ours.as_secs_f64() / cli_best.as_secs_f64();
     println!(
-        "  ratio app/sqlite3 {ratio:.2}x (target <= 1.2x) {}",
+        "  ratio app/{cli_name} {ratio:.2}x (target <= 1.2x) {}",
         if ratio <= 1.2 { "ok" } else { "OVER TARGET" }
     );
     let mib = growth_kib as f64 / 1024.0;

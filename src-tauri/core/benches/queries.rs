@@ -2,7 +2,9 @@
 //! (1,000,000 requests, 100,000 customers, 5,000 professionals, 50 services) and measures the
 //! four list commands through the core functions. Prints p50/p99 per command against the
 //! 2 ms p99 target, then runs the same commands under criterion.
-//! `HS_BENCH_REQUESTS=100000` makes a smaller set for a quick look.
+//! `HS_BENCH_REQUESTS=100000` makes a smaller set for a quick look. With a PostgreSQL server
+//! in `HS_TEST_POSTGRES_URL` (`scripts/bench-postgres.sh` starts a throw-away one) the same
+//! set is generated and measured there too, and both engines are printed side by side.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a bench may panic
 
@@ -12,6 +14,7 @@ use household_core::customer::{self, MyRequestsQuery, RequestScope, ServiceSearc
 use household_core::domain::{RequestStatus, Role};
 use household_core::generator::{generate, GenSize, PINCODES};
 use household_core::professional::{self, FeedQuery};
+use household_core::store::Engine;
 use household_core::{Actor, App, AppConfig};
 use std::time::{Duration, Instant};
 
@@ -26,7 +29,7 @@ struct Fixture {
     _dir: tempfile::TempDir,
 }
 
-fn fixture() -> Fixture {
+fn fixture(database_url: Option<String>) -> Fixture {
     // RUST_LOG=household_core=debug shows the generator's step timings.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -40,14 +43,27 @@ fn fixture() -> Fixture {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let app = rt.block_on(App::open(AppConfig::new(dir.path()))).unwrap();
+    let mut config = AppConfig::new(dir.path());
+    config.database_url = database_url;
+    let app = rt.block_on(App::open(config)).unwrap();
     let report = rt.block_on(generate(&app, size)).unwrap();
-    let db = std::fs::metadata(dir.path().join("household.sqlite3"))
-        .map(|m| m.len())
-        .unwrap_or(0);
+    let db = match app.engine() {
+        Engine::Sqlite => std::fs::metadata(dir.path().join("household.sqlite3"))
+            .map(|m| m.len() as i64)
+            .unwrap_or(0),
+        Engine::Postgres => rt
+            .block_on(async {
+                household_core::on!(&app.pool, |ex| sqlx::query_scalar(
+                    "SELECT pg_database_size(current_database())"
+                )
+                .fetch_one(ex)
+                .await)
+            })
+            .unwrap_or(0),
+    };
     println!(
-        "generated {} requests, {} customers, {} professionals, {} services in {:.2} s (database {:.0} MiB)",
-        report.requests, report.customers, report.professionals, report.services,
+        "{:?}: generated {} requests, {} customers, {} professionals, {} services in {:.2} s (database {:.0} MiB)",
+        app.engine(), report.requests, report.customers, report.professionals, report.services,
         report.elapsed_ms as f64 / 1000.0, db as f64 / 1048576.0
     );
     Fixture {
@@ -169,7 +185,10 @@ fn time(run: impl FnOnce()) -> Duration {
     t.elapsed()
 }
 
-fn percentiles(f: &Fixture, name: &str, run: impl Fn(usize) -> Duration) {
+/// p50 and p99 of one command on one engine.
+type Figures = (Duration, Duration);
+
+fn percentiles(f: &Fixture, name: &str, run: impl Fn(usize) -> Duration) -> Figures {
     for i in 0..50 {
         run(i); // warm the page cache and statement cache
     }
@@ -190,24 +209,74 @@ fn percentiles(f: &Fixture, name: &str, run: impl Fn(usize) -> Duration) {
         }
     );
     let _ = f;
+    (p50, p99)
+}
+
+/// The four commands' figures on `f`'s engine.
+fn measure(f: &Fixture) -> Vec<(&'static str, Figures)> {
+    println!(
+        "-- {:?}: {SAMPLES} calls each, varied users and parameters; target p99 < 2 ms --",
+        f.app.engine()
+    );
+    vec![
+        (
+            "customer service search",
+            percentiles(f, "customer service search", |i| {
+                time(|| f.rt.block_on(search(f, i)))
+            }),
+        ),
+        (
+            "professional feed",
+            percentiles(f, "professional feed", |i| {
+                time(|| f.rt.block_on(feed(f, i)))
+            }),
+        ),
+        (
+            "customer request list",
+            percentiles(f, "customer request list", |i| {
+                time(|| f.rt.block_on(my_requests(f, i)))
+            }),
+        ),
+        (
+            "admin request list",
+            percentiles(f, "admin request list", |i| {
+                time(|| f.rt.block_on(admin_requests(f, i)))
+            }),
+        ),
+    ]
 }
 
 fn main() {
-    let f = fixture();
-    println!("-- {SAMPLES} calls each, varied users and parameters; target p99 < 2 ms --");
-    let fx = &f;
-    percentiles(fx, "customer service search", |i| {
-        time(|| fx.rt.block_on(search(fx, i)))
-    });
-    percentiles(fx, "professional feed", |i| {
-        time(|| fx.rt.block_on(feed(fx, i)))
-    });
-    percentiles(fx, "customer request list", |i| {
-        time(|| fx.rt.block_on(my_requests(fx, i)))
-    });
-    percentiles(fx, "admin request list", |i| {
-        time(|| fx.rt.block_on(admin_requests(fx, i)))
-    });
+    let f = fixture(None);
+    let sqlite = measure(&f);
+    if household_core::db::testing::server_url().is_some() {
+        let pg = {
+            let rt = tokio::runtime::Runtime::new().unwrap();
+            let url = rt.block_on(household_core::db::testing::fresh_database());
+            fixture(Some(url))
+        };
+        let postgres = measure(&pg);
+        let ms = |d: Duration| d.as_secs_f64() * 1e3;
+        println!("-- side by side (ms) --");
+        println!(
+            "{:<26} {:>11} {:>11} {:>11} {:>11}   PostgreSQL/SQLite p99",
+            "", "SQLite p50", "SQLite p99", "PG p50", "PG p99"
+        );
+        for ((name, (s50, s99)), (_, (p50, p99))) in sqlite.iter().zip(&postgres) {
+            println!(
+                "{name:<26} {:>11.3} {:>11.3} {:>11.3} {:>11.3}   {:.2}x",
+                ms(*s50),
+                ms(*s99),
+                ms(*p50),
+                ms(*p99),
+                p99.as_secs_f64() / s99.as_secs_f64()
+            );
+        }
+    } else {
+        println!(
+            "(PostgreSQL not measured: set HS_TEST_POSTGRES_URL, or run scripts/bench-postgres.sh)"
+        );
+    }
 
     let mut c = Criterion::default()
         .sample_size(50)

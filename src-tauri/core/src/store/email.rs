@@ -58,11 +58,19 @@ pub async fn enqueue(
 /// take the same one.
 pub async fn claim_due(ex: impl Into<Ex<'_>>, now: Timestamp) -> sqlx::Result<Option<EmailRow>> {
     on!(ex, |ex| {
+        // On PostgreSQL two instances may claim at once: each skips a row the other has
+        // locked, and the outer status check refuses a row claimed meanwhile. (SQLite has one
+        // writer: nothing to skip.)
+        let skip_locked = match ex.engine() {
+            super::Engine::Sqlite => "",
+            super::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
+        };
         sqlx::query_as(&format!(
             "UPDATE email_queue SET status = 'sending', attempts = attempts + 1
-         WHERE id = (SELECT id FROM email_queue WHERE status = 'queued' AND next_attempt_at <= $1
-                     ORDER BY next_attempt_at, id LIMIT 1)
-         RETURNING {COLUMNS}"
+             WHERE status = 'queued'
+               AND id = (SELECT id FROM email_queue WHERE status = 'queued' AND next_attempt_at <= $1
+                         ORDER BY next_attempt_at, id LIMIT 1{skip_locked})
+             RETURNING {COLUMNS}"
         ))
         .bind(now)
         .fetch_optional(ex)

@@ -246,3 +246,53 @@ async fn a_crash_mid_send_is_never_resent() {
     assert_eq!(backoff(2), Duration::minutes(4));
     assert_eq!(backoff(20), Duration::hours(6));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn senders_claiming_at_once_take_each_message_once() {
+    // Two server instances' senders on one database (or two tasks of one) race for the queue.
+    let t = spawn_set_up_app().await;
+    let now = ts("2026-11-21T09:00:00Z");
+    for i in 0..40 {
+        store::email::enqueue(
+            &t.pool,
+            "a@example.com",
+            &format!("m{i}"),
+            "t",
+            "h",
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+    }
+    let second = std::sync::Arc::new(household_core::App::open(t.config_again()).await.unwrap());
+    let first = t.app.clone();
+    let claimers: Vec<_> = (0..8)
+        .map(|i| {
+            let app = if i % 2 == 0 {
+                first.clone()
+            } else {
+                second.clone()
+            };
+            tokio::spawn(async move {
+                let mut mine = Vec::new();
+                while let Some(row) = store::email::claim_due(&app.pool, ts("2030-01-01T00:00:00Z"))
+                    .await
+                    .unwrap()
+                {
+                    mine.push(row.id);
+                }
+                mine
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for c in claimers {
+        all.extend(c.await.unwrap());
+    }
+    let claimed = all.len();
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), claimed, "a message was claimed twice");
+    assert_eq!(claimed, 40, "every message was claimed");
+}
