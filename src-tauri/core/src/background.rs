@@ -19,6 +19,17 @@ pub async fn email_sender(app: Arc<App>) {
     let mut tick = tokio::time::interval(Duration::from_secs(30));
     loop {
         tick.tick().await;
+        if app.engine() == crate::store::Engine::Postgres {
+            // Another instance may have died mid-send since start-up.
+            match crate::email::recover_interrupted(&app).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(
+                    emails = n,
+                    "emails whose sender was lost were marked failed"
+                ),
+                Err(e) => tracing::warn!(error = %e, "could not recover lost emails"),
+            }
+        }
         let mailer = match crate::email::Mailer::for_business(&app).await {
             Ok(m) => m,
             Err(e) => {
@@ -72,6 +83,12 @@ pub async fn session_purge(app: Arc<App>) {
         }
         if let Err(e) = crate::live::purge_old(&app).await {
             tracing::warn!(error = %e, "could not forget old events");
+        }
+        if app.engine() == crate::store::Engine::Postgres {
+            // Another instance may have died mid-export since start-up.
+            if let Err(e) = crate::exports::recover_interrupted(&app).await {
+                tracing::warn!(error = %e, "could not recover lost exports");
+            }
         }
     }
 }

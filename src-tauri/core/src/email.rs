@@ -215,7 +215,8 @@ pub async fn send_due(app: &App, mailer: &Mailer, max: u32) -> AppResult<SendRep
     let mut report = SendReport::default();
     for _ in 0..max {
         let now = app.clock.now();
-        let Some(row) = store::email::claim_due(&app.pool, Timestamp::from(now)).await? else {
+        let now = Timestamp::from(now);
+        let Some(row) = store::email::claim_due(&app.pool, now, now + SEND_LEASE).await? else {
             break;
         };
         match mailer.send(&row).await {
@@ -226,7 +227,7 @@ pub async fn send_due(app: &App, mailer: &Mailer, max: u32) -> AppResult<SendRep
             Err(error) => {
                 tracing::warn!(email = row.id, attempt = row.attempts, %error, "email not sent");
                 let retry = (row.attempts < MAX_ATTEMPTS)
-                    .then(|| Timestamp::from(now + backoff(row.attempts)));
+                    .then(|| now + backoff(row.attempts));
                 store::email::mark_attempt_failed(&app.pool, row.id, &error, retry).await?;
                 if retry.is_some() {
                     report.retried += 1
@@ -273,9 +274,20 @@ pub async fn send_test(
         .map_err(|e| AppError::Conflict(format!("The test email was not sent: {e}")))
 }
 
-/// At start-up: messages a crash left mid-send are failed, not re-sent (they may have gone).
+/// How long a sender's claim on a message holds (far beyond the SMTP timeouts): after it,
+/// a message still `sending` was lost with its sender.
+pub const SEND_LEASE: chrono::Duration = chrono::Duration::minutes(10);
+
+/// Messages a crash left mid-send are failed, not re-sent (they may have gone). On SQLite,
+/// at start-up, every one: this process owns the database. On PostgreSQL, where other
+/// instances may be sending right now, only those whose claim ran out ([`SEND_LEASE`]);
+/// the sender's loop looks again on every pass.
 pub async fn recover_interrupted(app: &App) -> AppResult<u64> {
-    Ok(store::email::fail_interrupted(&app.pool).await?)
+    let ended_by = match app.engine() {
+        store::Engine::Sqlite => None,
+        store::Engine::Postgres => Some(app.now()),
+    };
+    Ok(store::email::fail_interrupted(&app.pool, ended_by).await?)
 }
 
 /// Renders a template pair (text and HTML) with minijinja; HTML is auto-escaped.

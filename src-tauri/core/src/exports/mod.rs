@@ -543,11 +543,21 @@ pub async fn file_of(app: &App, actor: &Actor, id: i64) -> AppResult<PathBuf> {
     }
 }
 
-/// At start-up: jobs a crash left queued or running are marked failed and their temp files
-/// removed. Returns how many.
+/// How long an export may run before another server instance takes it for lost with its
+/// instance (a million rows take seconds).
+pub const EXPORT_LEASE: chrono::Duration = chrono::Duration::hours(1);
+
+/// Jobs a crash left queued or running are marked failed and their temp files removed.
+/// Returns how many. On SQLite, at start-up, every one: this process owns the database. On
+/// PostgreSQL, where other instances may be exporting right now, only those older than
+/// [`EXPORT_LEASE`]; the hourly background pass looks again.
 pub async fn recover_interrupted(app: &App) -> AppResult<usize> {
     let now = app.now();
-    let stale = store::exports::fail_interrupted(&app.pool, now).await?;
+    let created_before = match app.engine() {
+        store::Engine::Sqlite => None,
+        store::Engine::Postgres => Some(now - EXPORT_LEASE),
+    };
+    let stale = store::exports::fail_interrupted(&app.pool, now, created_before).await?;
     for (id, path) in &stale {
         if let Some(p) = path {
             let tmp = temp_path(Path::new(p), *id);

@@ -56,7 +56,13 @@ pub async fn enqueue(
 
 /// Claims the oldest due message (`queued -> sending`) in one statement, so two senders never
 /// take the same one.
-pub async fn claim_due(ex: impl Into<Ex<'_>>, now: Timestamp) -> sqlx::Result<Option<EmailRow>> {
+/// The claim holds until `lease_until` (kept in `next_attempt_at` while `sending`): only after
+/// that may another server instance take a message its sender never finished for lost.
+pub async fn claim_due(
+    ex: impl Into<Ex<'_>>,
+    now: Timestamp,
+    lease_until: Timestamp,
+) -> sqlx::Result<Option<EmailRow>> {
     on!(ex, |ex| {
         // On PostgreSQL two instances may claim at once: each skips a row the other has
         // locked, and the outer status check refuses a row claimed meanwhile. (SQLite has one
@@ -66,13 +72,14 @@ pub async fn claim_due(ex: impl Into<Ex<'_>>, now: Timestamp) -> sqlx::Result<Op
             super::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
         };
         sqlx::query_as(&format!(
-            "UPDATE email_queue SET status = 'sending', attempts = attempts + 1
+            "UPDATE email_queue SET status = 'sending', attempts = attempts + 1, next_attempt_at = $2
              WHERE status = 'queued'
                AND id = (SELECT id FROM email_queue WHERE status = 'queued' AND next_attempt_at <= $1
                          ORDER BY next_attempt_at, id LIMIT 1{skip_locked})
              RETURNING {COLUMNS}"
         ))
         .bind(now)
+        .bind(lease_until)
         .fetch_optional(ex)
         .await
     })
@@ -116,13 +123,18 @@ pub async fn mark_attempt_failed(
 
 /// Messages a crash left in `sending`: they may have gone out, so they are failed (never
 /// re-sent automatically) with an explanation for the admin.
-pub async fn fail_interrupted(ex: impl Into<Ex<'_>>) -> sqlx::Result<u64> {
+/// Messages mid-send whose claim ended before `lease_ended_by` (`None`: every one) are failed.
+pub async fn fail_interrupted(
+    ex: impl Into<Ex<'_>>,
+    lease_ended_by: Option<Timestamp>,
+) -> sqlx::Result<u64> {
     on!(ex, |ex| {
         sqlx::query(
             "UPDATE email_queue SET status = 'failed',
                 last_error = 'The app closed while sending; it may or may not have been delivered, so it is not retried.'
-         WHERE status = 'sending'",
+             WHERE status = 'sending' AND ($1 IS NULL OR next_attempt_at <= $1)",
         )
+        .bind(lease_ended_by)
         .execute(ex)
         .await
         .map(|r| r.rows_affected())

@@ -167,18 +167,22 @@ pub async fn finish(
     })
 }
 
-/// Jobs a crash left queued or running: marked failed; returns their ids and target paths.
+/// Jobs a crash left queued or running (created before `created_before`; `None`: all):
+/// marked failed; returns their ids and target paths.
 pub async fn fail_interrupted(
     ex: impl Into<Ex<'_>>,
     now: Timestamp,
+    created_before: Option<Timestamp>,
 ) -> sqlx::Result<Vec<(i64, Option<String>)>> {
     on!(ex, |ex| {
         sqlx::query_as(
             "UPDATE export_jobs SET status = 'failed', finished_at = $1,
                 error = 'The app closed before this export finished; no file was written. Please run it again.'
-         WHERE status IN ('queued', 'running') RETURNING id, file_path",
+             WHERE status IN ('queued', 'running') AND ($2 IS NULL OR created_at < $2)
+             RETURNING id, file_path",
         )
         .bind(now)
+        .bind(created_before)
         .fetch_all(ex)
         .await
     })

@@ -230,11 +230,16 @@ async fn a_server_that_never_answers_times_out() {
 async fn a_crash_mid_send_is_never_resent() {
     let t = spawn_set_up_app().await;
     queue_one(&t).await;
-    let claimed = store::email::claim_due(&t.pool, ts("2030-01-01T00:00:00Z"))
+    t.clock.advance(Duration::days(3650)); // past its send time
+    let now = t.now();
+    let claimed = store::email::claim_due(&t.pool, now, now + email::SEND_LEASE)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(claimed.status, EmailStatus::Sending);
+    // The sender dies; after its claim ran out (at once on SQLite, which one process owns;
+    // after the lease on PostgreSQL, where other instances may be sending) it is failed.
+    t.clock.advance(email::SEND_LEASE + Duration::seconds(1));
     assert_eq!(email::recover_interrupted(&t).await.unwrap(), 1);
     let row = store::email::list(&t.pool, 1).await.unwrap().remove(0);
     assert_eq!(row.status, EmailStatus::Failed);
@@ -276,9 +281,11 @@ async fn senders_claiming_at_once_take_each_message_once() {
             };
             tokio::spawn(async move {
                 let mut mine = Vec::new();
-                while let Some(row) = store::email::claim_due(&app.pool, ts("2030-01-01T00:00:00Z"))
-                    .await
-                    .unwrap()
+                let later = ts("2030-01-01T00:00:00Z");
+                while let Some(row) =
+                    store::email::claim_due(&app.pool, later, later + email::SEND_LEASE)
+                        .await
+                        .unwrap()
                 {
                     mine.push(row.id);
                 }
@@ -295,4 +302,28 @@ async fn senders_claiming_at_once_take_each_message_once() {
     all.dedup();
     assert_eq!(all.len(), claimed, "a message was claimed twice");
     assert_eq!(claimed, 40, "every message was claimed");
+}
+
+#[tokio::test]
+async fn a_starting_instance_leaves_another_instances_sending_alone() {
+    if !household_core::db::testing::on_postgres() {
+        eprintln!("several instances share PostgreSQL only: run with HS_TEST_ENGINE=postgres");
+        return;
+    }
+    let t = spawn_set_up_app().await;
+    queue_one(&t).await;
+    t.clock.advance(Duration::days(3650));
+    let now = t.now();
+    let claimed = store::email::claim_due(&t.pool, now, now + email::SEND_LEASE)
+        .await
+        .unwrap()
+        .unwrap();
+    // A second instance starts (and recovers) while the first is still sending.
+    let second = household_core::App::open(t.config_again()).await.unwrap();
+    assert_eq!(email::recover_interrupted(&second).await.unwrap(), 0);
+    let row = store::email::list(&t.pool, 1).await.unwrap().remove(0);
+    assert_eq!((row.id, row.status), (claimed.id, EmailStatus::Sending));
+    // Once the claim has run out, the sender is taken for lost.
+    t.clock.advance(email::SEND_LEASE + Duration::seconds(1));
+    assert_eq!(email::recover_interrupted(&second).await.unwrap(), 1);
 }
