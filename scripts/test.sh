@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 T0=$SECONDS
-STEPS=(setup fmt clippy-build cargo-test cargo-test-postgres ui-typecheck ui-test e2e)
+STEPS=(setup fmt clippy-build cargo-test cargo-test-postgres ui-typecheck ui-test e2e e2e-postgres)
 current=""
 done_steps=()
 times=()
@@ -63,6 +63,9 @@ run_step ui-test      npm --prefix ui test
 current=e2e
 [[ -x "$APP_BIN" ]] || die "$APP_BIN was not built by the clippy-build step"
 run_step e2e          bash scripts/e2e.sh
+# The journeys with a server again, PostgreSQL behind it (a database per server started).
+run_step e2e-postgres env HS_E2E_POSTGRES_URL="$HS_TEST_POSTGRES_URL" \
+  bash scripts/e2e.sh test_connected.py test_three_desktops.py test_counter.py
 
 printf '%stest.sh: all %d steps passed in %d s (%s)%s\n' "$GREEN" \
   "${#done_steps[@]}" "$((SECONDS - T0))" "$(IFS=,; echo "${times[*]}" | sed 's/,/, /g')" "$RESET"

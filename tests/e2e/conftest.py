@@ -310,11 +310,23 @@ def third_bus(third_driver) -> str:
     return third_driver[1]
 
 
+def _postgres_database(name: str) -> list[str]:
+    """With HS_E2E_POSTGRES_URL (a PostgreSQL server's superuser URL, e.g. the test.sh
+    cluster), a fresh database `name` on it and the server option that selects it; else
+    nothing (the server keeps SQLite in its data folder)."""
+    admin = os.environ.get("HS_E2E_POSTGRES_URL")
+    if not admin:
+        return []
+    subprocess.run(["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True)
+    base = admin.split("?", 1)[0].rsplit("/", 1)[0]
+    return ["--database-url", f"{base}/{name}"]
+
+
 @pytest.fixture
 def server(request, tmp_path):
     """A household-server on 127.0.0.1 (free port, HTTPS with its self-signed certificate),
-    data in a temp folder, plus the options of a `server_args` marker; stopped at the end.
-    Yields (address, fingerprint)."""
+    data in a temp folder (or a fresh PostgreSQL database, see `_postgres_database`), plus the
+    options of a `server_args` marker; stopped at the end. Yields (address, fingerprint)."""
     marker = request.node.get_closest_marker("server_args")
     extra = [str(option) for option in marker.args] if marker else []
     if not SERVER_BIN.is_file():
@@ -324,6 +336,7 @@ def server(request, tmp_path):
         s.bind((HOST, 0))
         port = s.getsockname()[1]
     log_path = ARTIFACTS / f"server-{port}.log"
+    extra += _postgres_database(f"e2e_{port}_{os.getpid()}")
     log = open(log_path, "wb")
     proc = subprocess.Popen(
         [str(SERVER_BIN), "--data-dir", str(data_dir), "--listen", f"{HOST}:{port}", *extra],

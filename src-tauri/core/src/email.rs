@@ -226,8 +226,7 @@ pub async fn send_due(app: &App, mailer: &Mailer, max: u32) -> AppResult<SendRep
             }
             Err(error) => {
                 tracing::warn!(email = row.id, attempt = row.attempts, %error, "email not sent");
-                let retry = (row.attempts < MAX_ATTEMPTS)
-                    .then(|| now + backoff(row.attempts));
+                let retry = (row.attempts < MAX_ATTEMPTS).then(|| now + backoff(row.attempts));
                 store::email::mark_attempt_failed(&app.pool, row.id, &error, retry).await?;
                 if retry.is_some() {
                     report.retried += 1

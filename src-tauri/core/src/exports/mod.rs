@@ -402,6 +402,42 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
     }
 }
 
+/// Writes export rows as CSV records, counting them and watching for a cancel.
+struct CsvSink<'a, W: std::io::Write> {
+    writer: csv::Writer<W>,
+    columns: usize,
+    money: Option<usize>,
+    scratch: Vec<u8>,
+    rows: i64,
+    cancelled: bool,
+    written: &'a AtomicI64,
+    cancel: &'a AtomicBool,
+}
+
+impl<W: std::io::Write> store::exports::RowSink for CsvSink<'_, W> {
+    type Error = format::RowError;
+
+    fn row(&mut self, row: &impl store::exports::Cells) -> Result<bool, format::RowError> {
+        format::write_row(
+            &mut self.writer,
+            self.columns,
+            self.money,
+            row,
+            &mut self.scratch,
+        )?;
+        self.rows += 1;
+        // A cancel is noticed within a few hundred rows.
+        if self.rows % 256 == 0 {
+            self.written.store(self.rows, Ordering::Relaxed);
+            if self.cancel.load(Ordering::Relaxed) {
+                self.cancelled = true;
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
 /// What the blocking writer needs.
 struct FileJob {
     kind: ExportKind,
@@ -434,23 +470,24 @@ impl FileJob {
         writer.write_record(header(self.kind)).map_err(csv_error)?;
         let columns = header(self.kind).len();
         let money = format::money_column(self.kind);
-        let mut scratch = Vec::with_capacity(256);
-        let mut rows = 0i64;
-        let mut cancelled = false;
-        store::exports::for_each_row(&self.source, &self.sql, &self.params, |row| {
-            format::write_row(&mut writer, columns, money, &row, &mut scratch)?;
-            rows += 1;
-            // A cancel is noticed within a few hundred rows.
-            if rows % 256 == 0 {
-                self.written.store(rows, Ordering::Relaxed);
-                if self.cancel.load(Ordering::Relaxed) {
-                    cancelled = true;
-                    return Ok(false);
-                }
-            }
-            Ok::<_, format::RowError>(true)
-        })
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        let mut sink = CsvSink {
+            writer,
+            columns,
+            money,
+            scratch: Vec::with_capacity(256),
+            rows: 0,
+            cancelled: false,
+            written: &self.written,
+            cancel: &self.cancel,
+        };
+        store::exports::for_each_row(&self.source, &self.sql, &self.params, &mut sink)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let CsvSink {
+            writer,
+            rows,
+            cancelled,
+            ..
+        } = sink;
         self.written.store(rows, Ordering::Relaxed);
         if cancelled || self.cancel.load(Ordering::Relaxed) {
             return Ok(Outcome::Cancelled { rows });

@@ -376,18 +376,27 @@ impl Source {
     }
 }
 
-/// Runs an export SELECT, calling `each` with every row in order until it returns
-/// `Ok(false)`. Blocking: call it from a blocking thread of the runtime. Both engines read
-/// one consistent snapshot while the app keeps writing (SQLite's WAL; PostgreSQL's
-/// statement snapshot).
-pub fn for_each_row<E: From<rusqlite::Error> + From<sqlx::Error>>(
+/// What consumes export rows: called with every row in order until it returns `Ok(false)`.
+/// Generic over the row type, so each engine's rows are formatted without dynamic dispatch
+/// (a per-cell virtual call made the SQLite export 40 % slower).
+pub trait RowSink {
+    /// The error the sink's rows can fail with.
+    type Error: From<rusqlite::Error> + From<sqlx::Error>;
+    /// Takes one row; `Ok(false)` stops the reading.
+    fn row(&mut self, row: &impl Cells) -> Result<bool, Self::Error>;
+}
+
+/// Runs an export SELECT into `sink`. Blocking: call it from a blocking thread of the
+/// runtime. Both engines read one consistent snapshot while the app keeps writing (SQLite's
+/// WAL; PostgreSQL's statement snapshot).
+pub fn for_each_row<S: RowSink>(
     source: &Source,
     sql: &str,
     params: &[Arg],
-    mut each: impl FnMut(&dyn CellsDyn) -> Result<bool, E>,
-) -> Result<(), E> {
+    sink: &mut S,
+) -> Result<(), S::Error> {
     match source {
-        Source::Sqlite(db) => sqlite_rows(db, sql, params, |row| each(row)),
+        Source::Sqlite(db) => sqlite_rows(db, sql, params, |row| sink.row(row)),
         Source::Postgres(pool) => {
             use futures_util::TryStreamExt;
             tokio::runtime::Handle::current().block_on(async {
@@ -401,33 +410,13 @@ pub fn for_each_row<E: From<rusqlite::Error> + From<sqlx::Error>>(
                 }
                 let mut rows = q.fetch(pool);
                 while let Some(row) = rows.try_next().await? {
-                    if !each(&row)? {
+                    if !sink.row(&row)? {
                         break;
                     }
                 }
                 Ok(())
             })
         }
-    }
-}
-
-/// [`Cells`] as a trait object (the row type differs per engine).
-pub trait CellsDyn {
-    /// The cell in column `i`.
-    fn cell_dyn(&self, i: usize) -> Result<Cell<'_>, CellError>;
-}
-
-impl<T: Cells> CellsDyn for T {
-    fn cell_dyn(&self, i: usize) -> Result<Cell<'_>, CellError> {
-        self.cell(i)
-    }
-}
-
-impl Cells for &dyn CellsDyn {
-    fn cell(&self, i: usize) -> Result<Cell<'_>, CellError> {
-        // The object's own method: `self.cell_dyn` would pick the blanket impl for this
-        // reference type, which calls back here.
-        CellsDyn::cell_dyn(&**self, i)
     }
 }
 
