@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The database's file name inside the data folder.
-const DB_FILE: &str = "household.sqlite3";
+pub(crate) const DB_FILE: &str = "household.sqlite3";
 
 /// Default idle timeout: 15 minutes.
 pub const DEFAULT_IDLE_TIMEOUT_SECS: u32 = 15 * 60;

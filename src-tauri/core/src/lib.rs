@@ -21,6 +21,7 @@ pub mod exports;
 pub mod home;
 pub mod lifecycle;
 pub mod live;
+pub mod migrate;
 pub mod notifications;
 pub mod ops;
 pub mod password;

@@ -14,6 +14,7 @@ mod exports;
 mod generator;
 mod lifecycle;
 mod live;
+mod migrate;
 mod migrations;
 mod notifications;
 mod query_plans;
