@@ -80,16 +80,19 @@ async fn count(app: &App, table: &str) -> i64 {
 }
 
 async fn migrate_into(t: &TestApp, url: &str, documents_to: &Path) -> MigrationReport {
-    let mut lines = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
     let report = migrate::sqlite_to_postgres(t.data_dir(), url, documents_to, |l| {
         lines.push(l.to_owned())
     })
     .await
     .unwrap();
+    if std::env::var_os("HS_MIGRATE_TEST_VERBOSE").is_some() {
+        println!("{}", lines.join("\n"));
+    }
     for table in &report.tables {
-        let line = format!("{}: {} rows copied", table.table, table.rows);
+        let line = format!("{}: {} rows copied (", table.table, table.rows);
         assert!(
-            lines.contains(&line),
+            lines.iter().any(|l| l.starts_with(&line)),
             "no progress line {line:?} in {lines:?}"
         );
     }
@@ -173,6 +176,29 @@ async fn the_demo_business_moves_to_postgres_whole() {
             "{parent} before {child}"
         );
     }
+
+    // The indexes set aside during the copy are back, exactly as the schema makes them.
+    let fresh = household_core::db::testing::fresh_database().await;
+    household_core::db::open_postgres(&fresh)
+        .await
+        .unwrap()
+        .close()
+        .await;
+    let mut indexes = Vec::new();
+    for db in [&url, &fresh] {
+        let pool = sqlx::PgPool::connect(db).await.unwrap();
+        let defs: Vec<(String, String)> = sqlx::query_as(
+            "SELECT indexname::text, indexdef FROM pg_indexes
+              WHERE schemaname = current_schema() ORDER BY indexname",
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+        indexes.push(defs);
+    }
+    assert!(indexes[0].len() > 30, "{:?}", indexes[0]);
+    assert_eq!(indexes[0], indexes[1]);
 
     let pg = open_on_postgres(&t, &url, &documents_to).await;
     assert_eq!(pg.engine(), household_core::store::Engine::Postgres);
