@@ -363,7 +363,7 @@ async fn secondary_indexes(
     tx: &mut PgConnection,
     table: &TablePlan,
 ) -> AppResult<Vec<(String, String)>> {
-    Ok(sqlx::query_as(
+    sqlx::query_as(
         "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
            FROM pg_index i
           WHERE i.indrelid = $1::regclass
@@ -373,7 +373,7 @@ async fn secondary_indexes(
     .bind(ident(&table.name))
     .fetch_all(tx)
     .await
-    .map_err(|e| in_table(&table.name, e))?)
+    .map_err(|e| in_table(&table.name, e))
 }
 
 /// Sets the identity sequence of `column` so that the next new row gets an id above every
@@ -385,13 +385,13 @@ async fn move_sequence(tx: &mut PgConnection, table: &TablePlan, column: &str) -
         ident(column),
         ident(&table.name)
     );
-    Ok(sqlx::query_scalar(&sql)
+    sqlx::query_scalar(&sql)
         .bind(ident(&table.name))
         .bind(column)
         .bind(table.sqlite_sequence.unwrap_or(0))
         .fetch_one(tx)
         .await
-        .map_err(|e| in_table(&table.name, e))?)
+        .map_err(|e| in_table(&table.name, e))
 }
 
 fn checks(

@@ -53,6 +53,15 @@ pub enum Command {
         #[arg(long, default_value = "staff")]
         profile: String,
     },
+    /// Copy a SQLite business (a desktop's or server's data folder, documents included) into a new, empty PostgreSQL database, verified table by table.
+    Migrate {
+        /// The data folder holding household.sqlite3 and documents/ (stop what uses it first).
+        #[arg(long, value_name = "DIR")]
+        from_sqlite: PathBuf,
+        /// The empty PostgreSQL database (postgres://user:password@host:5432/household).
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 /// Options shared by every command. Each can also be set by its environment variable or in
@@ -272,6 +281,29 @@ mod tests {
         assert_eq!(s.log_level, "warn");
         assert!(s.plain_http);
         assert!(matches!(s.tls, TlsSource::SelfSigned { .. }));
+    }
+
+    #[test]
+    fn migrate_takes_a_folder_and_a_url() {
+        let cli = Cli::try_parse_from([
+            "household-server",
+            "migrate",
+            "--from-sqlite",
+            "/srv/old",
+            "--to",
+            "postgres://u@db/household",
+        ])
+        .unwrap();
+        match cli.command {
+            Some(Command::Migrate { from_sqlite, to }) => {
+                assert_eq!(from_sqlite, PathBuf::from("/srv/old"));
+                assert_eq!(to, "postgres://u@db/household");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            Cli::try_parse_from(["household-server", "migrate", "--to", "postgres://x"]).is_err()
+        );
     }
 
     #[test]

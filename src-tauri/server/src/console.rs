@@ -1,10 +1,12 @@
 //! Commands run on the server's console.
 
-use crate::config::Settings;
+use crate::config::{redact, Settings};
 use household_core::accounts::{self, NewAdmin};
+use household_core::migrate::MigrationReport;
 use household_core::terminals::{self, NewTerminal, TerminalProfile};
 use household_core::AppError;
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
 
 /// Adds a terminal and prints its one-time enrolment code.
 pub async fn enrol_terminal(
@@ -105,4 +107,64 @@ fn prompt_hidden(prompt: &str) -> Result<String, String> {
     }
     read.map_err(|e| format!("reading the password: {e}"))?;
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// Moves the SQLite business in `from` into the empty PostgreSQL database `to`, its documents
+/// into this server's documents folder, printing each step and then the verified tables.
+pub async fn migrate(settings: &Settings, from: &Path, to: &str) -> Result<(), String> {
+    let documents = settings
+        .documents_dir
+        .clone()
+        .unwrap_or_else(|| settings.data_dir.join("documents"));
+    println!("Migrating the SQLite business in {}", from.display());
+    println!("  to PostgreSQL   {}", redact(to));
+    println!("  documents to    {}", documents.display());
+    let report = household_core::migrate::sqlite_to_postgres(from, to, &documents, |line| {
+        println!("  {line}")
+    })
+    .await
+    .map_err(|e| format!("migration failed: {e}"))?;
+    println!();
+    print!("{}", report_table(&report));
+    println!(
+        "Start the server on it with --database-url {} (or database_url in server.toml){}.",
+        redact(to),
+        match &settings.documents_dir {
+            Some(dir) => format!(" and --documents-dir {}", dir.display()),
+            None => String::new(),
+        }
+    );
+    Ok(())
+}
+
+/// The final report: one line per table (rows, checksum, next id), then the documents.
+pub fn report_table(report: &MigrationReport) -> String {
+    let width = report
+        .tables
+        .iter()
+        .map(|t| t.table.len())
+        .chain(["table".len()])
+        .max()
+        .unwrap_or(5);
+    let mut out = format!(
+        "{:<width$}  {:>10}  {:>9}  checksum (SHA-256, equal in SQLite and PostgreSQL)\n",
+        "table", "rows", "next id"
+    );
+    for t in &report.tables {
+        let next = t.next_id.map(|n| n.to_string()).unwrap_or_default();
+        out.push_str(&format!(
+            "{:<width$}  {:>10}  {:>9}  {}\n",
+            t.table, t.rows, next, t.checksum
+        ));
+    }
+    let rows: u64 = report.tables.iter().map(|t| t.rows).sum();
+    out.push_str(&format!(
+        "{} tables, {rows} rows; documents: {} copied ({} bytes), {} already there; {:.1} s\n",
+        report.tables.len(),
+        report.documents.copied,
+        report.documents.bytes_copied,
+        report.documents.already_present,
+        report.elapsed_ms as f64 / 1000.0
+    ));
+    out
 }

@@ -48,6 +48,9 @@ pub fn main() -> i32 {
             Command::EnrolTerminal { name, profile } => {
                 console::enrol_terminal(&settings, name, &profile).await
             }
+            Command::Migrate { from_sqlite, to } => {
+                console::migrate(&settings, &from_sqlite, &to).await
+            }
             Command::Fingerprint => {
                 let cert = tls::load(&settings.tls, &settings.data_dir)?;
                 println!("{}", cert.fingerprint());
