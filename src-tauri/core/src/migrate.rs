@@ -649,7 +649,7 @@ fn plan(
     }
     if !problems.is_empty() {
         return Err(AppError::Conflict(format!(
-            "The SQLite database and the PostgreSQL schema differ, so nothing was copied: {}",
+            "The SQLite database and the PostgreSQL schema differ (both must be of this version), so nothing was compared or copied: {}",
             problems.join("; ")
         )));
     }

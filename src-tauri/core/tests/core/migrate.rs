@@ -152,11 +152,25 @@ async fn the_demo_business_moves_to_postgres_whole() {
         return;
     }
     let t = demo_business().await;
+    // The event log's newest row purged: its id must still never be given again.
+    let sqlite = t.pool.as_sqlite().unwrap();
+    sqlx::query("DELETE FROM events WHERE id = (SELECT MAX(id) FROM events)")
+        .execute(sqlite)
+        .await
+        .unwrap();
+    let last_event: i64 =
+        sqlx::query_scalar("SELECT seq FROM sqlite_sequence WHERE name = 'events'")
+            .fetch_one(sqlite)
+            .await
+            .unwrap();
+    assert!(last_event > 0);
     let url = household_core::db::testing::fresh_database().await;
     let target = tempfile::tempdir().unwrap();
     let documents_to = target.path().join("documents");
     let report = migrate_into(&t, &url, &documents_to).await;
     print_report(&report);
+    let events = report.tables.iter().find(|r| r.table == "events").unwrap();
+    assert_eq!(events.next_id, Some(last_event + 1));
     assert_equal_everywhere(&t, &url, &report).await;
     assert!(report
         .tables
