@@ -51,6 +51,7 @@ run_step clippy-build cargo test --workspace --all-targets --no-run
 # its own (the server's two-instance tests run there only).
 # shellcheck source=scripts/postgres.sh
 source scripts/postgres.sh
+current="cargo-test (starting the test PostgreSQL)"
 start_test_postgres
 run_step cargo-test   cargo test --workspace
 postgres_suites() {

@@ -20,7 +20,12 @@
 //!   client calls again as soon as it has its reply, so the server is saturated and the
 //!   latencies include the queueing);
 //! - `HS_BENCH_CACHE=DIR`: where generated databases are kept (default: the target's tmp
-//!   folder); `HS_BENCH_FRESH=1` generates again.
+//!   folder); `HS_BENCH_FRESH=1` generates again;
+//! - `HS_BENCH_ENGINE=postgres`: PostgreSQL behind the server instead of SQLite (the data set
+//!   is generated into a fresh database on the server of `HS_TEST_POSTGRES_URL` for each run;
+//!   `scripts/bench-postgres.sh` starts a throw-away one);
+//! - `HS_BENCH_INSTANCES=2` (PostgreSQL only): two server instances on that database, each
+//!   client talking to one of them (alternately).
 //!
 //! The cached database is never modified: each run works on a copy in a temporary folder
 //! that is removed at the end.
@@ -439,7 +444,7 @@ fn search_query(i: usize) -> ServiceSearch {
 /// Runs every user's loop at once for `warmup + secs`; the samples of the last `secs`.
 async fn phase(
     users: &[User],
-    connect: impl Fn(&User) -> Conn,
+    connect: impl Fn(usize, &User) -> Conn,
     warmup: Duration,
     secs: Duration,
     think: Duration,
@@ -452,7 +457,7 @@ async fn phase(
         tasks.spawn(work(
             index,
             user.part.clone(),
-            connect(user),
+            connect(index, user),
             record_from,
             stop_at,
             think,
@@ -523,8 +528,10 @@ async fn cached_database(size: GenSize) -> (PathBuf, bool) {
 
 /// Prepares the run's copy: the admin account, and this period's scheduled jobs marked done
 /// (a first start would otherwise email monthly reports to 100,000 customers mid-run).
-async fn prime(data_dir: &Path, run_for: Duration) {
-    let app = App::open(AppConfig::new(data_dir)).await.unwrap();
+async fn prime(data_dir: &Path, database_url: Option<String>, run_for: Duration) {
+    let mut config = AppConfig::new(data_dir);
+    config.database_url = database_url;
+    let app = App::open(config).await.unwrap();
     household_core::accounts::create_first_admin(
         &app,
         ops::NewAdmin {
@@ -903,35 +910,92 @@ async fn run() {
     let think = Duration::from_millis(env_num("HS_BENCH_THINK_MS", 0));
 
     let t = Instant::now();
-    let (cached, reused) = cached_database(size).await;
-    let db_bytes = std::fs::metadata(&cached).map(|m| m.len()).unwrap_or(0);
-    let cache_dir = cached.parent().unwrap().to_path_buf();
-    let run_dir = tempfile::Builder::new()
-        .prefix("run-")
-        .tempdir_in(&cache_dir)
-        .unwrap();
+    let postgres = std::env::var("HS_BENCH_ENGINE").is_ok_and(|e| e == "postgres");
+    let instances = if postgres {
+        env_num("HS_BENCH_INSTANCES", 1).clamp(1, 2)
+    } else {
+        1
+    };
+    let run_dir = tempfile::tempdir().unwrap();
     let data_dir = run_dir.path().join("data");
     std::fs::create_dir_all(&data_dir).unwrap();
-    std::fs::copy(&cached, data_dir.join("household.sqlite3")).unwrap();
-    prime(&data_dir, 2 * (warmup + secs) + Duration::from_secs(120)).await;
+    let (database_url, db_bytes, origin) = if postgres {
+        let url = household_core::db::testing::fresh_database().await;
+        let mut config = AppConfig::new(&data_dir);
+        config.database_url = Some(url.clone());
+        let app = App::open(config).await.unwrap();
+        let report = generate(&app, size).await.unwrap();
+        let bytes: i64 = household_core::on!(&app.pool, |ex| sqlx::query_scalar(
+            "SELECT pg_database_size(current_database())"
+        )
+        .fetch_one(ex)
+        .await)
+        .unwrap();
+        app.close().await;
+        let origin = format!(
+            "PostgreSQL, generated now in {:.1} s",
+            report.elapsed_ms as f64 / 1000.0
+        );
+        (Some(url), bytes as u64, origin)
+    } else {
+        let (cached, reused) = cached_database(size).await;
+        std::fs::copy(&cached, data_dir.join("household.sqlite3")).unwrap();
+        let bytes = std::fs::metadata(&cached).map(|m| m.len()).unwrap_or(0);
+        let origin = if reused {
+            "SQLite, cached copy"
+        } else {
+            "SQLite, generated now"
+        };
+        (None, bytes, origin.to_string())
+    };
+    prime(
+        &data_dir,
+        database_url.clone(),
+        2 * (warmup + secs) + Duration::from_secs(120),
+    )
+    .await;
     println!(
-        "data set: {} requests, {} customers, {} professionals, {} services; database {:.0} MiB ({}), ready in {:.1} s",
+        "data set: {} requests, {} customers, {} professionals, {} services; database {:.0} MiB ({origin}), ready in {:.1} s",
         size.requests,
         size.customers,
         size.professionals,
         size.services,
         db_bytes as f64 / 1_048_576.0,
-        if reused { "cached copy" } else { "generated now" },
         t.elapsed().as_secs_f64()
     );
 
-    let settings = Settings::loopback(data_dir.clone());
+    let mut settings = Settings::loopback(data_dir.clone());
+    settings.database_url = database_url.clone();
     let server = household_server::start(&settings).await.unwrap();
-    let pin = server
-        .fingerprint
-        .expect("an HTTPS server has a fingerprint");
-    let address =
-        ServerAddress::parse(&format!("https://127.0.0.1:{}", server.addr.port())).unwrap();
+    // A second instance on the same database, with its own folder (certificate).
+    let second_dir = tempfile::tempdir().unwrap();
+    let second = if instances == 2 {
+        let mut s = Settings::loopback(second_dir.path().join("data"));
+        s.database_url = database_url.clone();
+        s.documents_dir = Some(data_dir.join("documents"));
+        Some(household_server::start(&s).await.unwrap())
+    } else {
+        None
+    };
+    let endpoints: Vec<(ServerAddress, household_client::Fingerprint)> = std::iter::once(&server)
+        .chain(second.as_ref())
+        .map(|s| {
+            (
+                ServerAddress::parse(&format!("https://127.0.0.1:{}", s.addr.port())).unwrap(),
+                s.fingerprint.expect("an HTTPS server has a fingerprint"),
+            )
+        })
+        .collect();
+    println!(
+        "{} server instance(s) on {}",
+        endpoints.len(),
+        if postgres {
+            "one PostgreSQL database"
+        } else {
+            "the SQLite file"
+        }
+    );
+    let pin = endpoints[0].1;
     let version = reqwest::Client::builder()
         .use_preconfigured_tls(household_client::pinned_tls_config(pin))
         .build()
@@ -972,8 +1036,9 @@ async fn run() {
     let push = (env_num("HS_BENCH_STREAMS", 0) == 1).then(|| Arc::new(PushLog::default()));
     let mut readers = Vec::new();
     if let Some(push) = &push {
-        for u in &users {
-            let client = Client::new(address.clone(), pin).unwrap();
+        for (i, u) in users.iter().enumerate() {
+            let (address, pin) = &endpoints[i % endpoints.len()];
+            let client = Client::new(address.clone(), *pin).unwrap();
             let ctx = CallContext {
                 token: Some(&u.token),
                 offset_secs: OFFSET_SECS,
@@ -1017,9 +1082,12 @@ async fn run() {
     }
     let net = phase(
         &users,
-        |u| Conn::Https {
-            client: Client::new(address.clone(), pin).unwrap(),
-            token: u.token.clone(),
+        |i, u| {
+            let (address, pin) = &endpoints[i % endpoints.len()];
+            Conn::Https {
+                client: Client::new(address.clone(), *pin).unwrap(),
+                token: u.token.clone(),
+            }
         },
         warmup,
         secs,
@@ -1056,10 +1124,13 @@ async fn run() {
         load_average()
     );
     server.stop().await;
+    if let Some(second) = second {
+        second.stop().await;
+    }
 
     let local = phase(
         &users,
-        |u| Conn::Local {
+        |_, u| Conn::Local {
             app: core.clone(),
             caller: local_caller(&u.token),
         },

@@ -128,6 +128,7 @@ pub(super) fn write_row<W: std::io::Write>(
             Cell::Int(v) if money_column == Some(i) => write!(scratch, "{}", Money(v))?,
             Cell::Int(v) => write!(scratch, "{v}")?,
             Cell::Real(v) => write!(scratch, "{v:.2}")?,
+            Cell::Time(t) => write_time(scratch, t),
             Cell::Text(t) => {
                 if is_formula_start(&t) {
                     scratch.push(b'\'');
@@ -143,6 +144,53 @@ pub(super) fn write_row<W: std::io::Write>(
     }
     writer.write_record(None::<&[u8]>)?;
     Ok(())
+}
+
+/// Writes `t` as the stored text (`2026-11-21T09:00:00Z`, as `Timestamp`'s `Display`) digit
+/// by digit: chrono's general formatter, three times a row, was a third of a PostgreSQL
+/// export's time.
+fn write_time(out: &mut Vec<u8>, t: crate::Timestamp) {
+    use chrono::{Datelike, Timelike};
+    let t = t.get();
+    let digits = |out: &mut Vec<u8>, v: u32, width: u32| {
+        for p in (0..width).rev() {
+            out.push(b'0' + (v / 10u32.pow(p) % 10) as u8);
+        }
+    };
+    digits(out, t.year().clamp(0, 9999) as u32, 4);
+    for (sep, v) in [
+        (b'-', t.month()),
+        (b'-', t.day()),
+        (b'T', t.hour()),
+        (b':', t.minute()),
+        (b':', t.second()),
+    ] {
+        out.push(sep);
+        digits(out, v, 2);
+    }
+    out.push(b'Z');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_time;
+    use crate::Timestamp;
+
+    #[test]
+    fn times_are_written_as_stored() {
+        for text in [
+            "2026-11-21T09:00:00Z",
+            "1999-01-02T03:04:05Z",
+            "2030-12-31T23:59:59Z",
+            "0987-06-07T00:00:09Z",
+        ] {
+            let t = Timestamp::parse(text).unwrap();
+            let mut out = Vec::new();
+            write_time(&mut out, t);
+            assert_eq!(String::from_utf8(out).unwrap(), t.to_string());
+            assert_eq!(t.to_string(), text);
+        }
+    }
 }
 
 /// Why a row could not be written.

@@ -305,6 +305,8 @@ pub enum Cell<'a> {
     Int(i64),
     Real(f64),
     Text(Cow<'a, [u8]>),
+    /// A time, written as SQLite stores it (`2026-11-21T09:00:00Z`).
+    Time(Timestamp),
 }
 
 /// An export row of either engine, read cell by cell.
@@ -349,10 +351,7 @@ impl Cells for sqlx::postgres::PgRow {
             "INT4" => Cell::Int(self.try_get::<i32, _>(i)?.into()),
             "FLOAT8" => Cell::Real(self.try_get::<f64, _>(i)?),
             "BOOL" => Cell::Int(self.try_get::<bool, _>(i)?.into()),
-            // The stored text of a time, as SQLite keeps it (`2026-11-21T09:00:00Z`).
-            "TIMESTAMPTZ" => Cell::Text(Cow::Owned(
-                self.try_get::<Timestamp, _>(i)?.to_string().into_bytes(),
-            )),
+            "TIMESTAMPTZ" => Cell::Time(self.try_get::<Timestamp, _>(i)?),
             _ => Cell::Text(Cow::Borrowed(self.try_get::<&str, _>(i)?.as_bytes())),
         })
     }
