@@ -337,25 +337,50 @@ impl Cells for rusqlite::Row<'_> {
 
 impl Cells for sqlx::postgres::PgRow {
     fn cell(&self, i: usize) -> Result<Cell<'_>, CellError> {
-        use sqlx::{Column, Row, TypeInfo, ValueRef as _};
-        if self.try_get_raw(i)?.is_null() {
+        use sqlx::postgres::Postgres;
+        use sqlx::{Decode, Row, TypeInfo, ValueRef as _};
+        let raw = self.try_get_raw(i)?;
+        if raw.is_null() {
             return Ok(Cell::Null);
         }
-        let type_name = self
-            .columns()
-            .get(i)
-            .map(|c| c.type_info().name())
-            .unwrap_or("");
-        Ok(match type_name {
-            "INT8" => Cell::Int(self.try_get::<i64, _>(i)?),
-            "INT4" => Cell::Int(self.try_get::<i32, _>(i)?.into()),
-            "FLOAT8" => Cell::Real(self.try_get::<f64, _>(i)?),
-            "BOOL" => Cell::Int(self.try_get::<bool, _>(i)?.into()),
-            "TIMESTAMPTZ" => Cell::Time(self.try_get::<Timestamp, _>(i)?),
-            _ => Cell::Text(Cow::Borrowed(self.try_get::<&str, _>(i)?.as_bytes())),
+        // By type OID (the row's own column types), decoded straight from the buffer: the
+        // checked getters compared type names for every cell.
+        let decoded = |e| CellError::Postgres(sqlx::Error::Decode(e));
+        let oid = raw.type_info().oid().map(|o| o.0);
+        Ok(match oid {
+            Some(PG_INT8) => Cell::Int(<i64 as Decode<Postgres>>::decode(raw).map_err(decoded)?),
+            Some(PG_INT4) => Cell::Int(
+                <i32 as Decode<Postgres>>::decode(raw)
+                    .map_err(decoded)?
+                    .into(),
+            ),
+            Some(PG_FLOAT8) => Cell::Real(<f64 as Decode<Postgres>>::decode(raw).map_err(decoded)?),
+            Some(PG_BOOL) => Cell::Int(
+                <bool as Decode<Postgres>>::decode(raw)
+                    .map_err(decoded)?
+                    .into(),
+            ),
+            Some(PG_TIMESTAMPTZ) => {
+                Cell::Time(<Timestamp as Decode<Postgres>>::decode(raw).map_err(decoded)?)
+            }
+            _ if raw.type_info().name() == "BYTEA" => Cell::Text(Cow::Borrowed(
+                <&[u8] as Decode<Postgres>>::decode(raw).map_err(decoded)?,
+            )),
+            _ => Cell::Text(Cow::Borrowed(
+                <&str as Decode<Postgres>>::decode(raw)
+                    .map_err(decoded)?
+                    .as_bytes(),
+            )),
         })
     }
 }
+
+/// PostgreSQL's built-in type OIDs of the columns exports read.
+const PG_BOOL: u32 = 16;
+const PG_INT8: u32 = 20;
+const PG_INT4: u32 = 23;
+const PG_FLOAT8: u32 = 701;
+const PG_TIMESTAMPTZ: u32 = 1184;
 
 /// Where an export reads its rows: the SQLite file (its own read-only connection) or the
 /// PostgreSQL pool.
