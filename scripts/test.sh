@@ -55,8 +55,9 @@ current="cargo-test (starting the test PostgreSQL)"
 start_test_postgres
 run_step cargo-test   cargo test --workspace
 postgres_suites() {
-  HS_TEST_ENGINE=postgres cargo test -p household-core --test core
-  HS_TEST_ENGINE=postgres cargo test -p household-server --test server
+  # --workspace keeps the features of the clippy-build step: `-p household-server` alone
+  # resolves them differently and rebuilds the dependencies.
+  HS_TEST_ENGINE=postgres cargo test --workspace --test core --test server
 }
 run_step cargo-test-postgres postgres_suites
 run_step ui-typecheck npm --prefix ui run typecheck

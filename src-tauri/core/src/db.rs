@@ -117,6 +117,26 @@ pub mod testing {
             .filter(|u| !u.is_empty())
     }
 
+    /// The test server for a test that needs PostgreSQL whatever the engine of the run;
+    /// `None` (after saying so) without one, except under CI, which always provides one
+    /// (then it panics).
+    pub fn server_url_or_skip(test: &str) -> Option<String> {
+        if let Some(url) = server_url() {
+            return Some(url);
+        }
+        let ci = std::env::var("CI").unwrap_or_default();
+        assert!(
+            !(ci.eq_ignore_ascii_case("true") || ci == "1"),
+            "HS_TEST_POSTGRES_URL is not set, but CI always provides PostgreSQL \
+             (scripts/postgres.sh: start_test_postgres sets it)"
+        );
+        println!(
+            "{test}: skipped, HS_TEST_POSTGRES_URL is not set \
+             (source scripts/common.sh and scripts/postgres.sh, then run start_test_postgres)"
+        );
+        None
+    }
+
     /// A new, empty database on the test server (`HS_TEST_POSTGRES_URL`); returns its URL.
     /// Panics without a server: only tests and benchmarks call it.
     pub async fn fresh_database() -> String {

@@ -51,6 +51,19 @@ pub struct GenReport {
     pub elapsed_ms: u64,
 }
 
+impl GenReport {
+    /// The report of `size` generated since `started`.
+    pub(super) fn of(size: GenSize, started: Instant) -> GenReport {
+        GenReport {
+            services: size.services,
+            professionals: size.professionals,
+            customers: size.customers,
+            requests: size.requests,
+            elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        }
+    }
+}
+
 /// Number of distinct pincodes the generated people live in.
 pub const PINCODES: i64 = 100;
 
@@ -179,13 +192,7 @@ async fn generate_on(
         ms = t.elapsed().as_millis() as u64,
         "generator"
     );
-    Ok(GenReport {
-        services: size.services,
-        professionals: size.professionals,
-        customers: size.customers,
-        requests: size.requests,
-        elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-    })
+    Ok(GenReport::of(size, started))
 }
 
 /// The generator's statements in `engine`'s dialect, written once: customers, professionals

@@ -106,11 +106,5 @@ pub(super) async fn generate(app: &App, size: GenSize) -> AppResult<GenReport> {
     // left to autovacuum, both happened during the first minutes of use instead (a load
     // test saw reads stall 200 ms behind it).
     sqlx::raw_sql("VACUUM (ANALYZE)").execute(pool).await?;
-    Ok(GenReport {
-        services: size.services,
-        professionals: size.professionals,
-        customers: size.customers,
-        requests: size.requests,
-        elapsed_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-    })
+    Ok(GenReport::of(size, started))
 }

@@ -237,6 +237,16 @@ const ROW_JOINS: &str = "
     LEFT JOIN users pu ON pu.id = r.professional_id
     LEFT JOIN reviews v ON v.request_id = r.id";
 
+/// [`ROW_COLUMNS`] for one page of requests `r` on PostgreSQL: each name looked up by a
+/// scalar subquery, so the page query plans one table instead of a five-way join.
+const PAGE_COLUMNS_PG: &str = "SELECT r.id, r.status, r.service_id,
+        (SELECT s.name FROM services s WHERE s.id = r.service_id) AS service_name, r.customer_id,
+        (SELECT cu.full_name FROM users cu WHERE cu.id = r.customer_id) AS customer_name,
+        r.professional_id,
+        (SELECT pu.full_name FROM users pu WHERE pu.id = r.professional_id) AS professional_name,
+        r.scheduled_for, r.pincode, r.created_at,
+        (SELECT v.rating FROM reviews v WHERE v.request_id = r.id) AS rating";
+
 /// The names a request row shows, joined to the requests `r`, in `engine`'s dialect.
 fn row_joins(engine: Engine) -> String {
     match engine {
@@ -299,12 +309,13 @@ pub fn list_query<'a, DB: Dialect>(
 ) -> sqlx::QueryBuilder<'a, DB> {
     let dir = if descending { "DESC" } else { "ASC" };
     let order = format!(" ORDER BY {} {dir}, r.id {dir}", sort.sql());
-    // PostgreSQL: the page of requests first, then the names of those 20 rows only (joining
-    // first looked up every skipped row's names too, and planning the five-way join with
-    // the sort cost more than running it: p50 3.3 ms a page at a million requests).
+    // PostgreSQL: the page of requests first, then the names of those 20 rows only, each by
+    // its key (joining first looked up every skipped row's names too, and planning the
+    // five-way join with the sort cost more than running it: 2.1 ms of planning for 0.8 ms
+    // of execution a page at a million requests).
     let page_first = DB::ENGINE == Engine::Postgres;
     let mut q = sqlx::QueryBuilder::new(if page_first {
-        format!("{ROW_COLUMNS} FROM (SELECT * FROM service_requests r")
+        format!("{PAGE_COLUMNS_PG} FROM (SELECT * FROM service_requests r")
     } else {
         row_select(DB::ENGINE)
     });
@@ -314,7 +325,7 @@ pub fn list_query<'a, DB: Dialect>(
     q.push(" OFFSET ");
     DB::push_arg(&mut q, Arg::Int(offset));
     if page_first {
-        q.push(") r").push(row_joins(DB::ENGINE)).push(&order);
+        q.push(") r").push(&order);
     }
     q
 }

@@ -1030,22 +1030,7 @@ async fn postgres_schema(url: &str) -> Res<Schema> {
 
 /// The server to test against; `None` (after saying so) when there is none outside CI.
 fn postgres_url() -> Option<String> {
-    match std::env::var("HS_TEST_POSTGRES_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url),
-        _ => {
-            let ci = std::env::var("CI").unwrap_or_default();
-            assert!(
-                !(ci.eq_ignore_ascii_case("true") || ci == "1"),
-                "HS_TEST_POSTGRES_URL is not set, but CI always provides PostgreSQL \
-                 (scripts/postgres.sh: start_test_postgres sets it)"
-            );
-            println!(
-                "schema_engines: skipped, HS_TEST_POSTGRES_URL is not set \
-                 (source scripts/common.sh and scripts/postgres.sh, then run start_test_postgres)"
-            );
-            None
-        }
-    }
+    household_core::db::testing::server_url_or_skip("schema_engines")
 }
 
 fn report(problems: &[String]) -> String {
