@@ -58,6 +58,8 @@ fn main() {
         config.database_url = url.clone();
         let app = rt.block_on(App::open(config)).unwrap();
         let report = rt.block_on(generate(&app, size)).unwrap();
+        rt.block_on(household_core::generator::settle(&app))
+            .unwrap();
         println!(
             "{:?}: generated {} requests in {:.2} s",
             app.engine(),

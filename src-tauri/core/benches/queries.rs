@@ -47,6 +47,8 @@ fn fixture(database_url: Option<String>) -> Fixture {
     config.database_url = database_url;
     let app = rt.block_on(App::open(config)).unwrap();
     let report = rt.block_on(generate(&app, size)).unwrap();
+    rt.block_on(household_core::generator::settle(&app))
+        .unwrap();
     let db = match app.engine() {
         Engine::Sqlite => std::fs::metadata(dir.path().join("household.sqlite3"))
             .map(|m| m.len() as i64)

@@ -925,6 +925,7 @@ async fn run() {
         config.database_url = Some(url.clone());
         let app = App::open(config).await.unwrap();
         let report = generate(&app, size).await.unwrap();
+        household_core::generator::settle(&app).await.unwrap();
         let bytes: i64 = household_core::on!(&app.pool, |ex| sqlx::query_scalar(
             "SELECT pg_database_size(current_database())"
         )
