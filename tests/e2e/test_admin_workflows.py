@@ -1,5 +1,6 @@
 """Issue 3, end to end: the administrator's dashboard, approving a professional, blocking
-and unblocking a customer, and adding a service — on the demo data set."""
+and unblocking a customer, and adding a service — on the demo data set. Issue 14: a
+password-reset code issued by the admin and used at the sign-in screen."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ from flows import (
     DEMO_PASSWORD,
     create_admin_with_demo,
     login_expect_account_state,
+    login_expect_error,
     login_expect_home,
     logout,
     open_person,
     switch_user,
 )
-from helpers import App
+from helpers import ARTIFACTS, App
 
 
 def test_dashboard_charts_and_new_service(app: App):
@@ -111,3 +113,50 @@ def test_block_and_unblock_customer(app: App):
     app.wait_attr("person-status", "data-status", "active")
     assert not app.is_visible("blocked-reason")
     switch_user(app, "rahul.v", DEMO_PASSWORD, "Customer")
+
+
+def test_admin_reset_code_lets_a_customer_set_a_new_password(app: App):
+    create_admin_with_demo(app)
+
+    # The admin issues a one-time code for rahul.v, who forgot his password.
+    open_person(app, "rahul.v")
+    app.click("person-reset-password")
+    app.wait("reset-code-dialog")
+    code = app.text("reset-code")
+    assert len(code) == 9 and code[4] == "-", code
+    app.screenshot(ARTIFACTS / "admin-reset-code.png")
+    app.click("reset-code-done")
+    app.wait_gone("reset-code-dialog")
+
+    # At the sign-in screen: "Forgot your password?", the code typed loosely, a new password.
+    logout(app)
+    app.click("link-forgot-password")
+    app.wait("reset-code")
+    new_password = "Rahul-New-Passw0rd!"
+    app.fill(
+        reset_login="rahul.v",
+        reset_code=code.lower().replace("-", " "),
+        reset_new_password=new_password,
+        reset_confirm=new_password,
+    )
+    app.click("reset-submit")
+    app.wait("login-identifier")
+
+    # The old password no longer works; the new one does.
+    assert "incorrect" in login_expect_error(app, "rahul.v", DEMO_PASSWORD)
+    login_expect_home(app, "rahul.v", new_password, "Customer")
+
+    # The code worked once: used again, it is refused under its field.
+    logout(app)
+    app.click("link-forgot-password")
+    app.fill(
+        reset_login="rahul.v",
+        reset_code=code,
+        reset_new_password="Another-Passw0rd!!",
+        reset_confirm="Another-Passw0rd!!",
+    )
+    app.click("reset-submit")
+    app.wait_until(
+        lambda: app.attr("reset-code", "aria-invalid") == "true",
+        "a used code was not refused",
+    )

@@ -117,6 +117,28 @@ async changePassword(input: PasswordChange) : Promise<Result<null, ApiError>> {
 }
 },
 /**
+ * "Forgot password": emails a one-time reset code when outgoing mail is set up (the same answer whether or not the account exists).
+ */
+async requestPasswordReset(login: string) : Promise<Result<string, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("request_password_reset", { login }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets a new password with a one-time reset code; every session of the user ends.
+ */
+async resetPassword(input: PasswordReset) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reset_password", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The figures of the signed-in user's home page.
  */
 async homeSummary() : Promise<Result<HomeSummary, ApiError>> {
@@ -276,6 +298,17 @@ async adminBlockUser(userId: number, reason: string) : Promise<Result<BlockOutco
 async adminUnblockUser(userId: number) : Promise<Result<null, ApiError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("admin_unblock_user", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Issues a one-time password-reset code for a user (valid 15 minutes, shown once).
+ */
+async adminIssuePasswordReset(userId: number) : Promise<Result<ResetCode, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_issue_password_reset", { userId }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -903,7 +936,11 @@ demo_available: boolean;
 /**
  * Where this machine stands with the server (enrolled terminal, or not).
  */
-terminal: TerminalState }
+terminal: TerminalState; 
+/**
+ * "Forgot password" can email a reset code (outgoing mail is set up).
+ */
+email_password_reset: boolean }
 /**
  * An audit entry with the actor's name.
  */
@@ -1242,6 +1279,14 @@ total_is_capped: boolean }
  */
 export type PasswordChange = { current_password: string; new_password: string }
 /**
+ * The form that sets a new password with a code.
+ */
+export type PasswordReset = { 
+/**
+ * The username or email of the account.
+ */
+login: string; code: string; new_password: string }
+/**
  * One page of people.
  */
 export type PeoplePage = { items: PersonRow[]; page: PageInfo }
@@ -1345,6 +1390,14 @@ export type RequestSort = "created_at" | "scheduled_for" | "status"
  * The states of a service request (stored as TEXT, typed as a string union in TypeScript).
  */
 export type RequestStatus = "requested" | "assigned" | "completed" | "closed" | "rejected" | "cancelled"
+/**
+ * A code an administrator issued, shown to them once.
+ */
+export type ResetCode = { 
+/**
+ * Like `K7QM-3XPA`.
+ */
+code: string; expires_at: string }
 /**
  * A review (stars and optional comment).
  */

@@ -328,6 +328,9 @@ const AUDIT_LABELS: Record<string, string> = {
   "service.activated": "Service activated",
   "service.deactivated": "Service deactivated",
   "service.deleted": "Service deleted",
+  "password.reset_issued": "Password-reset code issued",
+  "password.reset": "Password reset with a code",
+  "password.changed": "Password changed",
 };
 
 /** "user.blocked" → "Blocked"; unknown actions are made readable ("login.failed" → "Login failed"). */

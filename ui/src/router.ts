@@ -11,6 +11,7 @@ import { focusPageHeading, isPageChange, scrollBehavior } from "./navigation";
 import { session } from "./session";
 import SetupPage from "./pages/SetupPage.vue";
 import LoginPage from "./pages/LoginPage.vue";
+import ResetPasswordPage from "./pages/ResetPasswordPage.vue";
 import EnrolPage from "./pages/EnrolPage.vue";
 import RegisterCustomerPage from "./pages/RegisterCustomerPage.vue";
 import RegisterProfessionalPage from "./pages/RegisterProfessionalPage.vue";
@@ -48,6 +49,11 @@ export const routes: RouteRecordRaw[] = [
   { path: "/setup", component: SetupPage, meta: { access: { kind: "setup" }, title: "Set up" } },
   { path: "/enrol", component: EnrolPage, meta: { access: { kind: "enrol" }, title: "Enrol this computer" } },
   { path: "/login", component: LoginPage, meta: { access: { kind: "guest" }, title: "Sign in" } },
+  {
+    path: "/reset-password",
+    component: ResetPasswordPage,
+    meta: { access: { kind: "guest" }, title: "Reset your password" },
+  },
   {
     path: "/register/customer",
     component: RegisterCustomerPage,

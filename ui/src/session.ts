@@ -10,6 +10,8 @@ export interface SessionState {
   startupError: string | null;
   needsSetup: boolean;
   demoAvailable: boolean;
+  /** "Forgot password" can email a reset code (the business has outgoing mail). */
+  emailPasswordReset: boolean;
   user: SessionView | null;
   /** Result of the last loadDemoData(), shown once on the admin home. */
   demoSummary: DemoSummary | null;
@@ -22,6 +24,7 @@ export const session = reactive<SessionState>({
   startupError: null,
   needsSetup: false,
   demoAvailable: false,
+  emailPasswordReset: false,
   user: null,
   demoSummary: null,
   terminal: { state: "not_required" },
@@ -32,6 +35,7 @@ export function applyStatus(status: AppStatus): void {
   session.startupError = null;
   session.needsSetup = status.needs_setup;
   session.demoAvailable = status.demo_available;
+  session.emailPasswordReset = status.email_password_reset;
   session.user = status.session;
   session.terminal = status.terminal;
 }

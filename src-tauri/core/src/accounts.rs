@@ -26,6 +26,8 @@ pub struct AppStatus {
     pub demo_available: bool,
     /// Where this machine stands with the server (enrolled terminal, or not).
     pub terminal: crate::terminals::TerminalState,
+    /// "Forgot password" can email a reset code (outgoing mail is set up).
+    pub email_password_reset: bool,
 }
 
 /// The first-run form.
@@ -108,6 +110,7 @@ pub async fn status(
         session,
         demo_available: crate::demo::is_available(app).await?,
         terminal: crate::terminals::state(app, terminal).await?,
+        email_password_reset: crate::settings::current(app).await?.smtp.is_some(),
     })
 }
 

@@ -22,6 +22,7 @@ pub use crate::email::{self};
 pub use crate::exports::{self, ExportFilters, ExportKind};
 pub use crate::home::{self, HomeSummary};
 pub use crate::notifications::{self, NotificationCentre, OsNotification};
+pub use crate::password_reset::{self, PasswordReset, ResetCode};
 pub use crate::professional::{
     self, FeedPage, FeedQuery, JobsPage, JobsQuery, ProfessionalProfileInput,
 };

@@ -12,6 +12,8 @@
 //! - `enrol`: the same, and counted against the server's per-address sign-in limit;
 //! - `public`: anyone, signed in or not (from an enrolled machine, where the server requires
 //!   enrolment: see `terminals`);
+//! - `recover`: the same, and counted against the server's per-address sign-in limit
+//!   (account recovery: guessing reset codes is guessing passwords);
 //! - `sign_in`: anyone; starts a session, whose token goes to the caller's desktop (the
 //!   webview only sees the [`SessionView`]);
 //! - `sign_out`: ends the caller's session;
@@ -69,6 +71,7 @@ pub enum Access {
     Open,
     Enrol,
     Public,
+    Recover,
     SignIn,
     SignOut,
     Session,
@@ -93,7 +96,7 @@ impl Access {
     pub fn needs_session(self) -> bool {
         !matches!(
             self,
-            Access::Open | Access::Enrol | Access::Public | Access::SignIn
+            Access::Open | Access::Enrol | Access::Public | Access::Recover | Access::SignIn
         )
     }
 
@@ -104,7 +107,7 @@ impl Access {
 
     /// Whether the server counts calls against its per-address sign-in limit.
     pub fn throttled(self) -> bool {
-        matches!(self, Access::SignIn | Access::Enrol)
+        matches!(self, Access::SignIn | Access::Enrol | Access::Recover)
     }
 }
 
@@ -211,6 +214,14 @@ macro_rules! household_operations {
             change_password(session, ui) |app, caller, actor| (input: PasswordChange) -> () {
                 accounts::change_password(app, &actor, caller.token()?, input).await
             }
+            /// "Forgot password": emails a one-time reset code when outgoing mail is set up (the same answer whether or not the account exists).
+            request_password_reset(recover, ui) |app, caller, actor| (login: String) -> String {
+                password_reset::request_by_email(app, &login).await
+            }
+            /// Sets a new password with a one-time reset code; every session of the user ends.
+            reset_password(recover, ui) |app, caller, actor| (input: PasswordReset) -> () {
+                password_reset::reset(app, input).await
+            }
             /// The figures of the signed-in user's home page.
             home_summary(session, ui) |app, caller, actor| () -> HomeSummary {
                 home::summary(app, &actor).await
@@ -290,6 +301,10 @@ macro_rules! household_operations {
             /// Lifts a block.
             admin_unblock_user(admin, ui) |app, caller, actor| (user_id: i64) -> () {
                 people::unblock(app, &actor, user_id).await
+            }
+            /// Issues a one-time password-reset code for a user (valid 15 minutes, shown once).
+            admin_issue_password_reset(admin, ui) |app, caller, actor| (user_id: i64) -> ResetCode {
+                password_reset::issue(app, &actor, user_id).await
             }
             /// Signs a user out on every computer; returns how many sessions ended.
             admin_end_sessions(admin, ui) |app, caller, actor| (user_id: i64) -> u64 {
@@ -465,7 +480,12 @@ async fn check(app: &App, caller: &Caller, access: Access) -> AppResult<Checked>
         crate::terminals::of_caller(app, caller.terminal.as_ref(), caller.app_version.as_deref())
             .await?;
     let actor = match access {
-        Access::Open | Access::Enrol | Access::Public | Access::SignIn | Access::SignOut => {
+        Access::Open
+        | Access::Enrol
+        | Access::Public
+        | Access::Recover
+        | Access::SignIn
+        | Access::SignOut => {
             return Ok(Checked {
                 actor: None,
                 terminal,
@@ -495,6 +515,9 @@ macro_rules! access_of {
     };
     (public) => {
         Access::Public
+    };
+    (recover) => {
+        Access::Recover
     };
     (sign_in) => {
         Access::SignIn
@@ -540,6 +563,10 @@ macro_rules! bind_actor {
         let _ = $checked;
     };
     (public, $actor:ident, $checked:ident) => {
+        let $actor = ();
+        let _ = $checked;
+    };
+    (recover, $actor:ident, $checked:ident) => {
         let $actor = ();
         let _ = $checked;
     };

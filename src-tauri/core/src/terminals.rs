@@ -15,10 +15,9 @@
 use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::session::{Actor, EndReason, SignedIn};
-use crate::store;
+use crate::{one_time_code, store};
 use crate::{App, Timestamp};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use specta::Type;
 
 /// What a revoked terminal's desktop is told.
@@ -33,9 +32,6 @@ pub const COUNTER_IDLE_SECS: u32 = 120;
 pub const CODE_VALID_HOURS: i64 = 24;
 /// Last-seen times are written at most this often per terminal.
 const TOUCH_EVERY_SECS: i64 = 60;
-/// The letters of enrolment codes: no 0/O or 1/I/L to mistake for each other.
-const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-const CODE_LEN: usize = 8;
 
 /// Who may sign in on a terminal.
 #[derive(
@@ -71,18 +67,6 @@ crate::secret::random_secret! {
     /// A terminal's key as its desktop sends it: 32 random bytes as 64 hex digits. Only its
     /// hash is stored; its `Debug` never prints it.
     TerminalKey
-}
-
-fn sha256(text: &str) -> String {
-    hex::encode(Sha256::digest(text.as_bytes()))
-}
-
-/// A code as people type it: case, spaces and dashes do not matter.
-fn normalise_code(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
 }
 
 /// What an enrolment gives the machine's desktop: its key (kept by the desktop's Rust side,
@@ -128,9 +112,7 @@ async fn create_by(app: &App, by: Option<i64>, input: NewTerminal) -> AppResult<
             "Give the computer a name of 1 to 60 characters, like \"Counter 2\".",
         ));
     }
-    let raw: String = (0..CODE_LEN)
-        .map(|_| CODE_ALPHABET[rand::random::<usize>() % CODE_ALPHABET.len()] as char)
-        .collect();
+    let (code, code_hash) = one_time_code::generate();
     let now = app.now();
     let expires_at = now + chrono::Duration::hours(CODE_VALID_HOURS);
     let mut tx = app.write_tx().await?;
@@ -138,7 +120,7 @@ async fn create_by(app: &App, by: Option<i64>, input: NewTerminal) -> AppResult<
         &mut tx,
         name,
         input.profile,
-        &sha256(&raw),
+        &code_hash,
         expires_at,
         by,
         now,
@@ -158,7 +140,7 @@ async fn create_by(app: &App, by: Option<i64>, input: NewTerminal) -> AppResult<
     tx.commit().await?;
     Ok(EnrolmentCode {
         terminal_id: id,
-        code: format!("{}-{}", &raw[..4], &raw[4..]),
+        code,
         expires_at,
     })
 }
@@ -171,15 +153,14 @@ pub async fn enrol(app: &App, code: &str, app_version: &str) -> AppResult<Enrolm
             "That code is not valid (codes are 8 letters and digits, work once and for 24 hours). Ask an administrator for a new one.",
         )
     };
-    let code = normalise_code(code);
-    if code.len() != CODE_LEN {
+    let Some(code_hash) = one_time_code::hash_typed(code) else {
         return Err(wrong());
-    }
+    };
     let now = app.now();
     let version: String = app_version.chars().take(40).collect();
     let key = TerminalKey::generate();
     let mut tx = app.write_tx().await?;
-    let terminal = match store::terminals::by_code(&mut tx, &sha256(&code)).await? {
+    let terminal = match store::terminals::by_code(&mut tx, &code_hash).await? {
         Some(t) if t.revoked_at.is_none() && t.code_expires_at.is_some_and(|e| e > now) => t,
         _ => return Err(wrong()),
     };
@@ -400,9 +381,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_typed_loosely() {
-        assert_eq!(normalise_code(" k7qm-3xpa "), "K7QM3XPA");
-        assert_eq!(normalise_code("K7QM 3XPA"), "K7QM3XPA");
+    fn keys_parse_strictly_and_never_print() {
         assert!(TerminalKey::parse("xyz").is_none());
         let k = TerminalKey::generate();
         assert_eq!(TerminalKey::parse(k.expose()), Some(k.clone()));

@@ -28,6 +28,7 @@ pub fn document() -> Value {
             Access::Open => "anyone, also from a machine the server has not enrolled",
             Access::Enrol => "anyone, also from a machine the server has not enrolled; counted against the per-address sign-in limit",
             Access::Public => "anyone (from an enrolled machine where the server requires enrolment)",
+            Access::Recover => "anyone (from an enrolled machine where the server requires enrolment); counted against the per-address sign-in limit",
             Access::SignIn => "anyone; starts a session (the reply carries its token)",
             Access::SignOut => "a signed-in user; ends their session",
             Access::Session | Access::Passive => "any signed-in user",

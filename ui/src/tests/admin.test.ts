@@ -716,7 +716,7 @@ describe("Admin dashboard", () => {
   it("keeps the summary cards and adds charts, top services and the approval link", async () => {
     backend({
       home_summary: { role: "admin", cards: [{ key: "services", label: "Active services", value: 8, hint: "" }] },
-      app_status: { needs_setup: false, session: user("admin"), demo_available: false, terminal: { state: "not_required" } },
+      app_status: { needs_setup: false, session: user("admin"), demo_available: false, email_password_reset: false, terminal: { state: "not_required" } },
       admin_dashboard: DASHBOARD,
     });
     const { wrapper } = await mountAt(HomePage, "/admin");

@@ -22,7 +22,7 @@ describe("call()", () => {
   afterEach(() => restore());
 
   it("returns the data of an ok result", async () => {
-    const status = { needs_setup: true, session: null, demo_available: false, terminal: { state: "not_required" } as const };
+    const status = { needs_setup: true, session: null, demo_available: false, email_password_reset: false, terminal: { state: "not_required" } as const };
     invokeMock.mockResolvedValueOnce(status);
     await expect(call(commands.appStatus())).resolves.toEqual(status);
     expect(invokeMock).toHaveBeenCalledWith("app_status");

@@ -20,7 +20,7 @@ const CONNECTED: ConnectionInfo = { mode: "connected", address: "https://server.
 const status = (needs_setup: boolean) => ({
   needs_setup,
   session: null,
-  demo_available: needs_setup,
+  demo_available: needs_setup, email_password_reset: false,
   terminal: { state: "not_required" } as const,
 });
 

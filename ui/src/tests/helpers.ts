@@ -38,6 +38,7 @@ export function resetSession(state: Partial<typeof session> = {}): void {
     startupError: null,
     needsSetup: false,
     demoAvailable: false,
+    emailPasswordReset: false,
     user: null,
     demoSummary: null,
     terminal: { state: "not_required" },

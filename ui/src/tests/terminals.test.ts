@@ -145,7 +145,7 @@ describe("connecting a desk", () => {
     backend({
       probe_server: { address: "https://office.local:8443", fingerprint: FP },
       connect_server: { mode: "connected", address: "https://office.local:8443", fingerprint: FP, online: true },
-      app_status: { needs_setup: false, session: null, demo_available: false, terminal: { state: "not_enrolled" } },
+      app_status: { needs_setup: false, session: null, demo_available: false, email_password_reset: false, terminal: { state: "not_enrolled" } },
     });
     const { wrapper, router } = await mountAt(SetupPage, "/setup");
     await wrapper.find(tid("mode-server-input")).setValue(true);
@@ -162,7 +162,7 @@ describe("connecting a desk", () => {
     const desk: Terminal = { id: 1, name: "First office computer", profile: "staff" };
     backend({
       create_first_admin: user("admin"),
-      app_status: { needs_setup: false, session: user("admin"), demo_available: true, terminal: enrolled(desk) },
+      app_status: { needs_setup: false, session: user("admin"), demo_available: true, email_password_reset: false, terminal: enrolled(desk) },
     });
     const { wrapper, router } = await mountAt(SetupPage, "/setup");
     await wrapper.find(tid("setup-fullname")).setValue("Asha Admin");

@@ -15,6 +15,7 @@ mod generator_pg;
 pub mod idempotency;
 pub mod jobs;
 pub mod notifications;
+pub mod password_resets;
 pub mod people;
 pub mod plans;
 pub mod professionals;

@@ -17,6 +17,7 @@ mod live;
 mod migrate;
 mod migrations;
 mod notifications;
+mod password_resets;
 mod query_plans;
 mod scheduler;
 mod schema_engines;

@@ -16,7 +16,7 @@ enum Who {
 
 fn allowed(access: Access, who: Who) -> bool {
     match access {
-        Access::Open | Access::Enrol | Access::Public | Access::SignIn => true,
+        Access::Open | Access::Enrol | Access::Public | Access::Recover | Access::SignIn => true,
         Access::SignOut | Access::Session | Access::Passive => who != Who::Anonymous,
         Access::Admin => who == Who::Admin,
         Access::Customer => who == Who::Customer,
