@@ -160,3 +160,24 @@ def test_admin_reset_code_lets_a_customer_set_a_new_password(app: App):
         lambda: app.attr("reset-code", "aria-invalid") == "true",
         "a used code was not refused",
     )
+
+
+def test_admin_backs_up_now_and_switches_on_daily_backups(app: App):
+    create_admin_with_demo(app)
+    app.click("nav-system")
+    app.click("nav-backups")
+    app.wait("backup-empty")
+    app.click("backup-now")
+    app.wait("backup-row")
+    assert app.all_attrs("backup-row", "data-file")[0].startswith("household-backup-")
+    # The row says what the verified backup holds (the demo business's people and requests).
+    assert "requests" in app.text("backup-row") and "documents" in app.text("backup-row")
+
+    app.click("backup-daily")
+    app.type("backup-keep", "0")
+    app.click("backup-save")
+    app.wait_until(lambda: app.attr("backup-keep", "aria-invalid") == "true", "keep 0 was accepted")
+    app.type("backup-keep", "5")
+    app.click("backup-save")
+    app.wait_until(lambda: app.attr("backup-keep", "aria-invalid") is None, "keep 5 was refused")
+    app.screenshot(ARTIFACTS / "admin-backups.png")

@@ -326,6 +326,39 @@ async adminEndSessions(userId: number) : Promise<Result<number, ApiError>> {
 }
 },
 /**
+ * The Backups page: schedule, folder and the backups in it.
+ */
+async adminBackups() : Promise<Result<BackupsOverview, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_backups") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Makes a verified backup now, in the backups folder.
+ */
+async adminBackUpNow() : Promise<Result<BackupSummary, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_back_up_now") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the daily backup schedule, folder and how many to keep.
+ */
+async adminSaveBackupSettings(input: BackupSettings) : Promise<Result<BackupsOverview, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_save_backup_settings", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Every terminal: profile, last seen, app version, who is signed in there.
  */
 async adminListTerminals() : Promise<Result<TerminalRow[], ApiError>> {
@@ -885,6 +918,41 @@ async adminRevealExport(id: number) : Promise<Result<null, ApiError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Checks a backup file completely and says what it holds (administrators).
+ */
+async adminInspectBackup(path: string) : Promise<Result<BackupSummary, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_inspect_backup", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Asks for a backup file with the native file dialog (administrators); `None` if cancelled.
+ */
+async adminPickBackupFile() : Promise<Result<string | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_pick_backup_file") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Restores a backup into this computer's business (administrators, standalone): the whole
+ * archive is checked first and the current database kept; then the app starts again on
+ * the restored data, a moment after this answer.
+ */
+async adminRestoreBackup(path: string) : Promise<Result<RestoreOutcome, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_restore_backup", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -945,6 +1013,45 @@ email_password_reset: boolean }
  * An audit entry with the actor's name.
  */
 export type AuditEntry = { id: number; action: string; actor_name: string | null; detail: string; created_at: string }
+/**
+ * Scheduled backups of an embedded-SQLite business (see `backup`). Kept in the settings
+ * document under `"backups"`, saved apart from the rest.
+ */
+export type BackupSettings = { 
+/**
+ * A backup every day (the first scheduler pass of each local day).
+ */
+daily: boolean; 
+/**
+ * Where backups go, an absolute path on the machine that owns the database; empty:
+ * `backups` in its data folder.
+ */
+folder: string; 
+/**
+ * How many scheduled backups to keep (1-365); older ones are deleted.
+ */
+keep: number }
+/**
+ * What a backup holds, as the restore screen shows it.
+ */
+export type BackupSummary = { file_name: string; path: string; created_at: string; app_version: string; size_bytes: number; users: number; services: number; requests: number; documents: number }
+/**
+ * The Backups page.
+ */
+export type BackupsOverview = { settings: BackupSettings; 
+/**
+ * The folder backups go to (the settings' or the data folder's own), on the machine that
+ * owns the database.
+ */
+folder: string; 
+/**
+ * The backups in that folder, newest first.
+ */
+backups: BackupSummary[]; 
+/**
+ * Why this business cannot be backed up here, if it cannot (PostgreSQL).
+ */
+unavailable: string | null }
 /**
  * Outcome of a block or a withdrawn approval: the professional's jobs that went back to the
  * open pool.
@@ -1137,7 +1244,7 @@ export type HomeSummary = { role: Role; cards: SummaryCard[] }
 /**
  * The scheduled jobs.
  */
-export type Job = "professional_monthly_report" | "customer_monthly_report" | "daily_reminder"
+export type Job = "professional_monthly_report" | "customer_monthly_report" | "daily_reminder" | "daily_backup"
 /**
  * A job as its professional sees it; the customer's contact only while the job is theirs
  * and not yet closed.
@@ -1398,6 +1505,14 @@ export type ResetCode = {
  * Like `K7QM-3XPA`.
  */
 code: string; expires_at: string }
+/**
+ * What a restore did.
+ */
+export type RestoreOutcome = { restored: BackupSummary; 
+/**
+ * The copy of the database it replaced.
+ */
+safety_copy: string }
 /**
  * A review (stars and optional comment).
  */

@@ -331,6 +331,8 @@ const AUDIT_LABELS: Record<string, string> = {
   "password.reset_issued": "Password-reset code issued",
   "password.reset": "Password reset with a code",
   "password.changed": "Password changed",
+  "backup.created": "Backup made",
+  "backup.restored": "Backup restored",
 };
 
 /** "user.blocked" → "Blocked"; unknown actions are made readable ("login.failed" → "Login failed"). */

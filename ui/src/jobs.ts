@@ -32,6 +32,13 @@ export const JOBS: JobInfo[] = [
     when: "Every day at the reminder time (Settings)",
     icon: "bi-alarm",
   },
+  {
+    value: "daily_backup",
+    label: "Daily backup",
+    description: "A verified backup of the database and documents; older ones beyond the number to keep are deleted.",
+    when: "Once a day, when switched on in Backups",
+    icon: "bi-archive",
+  },
 ];
 
 /** "daily_reminder" → "Daily reminder to professionals"; unknown names are made readable. */

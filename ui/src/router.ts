@@ -24,6 +24,7 @@ import RequestsPage from "./pages/admin/RequestsPage.vue";
 import RequestDetailPage from "./pages/admin/RequestDetailPage.vue";
 import ExportsPage from "./pages/admin/ExportsPage.vue";
 import BackgroundJobsPage from "./pages/admin/BackgroundJobsPage.vue";
+import BackupsPage from "./pages/admin/BackupsPage.vue";
 import TerminalsPage from "./pages/admin/TerminalsPage.vue";
 import FindServicesPage from "./pages/customer/FindServicesPage.vue";
 import MyRequestsPage from "./pages/customer/MyRequestsPage.vue";
@@ -98,6 +99,11 @@ export const routes: RouteRecordRaw[] = [
     path: "/admin/exports",
     component: ExportsPage,
     meta: { access: { role: "admin" }, layout: "app", title: "Exports" },
+  },
+  {
+    path: "/admin/backups",
+    component: BackupsPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Backups" },
   },
   {
     path: "/admin/jobs",

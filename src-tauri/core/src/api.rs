@@ -6,12 +6,14 @@ pub use crate::accounts::{
     self, AppStatus, CustomerRegistration, LoginInput, NewAdmin, PasswordChange,
     ProfessionalRegistration,
 };
+pub use crate::admin::backups::{self, BackupsOverview, RestoreOutcome};
 pub use crate::admin::catalog::{self, ServiceInput};
 pub use crate::admin::dashboard::{self, Dashboard};
 pub use crate::admin::people::{
     self, BlockOutcome, DocumentView, PeoplePage, PeopleQuery, PersonDetail,
 };
 pub use crate::admin::requests::{self, RequestDetail, RequestPage, RequestQuery};
+pub use crate::backup::BackupSummary;
 pub use crate::customer::{
     self, BookingInput, CustomerProfileInput, MyRequestsPage, MyRequestsQuery, RequestEdit,
     ReviewInput, ServiceSearch,
@@ -28,7 +30,7 @@ pub use crate::professional::{
 };
 pub use crate::scheduler::{self, Job};
 pub use crate::session::{EndReason, SessionEnded, SessionView};
-pub use crate::settings::{self, BusinessSettings};
+pub use crate::settings::{self, BackupSettings, BusinessSettings};
 pub use crate::store::customers::CustomerProfile;
 pub use crate::store::email::EmailRow;
 pub use crate::store::exports::ExportJobRow;

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api;
 pub mod app;
 pub mod background;
+pub mod backup;
 pub mod clock;
 pub mod customer;
 pub mod db;
@@ -17,6 +18,7 @@ pub mod domain;
 pub mod email;
 pub mod error;
 pub mod exports;
+pub mod fault;
 
 pub mod home;
 pub mod lifecycle;

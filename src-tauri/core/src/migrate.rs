@@ -1098,7 +1098,7 @@ fn decode_postgres(
 
 /// Copies the documents folder `from` into `to` (see the module doc); a missing `from` is an
 /// empty one.
-fn copy_documents(from: &Path, to: &Path) -> AppResult<DocumentsReport> {
+pub(crate) fn copy_documents(from: &Path, to: &Path) -> AppResult<DocumentsReport> {
     let mut report = DocumentsReport::default();
     if !from.is_dir() {
         return Ok(report);
@@ -1130,7 +1130,7 @@ fn copy_documents(from: &Path, to: &Path) -> AppResult<DocumentsReport> {
             }
             if expected.is_none() {
                 return Err(AppError::Conflict(format!(
-                    "{} already exists with other content; nothing was written to PostgreSQL",
+                    "{} already exists with other content; the copy stopped before it",
                     target.display()
                 )));
             }
@@ -1142,7 +1142,7 @@ fn copy_documents(from: &Path, to: &Path) -> AppResult<DocumentsReport> {
     Ok(report)
 }
 
-fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> AppResult<()> {
+pub(crate) fn list_files(dir: &Path, out: &mut Vec<PathBuf>) -> AppResult<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(std::fs::DirEntry::file_name);
     for entry in entries {
@@ -1167,7 +1167,7 @@ fn hash_name(path: &Path) -> Option<String> {
         .then(|| stem.to_ascii_lowercase())
 }
 
-fn sha256_of(path: &Path) -> AppResult<String> {
+pub(crate) fn sha256_of(path: &Path) -> AppResult<String> {
     let mut file = std::fs::File::open(path)?;
     let mut hasher = Sha256::new();
     std::io::copy(&mut file, &mut hasher)?;
@@ -1195,7 +1195,7 @@ fn copy_checked(from: &Path, to: &Path, expected: Option<&str>) -> AppResult<u64
             if actual != expected {
                 return Err(AppError::Conflict(format!(
                     "the document {} does not match its name (its SHA-256 is {actual}): the file \
-                     in the SQLite data folder is damaged; nothing was written to PostgreSQL",
+                     is damaged; the copy stopped before it",
                     from.display()
                 )));
             }

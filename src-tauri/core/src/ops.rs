@@ -310,6 +310,18 @@ macro_rules! household_operations {
             admin_end_sessions(admin, ui) |app, caller, actor| (user_id: i64) -> u64 {
                 people::end_sessions(app, &actor, user_id).await
             }
+            /// The Backups page: schedule, folder and the backups in it.
+            admin_backups(admin, ui) |app, caller, actor| () -> BackupsOverview {
+                backups::overview(app, &actor).await
+            }
+            /// Makes a verified backup now, in the backups folder.
+            admin_back_up_now(admin, ui) |app, caller, actor| () -> BackupSummary {
+                backups::back_up_now(app, &actor).await
+            }
+            /// Saves the daily backup schedule, folder and how many to keep.
+            admin_save_backup_settings(admin, ui) |app, caller, actor| (input: BackupSettings) -> BackupsOverview {
+                backups::save_settings(app, &actor, input).await
+            }
             /// Every terminal: profile, last seen, app version, who is signed in there.
             admin_list_terminals(admin, ui) |app, caller, actor| () -> Vec<TerminalRow> {
                 terminals::list(app, &actor).await

@@ -1,5 +1,5 @@
 //! Scheduled jobs: monthly reports to professionals and customers on the 1st, a daily
-//! reminder to professionals with waiting work. Each (job, period) runs at most once, recorded
+//! reminder to professionals with waiting work, the daily backup (when switched on). Each (job, period) runs at most once, recorded
 //! in `job_runs` (UNIQUE), so nothing is sent twice across restarts or two app instances; at
 //! start-up the latest missed period of each job is caught up.
 
@@ -33,14 +33,16 @@ pub enum Job {
     ProfessionalMonthlyReport,
     CustomerMonthlyReport,
     DailyReminder,
+    DailyBackup,
 }
 
 impl Job {
     /// Every job.
-    pub const ALL: [Job; 3] = [
+    pub const ALL: [Job; 4] = [
         Job::ProfessionalMonthlyReport,
         Job::CustomerMonthlyReport,
         Job::DailyReminder,
+        Job::DailyBackup,
     ];
 
     /// The value stored in `job_runs.job`.
@@ -49,6 +51,7 @@ impl Job {
             Job::ProfessionalMonthlyReport => "professional_monthly_report",
             Job::CustomerMonthlyReport => "customer_monthly_report",
             Job::DailyReminder => "daily_reminder",
+            Job::DailyBackup => "daily_backup",
         }
     }
 }
@@ -88,6 +91,7 @@ pub fn due_period(job: Job, now: DateTime<Utc>, schedule: &Schedule) -> String {
             };
             day.format("%Y-%m-%d").to_string()
         }
+        Job::DailyBackup => local.date_naive().format("%Y-%m-%d").to_string(),
     }
 }
 
@@ -150,6 +154,9 @@ pub async fn run_due(app: &App, schedule: &Schedule) -> AppResult<Vec<JobRunRow>
     let now = app.clock.now();
     let mut done = Vec::new();
     for job in Job::ALL {
+        if job == Job::DailyBackup && !crate::admin::backups::daily_enabled(app).await? {
+            continue;
+        }
         if let Some(run) = run_for(app, job, &due_period(job, now, schedule), schedule).await? {
             done.push(run);
         }
@@ -172,6 +179,7 @@ pub async fn run_for(
         Job::ProfessionalMonthlyReport => professional_reports(app, period, schedule).await,
         Job::CustomerMonthlyReport => customer_reports(app, period, schedule).await,
         Job::DailyReminder => reminders(app, period).await,
+        Job::DailyBackup => crate::admin::backups::scheduled(app).await,
     };
     let now = app.now();
     match &result {

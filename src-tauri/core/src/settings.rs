@@ -132,9 +132,15 @@ pub async fn get(app: &App, actor: &Actor) -> AppResult<BusinessSettings> {
 pub async fn save(app: &App, actor: &Actor, new: BusinessSettings) -> AppResult<BusinessSettings> {
     actor.require(Role::Admin)?;
     validate(&new)?;
-    let json = serde_json::to_string(&new).map_err(crate::AppError::internal)?;
     let now = app.now();
     let mut tx = app.write_tx().await?;
+    // The same document holds the backup settings (saved apart): keep them.
+    let mut doc = document(store::settings::get(&mut tx).await?);
+    let fields = serde_json::to_value(&new).map_err(crate::AppError::internal)?;
+    if let serde_json::Value::Object(fields) = fields {
+        doc.extend(fields);
+    }
+    let json = serde_json::to_string(&doc).map_err(crate::AppError::internal)?;
     store::settings::put(&mut tx, &json, Some(actor.user_id), now).await?;
     store::audit::append(
         &mut tx,
@@ -222,4 +228,107 @@ mod tests {
             15
         );
     }
+}
+
+/// The stored settings document as a JSON object (empty when nothing or nothing readable is
+/// stored).
+fn document(stored: Option<String>) -> serde_json::Map<String, serde_json::Value> {
+    stored
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .unwrap_or_default()
+}
+
+/// Scheduled backups of an embedded-SQLite business (see `backup`). Kept in the settings
+/// document under `"backups"`, saved apart from the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, schemars::JsonSchema)]
+pub struct BackupSettings {
+    /// A backup every day (the first scheduler pass of each local day).
+    pub daily: bool,
+    /// Where backups go, an absolute path on the machine that owns the database; empty:
+    /// `backups` in its data folder.
+    pub folder: String,
+    /// How many scheduled backups to keep (1-365); older ones are deleted.
+    pub keep: u32,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        BackupSettings {
+            daily: false,
+            folder: String::new(),
+            keep: 7,
+        }
+    }
+}
+
+impl BackupSettings {
+    /// The folder backups go to for the data folder `data_dir`.
+    pub fn folder_in(&self, data_dir: &std::path::Path) -> std::path::PathBuf {
+        match self.folder.trim() {
+            "" => data_dir.join("backups"),
+            f => std::path::PathBuf::from(f),
+        }
+    }
+}
+
+/// The backup settings in force (defaults until an admin saves some).
+pub async fn backups(app: &App) -> AppResult<BackupSettings> {
+    let doc = document(store::settings::get(&app.pool).await?);
+    Ok(doc
+        .get("backups")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default())
+}
+
+/// Saves the backup settings (administrators only; every bad field at once). Audited.
+pub async fn save_backups(
+    app: &App,
+    actor: &Actor,
+    new: BackupSettings,
+) -> AppResult<BackupSettings> {
+    actor.require(Role::Admin)?;
+    let folder = new.folder.trim().to_owned();
+    (
+        ensure(
+            folder.is_empty() || std::path::Path::new(&folder).is_absolute(),
+            "folder",
+            "Enter the backup folder as a full path (e.g. /home/office/Backups), or leave it empty for the data folder's own.",
+        ),
+        ensure(
+            (1..=365).contains(&new.keep),
+            "keep",
+            "Keep between 1 and 365 backups.",
+        ),
+    )
+        .all_valid()?;
+    let new = BackupSettings { folder, ..new };
+    let now = app.now();
+    let mut tx = app.write_tx().await?;
+    let mut doc = document(store::settings::get(&mut tx).await?);
+    if doc.is_empty() {
+        // Nothing stored yet: the business half starts from its defaults.
+        if let serde_json::Value::Object(defaults) =
+            serde_json::to_value(BusinessSettings::default()).map_err(crate::AppError::internal)?
+        {
+            doc = defaults;
+        }
+    }
+    doc.insert(
+        "backups".into(),
+        serde_json::to_value(&new).map_err(crate::AppError::internal)?,
+    );
+    let json = serde_json::to_string(&doc).map_err(crate::AppError::internal)?;
+    store::settings::put(&mut tx, &json, Some(actor.user_id), now).await?;
+    store::audit::append(
+        &mut tx,
+        Some(actor.user_id),
+        "settings.backups_changed",
+        "settings",
+        None,
+        "",
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(new)
 }

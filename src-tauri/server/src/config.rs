@@ -62,6 +62,18 @@ pub enum Command {
         #[arg(long, value_name = "URL")]
         to: String,
     },
+    /// Back up this server's SQLite business (database and documents) into one verified archive, while it runs.
+    Backup {
+        /// The folder to write it to (default: the backup folder set in Admin → Backups).
+        #[arg(long, value_name = "DIR")]
+        to: Option<PathBuf>,
+    },
+    /// Restore a backup archive into this server's data folder (stop the server first); the replaced database is kept under before-restore/.
+    Restore {
+        /// The backup archive (household-backup-….tar.gz).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
 }
 
 /// Options shared by every command. Each can also be set by its environment variable or in

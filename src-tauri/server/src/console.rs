@@ -109,6 +109,50 @@ fn prompt_hidden(prompt: &str) -> Result<String, String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// Backs the business up into `to` (or the configured backup folder) and prints what the
+/// verified archive holds.
+pub async fn backup(settings: &Settings, to: Option<&Path>) -> Result<(), String> {
+    let core = crate::open_core(settings).await?;
+    let made = match to {
+        Some(dir) => {
+            household_core::backup::create(&core.pool, &core.documents_dir(), dir, core.clock.now())
+                .await
+        }
+        None => household_core::admin::backups::scheduled_now(&core).await,
+    }
+    .map_err(|e| format!("backup failed: {e}"))?;
+    println!("{}", describe(&made));
+    Ok(())
+}
+
+/// Restores a backup into this server's data folder (the server must be stopped).
+pub async fn restore(settings: &Settings, file: &Path) -> Result<(), String> {
+    let core = crate::open_core(settings).await?;
+    let outcome = household_core::admin::backups::restore(&core, file)
+        .await
+        .map_err(|e| format!("restore failed, nothing changed: {e}"))?;
+    println!("Restored {}", describe(&outcome.restored));
+    println!(
+        "The database it replaced is kept as {}",
+        outcome.safety_copy
+    );
+    Ok(())
+}
+
+fn describe(b: &household_core::backup::BackupSummary) -> String {
+    format!(
+        "{} ({} bytes, verified): made {} by version {}; {} users, {} services, {} requests, {} documents",
+        b.path,
+        b.size_bytes,
+        b.created_at.get().format("%Y-%m-%d %H:%M UTC"),
+        b.app_version,
+        b.users,
+        b.services,
+        b.requests,
+        b.documents
+    )
+}
+
 /// Moves the SQLite business in `from` into the empty PostgreSQL database `to`, its documents
 /// into this server's documents folder, printing each step and then the verified tables.
 pub async fn migrate(settings: &Settings, from: &Path, to: &str) -> Result<(), String> {

@@ -51,6 +51,8 @@ pub fn main() -> i32 {
             Command::Migrate { from_sqlite, to } => {
                 console::migrate(&settings, &from_sqlite, &to).await
             }
+            Command::Backup { to } => console::backup(&settings, to.as_deref()).await,
+            Command::Restore { file } => console::restore(&settings, &file).await,
             Command::Fingerprint => {
                 let cert = tls::load(&settings.tls, &settings.data_dir)?;
                 println!("{}", cert.fingerprint());

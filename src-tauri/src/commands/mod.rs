@@ -4,6 +4,7 @@
 //! session the Rust side holds, never from the webview.
 
 pub mod arg;
+pub mod backups;
 pub mod desktop;
 pub mod exports;
 pub mod ops;

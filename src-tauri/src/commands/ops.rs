@@ -64,6 +64,9 @@ macro_rules! ui_command_list {
                 super::exports::admin_list_exports,
                 super::exports::admin_open_export,
                 super::exports::admin_reveal_export,
+                super::backups::admin_inspect_backup,
+                super::backups::admin_pick_backup_file,
+                super::backups::admin_restore_backup,
             ]
         }
     };

@@ -475,11 +475,12 @@ describe("admin navigation", () => {
     expect(menu.classList).not.toContain("show");
   });
 
-  it("has no Terminals where this computer runs the business (Jobs stands alone)", async () => {
+  it("has no Terminals where this computer runs the business (System holds Jobs and Backups)", async () => {
     applyConnection({ mode: "standalone", address: null, fingerprint: null, online: true });
     const wrapper = await mountLayout("/admin/jobs");
-    expect(wrapper.find(tid("nav-system")).exists()).toBe(false);
+    expect(wrapper.find(tid("nav-system")).exists()).toBe(true);
     expect(wrapper.find(tid("nav-terminals")).exists()).toBe(false);
-    expect(wrapper.find(tid("nav-jobs-admin")).classes()).toContain("nav-link");
+    expect(wrapper.find(tid("nav-jobs-admin")).exists()).toBe(true);
+    expect(wrapper.find(tid("nav-backups")).exists()).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 //! Admin workflows: service catalogue, people (verification, blocking), request oversight and
 //! the dashboard. Every function starts with the admin role check: deny by default.
 
+pub mod backups;
 pub mod catalog;
 pub mod dashboard;
 pub mod people;

@@ -9,6 +9,7 @@ mod common;
 mod access;
 mod accounts;
 mod admin;
+mod backups;
 mod email;
 mod exports;
 mod generator;
