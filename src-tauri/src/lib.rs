@@ -4,8 +4,10 @@
 pub mod background;
 pub mod commands;
 pub mod host;
+pub mod instance;
 pub mod kiosk;
 pub mod live;
+pub mod logs;
 pub mod prefs;
 pub mod terminal_key;
 
@@ -150,14 +152,83 @@ pub async fn open_local(
     Ok(core)
 }
 
+/// Puts the main window where it was last closed (kept in this data folder's preferences),
+/// if a screen is still there.
+fn restore_window_place(handle: &tauri::AppHandle) {
+    let (Some(window), Some(prefs)) = (
+        handle.get_webview_window("main"),
+        handle.try_state::<prefs::Prefs>(),
+    ) else {
+        return;
+    };
+    let Some(place) = prefs.get().window else {
+        return;
+    };
+    let screens: Vec<(i32, i32, u32, u32)> = window
+        .available_monitors()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            (
+                m.position().x,
+                m.position().y,
+                m.size().width,
+                m.size().height,
+            )
+        })
+        .collect();
+    let Some(place) = place.usable(&screens, MIN_WINDOW) else {
+        return;
+    };
+    let _ = window.set_size(tauri::PhysicalSize::new(place.width, place.height));
+    let _ = window.set_position(tauri::PhysicalPosition::new(place.x, place.y));
+    if place.maximized {
+        let _ = window.maximize();
+    }
+}
+
+/// The window's smallest size (as in tauri.conf.json).
+const MIN_WINDOW: (u32, u32) = (900, 600);
+
+/// Keeps the window's place for the next start (not at a counter terminal: its kiosk
+/// window is full screen by design).
+fn remember_window_place(window: &tauri::Window) {
+    let handle = window.app_handle();
+    if handle.state::<kiosk::Kiosk>().status().counter {
+        return;
+    }
+    let (Ok(pos), Ok(size), Some(prefs)) = (
+        window.outer_position(),
+        window.inner_size(),
+        handle.try_state::<prefs::Prefs>(),
+    ) else {
+        return;
+    };
+    let mut p = prefs.get();
+    p.window = Some(prefs::WindowPlace {
+        x: pos.x,
+        y: pos.y,
+        width: size.width,
+        height: size.height,
+        maximized: window.is_maximized().unwrap_or(false),
+    });
+    if let Err(e) = prefs.save(p) {
+        tracing::warn!(error = %e, "could not remember the window's place");
+    }
+}
+
+/// Brings the main window to the front (a second launch asked for it).
+fn focus_main_window(handle: &tauri::AppHandle) {
+    if let Some(window) = handle.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}
+
 /// Starts the desktop app.
 pub fn run() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .init();
+    let log_file = logs::init();
     let opts = Options::parse(std::env::args().skip(1));
     let builder = specta_builder();
     let result = tauri::Builder::default()
@@ -171,6 +242,30 @@ pub fn run() {
             let handle = app.handle().clone();
             let data_dir = resolve_data_dir(&opts, &handle)?;
             std::fs::create_dir_all(&data_dir)?;
+            match instance::claim(&data_dir)? {
+                instance::Start::First(claim) => {
+                    let handle = handle.clone();
+                    claim.serve(move || focus_main_window(&handle));
+                }
+                instance::Start::Second { focused } => {
+                    tracing::info!(focused, data_dir = %data_dir.display(), "already running on this data folder: brought it to the front");
+                    std::process::exit(0);
+                }
+            }
+            let log_dir = if opts.data_dir.is_some() || std::env::var_os(DATA_DIR_ENV).is_some() {
+                data_dir.join("logs")
+            } else {
+                handle
+                    .path()
+                    .app_log_dir()
+                    .unwrap_or_else(|_| data_dir.join("logs"))
+            };
+            match logs::start_file(&log_file, &log_dir) {
+                Ok(folder) => {
+                    app.manage(folder);
+                }
+                Err(e) => tracing::warn!(error = %e, "logging to the console only"),
+            }
             tracing::info!(data_dir = %data_dir.display(), "starting");
             let prefs = prefs::Prefs::load(&handle, &data_dir);
             let host = match prefs.get().machine {
@@ -215,10 +310,14 @@ pub fn run() {
                 }
             };
             app.manage(DataDir(data_dir));
-            app.manage(kiosk::Kiosk::new(prefs.get().counter_terminal));
+            let prefs_counter = prefs.get().counter_terminal;
+            app.manage(kiosk::Kiosk::new(prefs_counter));
             app.manage(prefs);
             app.manage(host);
             app.manage(commands::exports::Downloads::default());
+            if !prefs_counter {
+                restore_window_place(&handle);
+            }
             kiosk::apply(&handle);
             {
                 let handle = handle.clone();
@@ -232,6 +331,8 @@ pub fn run() {
                 if kiosk::refuses_close(window.app_handle()) {
                     tracing::info!("closing refused: this counter terminal is locked");
                     api.prevent_close();
+                } else {
+                    remember_window_place(window);
                 }
             }
         })

@@ -51,6 +51,38 @@ pub struct MachinePrefs {
     /// before the server answers.
     #[serde(default)]
     pub counter_terminal: bool,
+    /// Where the window was when it last closed (not used in kiosk mode).
+    #[serde(default)]
+    pub window: Option<WindowPlace>,
+}
+
+/// A window's size and position, in physical pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowPlace {
+    pub x: i32,
+    pub y: i32,
+    pub width: u32,
+    pub height: u32,
+    pub maximized: bool,
+}
+
+impl WindowPlace {
+    /// The place to reopen at, given the screens' areas `(x, y, width, height)` and the
+    /// smallest window size: its top-left corner must be on a screen (a monitor unplugged
+    /// since would leave it out of sight), its size at least the minimum.
+    pub fn usable(self, screens: &[(i32, i32, u32, u32)], min: (u32, u32)) -> Option<WindowPlace> {
+        let on_screen = screens.iter().any(|&(sx, sy, w, h)| {
+            self.x >= sx
+                && self.y >= sy
+                && i64::from(self.x) < i64::from(sx) + i64::from(w)
+                && i64::from(self.y) < i64::from(sy) + i64::from(h)
+        });
+        on_screen.then_some(WindowPlace {
+            width: self.width.max(min.0),
+            height: self.height.max(min.1),
+            ..self
+        })
+    }
 }
 
 fn yes() -> bool {
@@ -64,6 +96,7 @@ impl Default for MachinePrefs {
             notifications_enabled: true,
             machine: None,
             counter_terminal: false,
+            window: None,
         }
     }
 }
@@ -223,6 +256,13 @@ mod tests {
                 fingerprint: "AB".repeat(32),
             }),
             counter_terminal: true,
+            window: Some(WindowPlace {
+                x: 40,
+                y: 30,
+                width: 1000,
+                height: 700,
+                maximized: false,
+            }),
         };
         prefs.save(p.clone()).expect("save");
         let text = std::fs::read_to_string(dir.path().join("settings.json")).expect("file written");
@@ -268,6 +308,29 @@ mod tests {
         assert_eq!(
             (legacy.idle_timeout_minutes, legacy.reminder_time.as_str()),
             (7, "19:30")
+        );
+    }
+
+    #[test]
+    fn a_remembered_window_reopens_only_where_a_screen_is() {
+        let place = WindowPlace {
+            x: 2000,
+            y: 100,
+            width: 800,
+            height: 500,
+            maximized: false,
+        };
+        let one = [(0, 0, 1920, 1080)];
+        let two = [(0, 0, 1920, 1080), (1920, 0, 1920, 1080)];
+        assert_eq!(place.usable(&one, (900, 600)), None, "its screen is gone");
+        assert_eq!(
+            place.usable(&two, (900, 600)),
+            Some(WindowPlace {
+                width: 900,
+                height: 600,
+                ..place
+            }),
+            "on the second screen, no smaller than the minimum"
         );
     }
 }

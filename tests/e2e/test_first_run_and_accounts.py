@@ -11,7 +11,7 @@ from flows import (
     logout,
     register_customer,
 )
-from helpers import GENERIC_LOGIN_ERROR, App
+from helpers import ARTIFACTS, GENERIC_LOGIN_ERROR, App
 
 
 def test_first_run_customer_registration_and_login_errors(app: App):
@@ -47,3 +47,33 @@ def test_admin_login_by_username_after_customer_registration(app: App):
 
     login_expect_home(app, ADMIN.username, ADMIN.password, "Admin")
     assert ADMIN.fullname in app.text("current-user")
+
+
+def test_about_dialog_and_a_second_launch_on_the_same_data(app: App):
+    """Issue 14: About shows this computer's facts; launching the app again on the same data
+    folder hands over to the running window and exits instead of opening a second session."""
+    import subprocess
+
+    from conftest import APP_BIN
+
+    create_admin(app)
+    app.click("app-about")
+    app.wait("about-dialog")
+    assert app.text("about-data-dir") == str(app.data_dir)
+    assert app.text("about-log-dir") == str(app.data_dir / "logs")
+    assert app.attr("about-mode", "data-mode") == "standalone"
+    assert len(app.driver.find_elements("css selector", '[data-testid="about-library"]')) > 100
+    app.screenshot(ARTIFACTS / "about.png")
+    app.click("about-close")
+    app.wait_gone("about-dialog")
+    # The log file is written in the data folder's logs/ (this run gave --data-dir).
+    assert any(p.name.startswith("household-services") for p in (app.data_dir / "logs").iterdir())
+
+    second = subprocess.run(
+        [str(APP_BIN), "--data-dir", str(app.data_dir)], capture_output=True, timeout=60, check=False
+    )
+    assert second.returncode == 0, second.stderr.decode(errors="replace")[-2000:]
+    assert b"already running on this data folder" in second.stdout + second.stderr
+    # The first window carries on.
+    app.click("app-about")
+    app.wait("about-dialog")

@@ -953,6 +953,30 @@ async adminRestoreBackup(path: string) : Promise<Result<RestoreOutcome, ApiError
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The About dialog's facts (anyone: nothing in it is private).
+ */
+async about() : Promise<Result<AboutInfo, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("about") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A plain-text report for a support request: version, mode, platform, folders and the
+ * last log lines, secrets masked. Not at a locked counter terminal (a public machine: its
+ * log names the customers who used it).
+ */
+async diagnostics() : Promise<Result<string, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("diagnostics") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -973,6 +997,14 @@ export const NEW_REQUEST_KIND = "request.new" as const;
 
 /** user-defined types **/
 
+/**
+ * What the About dialog shows.
+ */
+export type AboutInfo = { version: string; mode: ConnectionMode; server_address: string | null; data_dir: string; log_dir: string | null; 
+/**
+ * "linux x86_64".
+ */
+platform: string; libraries: Library[] }
 /**
  * What the webview receives for a failed command.
  */
@@ -1292,6 +1324,10 @@ locked: boolean }
  * A label and a count.
  */
 export type LabelCount = { label: string; count: number }
+/**
+ * One bundled library (generated into `src-tauri/licences.json`, checked by a test).
+ */
+export type Library = { ecosystem: string; name: string; version: string; licence: string }
 /**
  * One change a desktop hears of.
  */

@@ -3,6 +3,7 @@
 //! (its preferences, native dialogs, opening files). The acting user always comes from the
 //! session the Rust side holds, never from the webview.
 
+pub mod about;
 pub mod arg;
 pub mod backups;
 pub mod desktop;

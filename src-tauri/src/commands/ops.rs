@@ -67,6 +67,8 @@ macro_rules! ui_command_list {
                 super::backups::admin_inspect_backup,
                 super::backups::admin_pick_backup_file,
                 super::backups::admin_restore_backup,
+                super::about::about,
+                super::about::diagnostics,
             ]
         }
     };
