@@ -12,7 +12,7 @@ export TAURI_DRIVER_BIN
 
 E2E_DIR="$ROOT/tests/e2e"
 E2E_VENV="$E2E_DIR/.venv"
-APP_BIN="$ROOT/target/debug/household-services"
+APP_BIN="${APP_BIN:-$ROOT/target/debug/household-services}"
 export APP_BIN
 
 # rustup's cargo is in ~/.cargo/bin; a non-login shell (CI) may not have it on PATH.

@@ -6,7 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 
 T0=$SECONDS
-STEPS=(setup fmt clippy-build cargo-test cargo-test-postgres ui-typecheck ui-test e2e e2e-postgres)
+STEPS=(setup fmt clippy-build cargo-test cargo-test-postgres ui-typecheck ui-test e2e e2e-postgres packages)
 current=""
 done_steps=()
 times=()
@@ -68,6 +68,15 @@ run_step e2e          bash scripts/e2e.sh
 # The journeys with a server again, PostgreSQL behind it (a database per server started).
 run_step e2e-postgres env HS_E2E_POSTGRES_URL="$HS_TEST_POSTGRES_URL" \
   bash scripts/e2e.sh test_connected.py test_three_desktops.py test_counter.py
+
+# The installers, built from the same debug build, unpacked into a throw-away root and tried.
+packages() {
+  local dir="$ROOT/target/packages-ci"
+  rm -rf "$dir"
+  bash scripts/package.sh --debug --out "$dir"
+  bash scripts/smoke-packages.sh "$dir"
+}
+run_step packages packages
 
 printf '%stest.sh: all %d steps passed in %d s (%s)%s\n' "$GREEN" \
   "${#done_steps[@]}" "$((SECONDS - T0))" "$(IFS=,; echo "${times[*]}" | sed 's/,/, /g')" "$RESET"
