@@ -1079,11 +1079,7 @@ folder: string;
 /**
  * The backups in that folder, newest first.
  */
-backups: BackupSummary[]; 
-/**
- * Why this business cannot be backed up here, if it cannot (PostgreSQL).
- */
-unavailable: string | null }
+backups: BackupSummary[] }
 /**
  * Outcome of a block or a withdrawn approval: the professional's jobs that went back to the
  * open pool.

@@ -65,6 +65,8 @@ pub struct App {
     /// Live updates: the event pump and its subscribers (see `live`).
     pub live: Arc<crate::live::EventHub>,
     require_enrolment: bool,
+    /// The PostgreSQL URL, for the backup tools (it may hold a password: never log it).
+    database_url: Option<String>,
     /// Set once an administrator exists (it never goes back): until then nobody could enrol
     /// a machine, so enrolment is not required.
     has_admin: std::sync::atomic::AtomicBool,
@@ -84,6 +86,7 @@ impl App {
         let live = crate::live::EventHub::new(wake);
         live.start_pump(pool.clone(), store::events::last_id(&pool).await?);
         let app = App {
+            database_url: config.database_url.clone(),
             pool,
             clock: config.clock,
             documents_dir: config
@@ -115,6 +118,12 @@ impl App {
     /// The folder holding the database and documents.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// The PostgreSQL URL this business runs on (`None`: embedded SQLite). It may hold a
+    /// password: never log it.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url.as_deref()
     }
 
     /// The database engine this business runs on.

@@ -32,6 +32,12 @@ pub const FORMAT: &str = "household-services-backup";
 pub const FORMAT_VERSION: u32 = 1;
 const MANIFEST: &str = "manifest.json";
 const DATABASE: &str = "household.sqlite3";
+/// The database entry of a PostgreSQL backup (`pg_dump --format=custom`).
+const PG_DUMP: &str = "household.pgdump";
+
+fn sqlite() -> String {
+    "sqlite".into()
+}
 const DOCUMENTS: &str = "documents";
 /// Backup file names: `household-backup-20261203-210455.tar.gz`.
 const PREFIX: &str = "household-backup-";
@@ -53,6 +59,9 @@ pub struct ManifestFile {
 pub struct Manifest {
     pub format: String,
     pub format_version: u32,
+    /// "sqlite" (the database entry is a SQLite file) or "postgres" (a `pg_dump` archive).
+    #[serde(default = "sqlite")]
+    pub engine: String,
     pub app_version: String,
     pub created_at: DateTime<Utc>,
     /// The newest migration applied to the database in the archive.
@@ -109,21 +118,16 @@ pub fn file_name(at: DateTime<Utc>) -> String {
     format!("{PREFIX}{}{SUFFIX}", at.format("%Y%m%d-%H%M%S"))
 }
 
-/// Backs up the SQLite database at `db` (while it is in use) and the `documents` folder into
-/// a new archive in `folder`, verifies it and returns what it holds.
+/// Backs up the business (while it is in use) and the `documents` folder into a new
+/// archive in `folder`, verifies it and returns what it holds. SQLite: a `VACUUM INTO`
+/// snapshot. PostgreSQL (`url`): `pg_dump` of the very snapshot the row counts were read in.
 pub async fn create(
     pool: &crate::store::Pool,
+    url: Option<&str>,
     documents: &Path,
     folder: &Path,
     now: DateTime<Utc>,
 ) -> AppResult<BackupSummary> {
-    let crate::store::Pool::Sqlite(sqlite) = pool else {
-        return Err(AppError::Conflict(
-            "This business runs on PostgreSQL: back it up with the database's own tools (pg_dump), \
-             and the documents folder with it."
-                .into(),
-        ));
-    };
     std::fs::create_dir_all(folder).map_err(|e| {
         AppError::validation(
             "folder",
@@ -133,20 +137,36 @@ pub async fn create(
     let work = tempfile::Builder::new()
         .prefix(".household-backup-")
         .tempdir_in(folder)?;
-    let snapshot = work.path().join(DATABASE);
-    let target = snapshot
-        .to_str()
-        .ok_or_else(|| AppError::internal("a backup folder path that is not UTF-8"))?;
-    // One consistent state of the database while the app keeps writing.
-    sqlx::query("VACUUM INTO ?")
-        .bind(target)
-        .execute(sqlite)
-        .await?;
+    let (engine, entry, counts, schema_version) = match (pool, url) {
+        (crate::store::Pool::Sqlite(sqlite), _) => {
+            let snapshot = work.path().join(DATABASE);
+            let target = snapshot
+                .to_str()
+                .ok_or_else(|| AppError::internal("a backup folder path that is not UTF-8"))?;
+            // One consistent state of the database while the app keeps writing.
+            sqlx::query("VACUUM INTO ?")
+                .bind(target)
+                .execute(sqlite)
+                .await?;
+            let check = snapshot.clone();
+            let (counts, schema) = tokio::task::spawn_blocking(move || check_database(&check))
+                .await
+                .map_err(AppError::internal)??;
+            ("sqlite", DATABASE, counts, schema)
+        }
+        (crate::store::Pool::Postgres(pg), Some(url)) => {
+            let (counts, schema) = dump_postgres(pg, url, &work.path().join(PG_DUMP)).await?;
+            ("postgres", PG_DUMP, counts, schema)
+        }
+        (crate::store::Pool::Postgres(_), None) => {
+            return Err(AppError::internal("a PostgreSQL business without its URL"))
+        }
+    };
     let documents = documents.to_path_buf();
     let folder = folder.to_path_buf();
     tokio::task::spawn_blocking(move || {
-        let (counts, schema_version) = check_database(&snapshot)?;
-        let mut files = vec![file_entry(&snapshot, DATABASE.into())?];
+        let db_file = work.path().join(entry);
+        let mut files = vec![file_entry(&db_file, entry.into())?];
         let mut docs = Vec::new();
         if documents.is_dir() {
             list_files(&documents, &mut docs)?;
@@ -162,6 +182,7 @@ pub async fn create(
         let manifest = Manifest {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
+            engine: engine.into(),
             app_version: env!("CARGO_PKG_VERSION").into(),
             created_at: now,
             schema_version,
@@ -169,7 +190,7 @@ pub async fn create(
             files,
         };
         let tmp = work.path().join("archive.tmp");
-        write_archive(&tmp, &manifest, &snapshot, &documents, &docs)?;
+        write_archive(&tmp, &manifest, &db_file, entry, &documents, &docs)?;
         let path = folder.join(file_name(now));
         if path.exists() {
             return Err(AppError::Conflict(format!(
@@ -186,6 +207,63 @@ pub async fn create(
     .map_err(AppError::internal)?
 }
 
+/// `pg_dump --format=custom` of the database at `url` into `target`, from the snapshot of a
+/// read-only transaction in which the row counts and schema version are read.
+async fn dump_postgres(
+    pool: &sqlx::PgPool,
+    url: &str,
+    target: &Path,
+) -> AppResult<(BTreeMap<String, i64>, i64)> {
+    use sqlx::Connection as _;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+        .fetch_one(&mut *tx)
+        .await?;
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut counts = BTreeMap::new();
+    for table in tables {
+        let n: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM \"{}\"",
+            table.replace('"', "\"\"")
+        ))
+        .fetch_one(&mut *tx)
+        .await?;
+        counts.insert(table, n);
+    }
+    let schema: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&mut *tx)
+            .await?;
+    let mut cmd = std::process::Command::new("pg_dump");
+    cmd.args(["--format=custom", "--no-owner", "--no-privileges"])
+        .arg(format!("--snapshot={snapshot}"))
+        .arg("--file")
+        .arg(target)
+        .arg("--dbname")
+        .arg(url);
+    let out = run(cmd).await.map_err(|e| {
+        AppError::internal(format!(
+            "pg_dump could not be started (is the PostgreSQL client installed?): {e}"
+        ))
+    })?;
+    tx.rollback().await?;
+    if !out.status.success() {
+        return Err(AppError::internal(format!(
+            "pg_dump failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok((counts, schema))
+}
+
 fn file_entry(path: &Path, name: String) -> AppResult<ManifestFile> {
     Ok(ManifestFile {
         path: name,
@@ -198,6 +276,7 @@ fn write_archive(
     tmp: &Path,
     manifest: &Manifest,
     snapshot: &Path,
+    entry: &str,
     documents: &Path,
     docs: &[PathBuf],
 ) -> AppResult<()> {
@@ -211,7 +290,7 @@ fn write_archive(
     header.set_mtime(manifest.created_at.timestamp().max(0) as u64);
     header.set_cksum();
     tar.append_data(&mut header, MANIFEST, json.as_slice())?;
-    tar.append_path_with_name(snapshot, DATABASE)?;
+    tar.append_path_with_name(snapshot, entry)?;
     for doc in docs {
         let relative = doc.strip_prefix(documents).map_err(AppError::internal)?;
         tar.append_path_with_name(doc, Path::new(DOCUMENTS).join(relative))?;
@@ -384,13 +463,31 @@ pub fn verify(path: &Path) -> AppResult<BackupSummary> {
         .tempdir_in(path.parent().unwrap_or(Path::new(".")))
         .or_else(|_| tempfile::tempdir())?;
     let manifest = read_checked(path, Some(dir.path()))?;
-    let (counts, schema_version) = check_database(&dir.path().join(DATABASE))?;
-    if counts != manifest.counts || schema_version != manifest.schema_version {
-        return Err(refused(
-            "its database does not hold what its manifest lists",
-        ));
+    if manifest.engine == "postgres" {
+        check_pg_dump(&dir.path().join(PG_DUMP))?;
+    } else {
+        let (counts, schema_version) = check_database(&dir.path().join(DATABASE))?;
+        if counts != manifest.counts || schema_version != manifest.schema_version {
+            return Err(refused(
+                "its database does not hold what its manifest lists",
+            ));
+        }
     }
     BackupSummary::of(path, &manifest)
+}
+
+/// `pg_restore --list`: the dump is a readable archive with the business's tables.
+fn check_pg_dump(dump: &Path) -> AppResult<()> {
+    let out = std::process::Command::new("pg_restore")
+        .arg("--list")
+        .arg(dump)
+        .output()
+        .map_err(|e| AppError::internal(format!("pg_restore could not be started: {e}")))?;
+    let listing = String::from_utf8_lossy(&out.stdout);
+    if !out.status.success() || !listing.contains("TABLE DATA") || !listing.contains(" users ") {
+        return Err(refused("its PostgreSQL dump is not readable"));
+    }
+    Ok(())
 }
 
 /// The backups in `folder`, newest first, each verified (a damaged one is left out and
@@ -463,6 +560,11 @@ pub async fn stage(data_dir: &Path, archive: &Path) -> AppResult<Staged> {
             std::fs::create_dir_all(&dir)?;
             let staged = (|| {
                 let manifest = read_checked(&archive, Some(&dir))?;
+                if manifest.engine != "sqlite" {
+                    return Err(refused(
+                        "it is a backup of a PostgreSQL business; restore it on the server that runs on PostgreSQL",
+                    ));
+                }
                 let (counts, schema) = check_database(&dir.join(DATABASE))?;
                 if counts != manifest.counts || schema != manifest.schema_version {
                     return Err(refused(
@@ -568,4 +670,95 @@ fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
     }
+}
+
+/// Restores a PostgreSQL backup into the database at `url` (every server on it stopped):
+/// the archive is checked first, the current database is dumped under
+/// `<data_dir>/before-restore/`, then `pg_restore --clean --single-transaction` replaces the
+/// business in one transaction (a failure changes nothing), and the documents are added.
+/// Only a backup of this version's schema is restored (for an older one, restore it with
+/// that version, or into an empty database).
+pub async fn restore_postgres(
+    pool: &sqlx::PgPool,
+    url: &str,
+    data_dir: &Path,
+    documents: &Path,
+    archive: &Path,
+    now: DateTime<Utc>,
+) -> AppResult<(BackupSummary, PathBuf)> {
+    let dir = data_dir.join(STAGING_DIR);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    let result = async {
+        let (manifest, summary) = {
+            let (archive, dir) = (archive.to_path_buf(), dir.clone());
+            tokio::task::spawn_blocking(move || -> AppResult<_> {
+                let manifest = read_checked(&archive, Some(&dir))?;
+                if manifest.engine != "postgres" {
+                    return Err(refused(
+                        "it is a backup of an embedded-SQLite business; move it to PostgreSQL with `household-server migrate`",
+                    ));
+                }
+                check_pg_dump(&dir.join(PG_DUMP))?;
+                let summary = BackupSummary::of(&archive, &manifest)?;
+                Ok((manifest, summary))
+            })
+            .await
+            .map_err(AppError::internal)??
+        };
+        let current: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
+        )
+        .fetch_one(pool)
+        .await?;
+        if manifest.schema_version != current {
+            return Err(refused(format!(
+                "it was made by another version of the app (schema {} here, {} in it)",
+                current, manifest.schema_version
+            )));
+        }
+        let safety_dir = data_dir.join(SAFETY_DIR);
+        std::fs::create_dir_all(&safety_dir)?;
+        let safety = safety_dir.join(format!(
+            "household-before-restore-{}.pgdump",
+            now.format("%Y%m%d-%H%M%S")
+        ));
+        dump_postgres(pool, url, &safety).await?;
+        crate::fault::point("restore:before_swap");
+        let mut cmd = std::process::Command::new("pg_restore");
+        cmd.args([
+            "--clean",
+            "--if-exists",
+            "--single-transaction",
+            "--exit-on-error",
+            "--no-owner",
+            "--no-privileges",
+        ])
+        .arg("--dbname")
+        .arg(url)
+        .arg(dir.join(PG_DUMP));
+        let out = run(cmd)
+            .await
+            .map_err(|e| AppError::internal(format!("pg_restore could not be started: {e}")))?;
+        if !out.status.success() {
+            return Err(AppError::internal(format!(
+                "pg_restore failed, nothing changed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        crate::migrate::copy_documents(&dir.join(DOCUMENTS), documents)?;
+        Ok((summary, safety))
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+/// Runs a PostgreSQL client tool to completion on a blocking thread.
+async fn run(mut cmd: std::process::Command) -> std::io::Result<std::process::Output> {
+    tokio::task::spawn_blocking(move || cmd.output())
+        .await
+        .map_err(std::io::Error::other)?
 }

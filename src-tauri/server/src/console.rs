@@ -115,8 +115,14 @@ pub async fn backup(settings: &Settings, to: Option<&Path>) -> Result<(), String
     let core = crate::open_core(settings).await?;
     let made = match to {
         Some(dir) => {
-            household_core::backup::create(&core.pool, &core.documents_dir(), dir, core.clock.now())
-                .await
+            household_core::backup::create(
+                &core.pool,
+                core.database_url(),
+                &core.documents_dir(),
+                dir,
+                core.clock.now(),
+            )
+            .await
         }
         None => household_core::admin::backups::scheduled_now(&core).await,
     }

@@ -25,7 +25,7 @@ const BACKUP: BackupSummary = {
 };
 
 function overview(backups: BackupSummary[] = []): BackupsOverview {
-  return { settings: { daily: false, folder: "", keep: 7 }, folder: "/data/backups", backups, unavailable: null };
+  return { settings: { daily: false, folder: "", keep: 7 }, folder: "/data/backups", backups };
 }
 
 beforeEach(() => {

@@ -7,7 +7,7 @@ use crate::domain::Role;
 use crate::error::{AppError, AppResult};
 use crate::session::Actor;
 use crate::settings::{self, BackupSettings};
-use crate::store::{self, Engine};
+use crate::store;
 use crate::App;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -22,8 +22,6 @@ pub struct BackupsOverview {
     pub folder: String,
     /// The backups in that folder, newest first.
     pub backups: Vec<BackupSummary>,
-    /// Why this business cannot be backed up here, if it cannot (PostgreSQL).
-    pub unavailable: Option<String>,
 }
 
 /// What a restore did.
@@ -32,12 +30,6 @@ pub struct RestoreOutcome {
     pub restored: BackupSummary,
     /// The copy of the database it replaced.
     pub safety_copy: String,
-}
-
-const ON_POSTGRES: &str = "This business runs on PostgreSQL: back it up with PostgreSQL's own tools (pg_dump), together with the server's documents folder.";
-
-fn unavailable(app: &App) -> Option<String> {
-    (app.engine() == Engine::Postgres).then(|| ON_POSTGRES.to_owned())
 }
 
 async fn folder(app: &App) -> AppResult<(BackupSettings, PathBuf)> {
@@ -60,7 +52,6 @@ pub async fn overview(app: &App, actor: &Actor) -> AppResult<BackupsOverview> {
         settings,
         folder: folder.display().to_string(),
         backups,
-        unavailable: unavailable(app),
     })
 }
 
@@ -97,11 +88,15 @@ pub async fn scheduled_now(app: &App) -> AppResult<BackupSummary> {
 }
 
 async fn make(app: &App) -> AppResult<BackupSummary> {
-    if let Some(why) = unavailable(app) {
-        return Err(AppError::Conflict(why));
-    }
     let (_, folder) = folder(app).await?;
-    backup::create(&app.pool, &app.documents_dir(), &folder, app.clock.now()).await
+    backup::create(
+        &app.pool,
+        app.database_url(),
+        &app.documents_dir(),
+        &folder,
+        app.clock.now(),
+    )
+    .await
 }
 
 /// The scheduled daily backup: a verified backup, then all but the newest `keep` deleted.
@@ -117,18 +112,41 @@ pub async fn scheduled(app: &App) -> AppResult<i64> {
     Ok(deleted as i64)
 }
 
-/// Whether the daily backup is due to run at all (switched on, and SQLite).
+/// Whether the daily backup is switched on.
 pub async fn daily_enabled(app: &App) -> AppResult<bool> {
-    Ok(unavailable(app).is_none() && settings::backups(app).await?.daily)
+    Ok(settings::backups(app).await?.daily)
 }
 
-/// Restores a backup into this app's data folder (the standalone desktop, or a SQLite server
-/// from its console): checks the whole archive, keeps a safety copy of the current
-/// database, then CLOSES the app and swaps the database in. The caller must start the app
-/// again (the desktop restarts itself).
+/// Restores a backup: on SQLite (the standalone desktop, or a SQLite server from its console)
+/// it checks the whole archive, keeps a safety copy of the current database, then CLOSES
+/// the app and swaps the database in; the caller must start the app again (the desktop
+/// restarts itself). On PostgreSQL (the server's console, every instance stopped) see
+/// `backup::restore_postgres`; the app stays open.
 pub async fn restore(app: &App, archive: &Path) -> AppResult<RestoreOutcome> {
-    if let Some(why) = unavailable(app) {
-        return Err(AppError::Conflict(why));
+    if let (store::Pool::Postgres(pg), Some(url)) = (&app.pool, app.database_url()) {
+        let (restored, safety) = backup::restore_postgres(
+            pg,
+            url,
+            app.data_dir(),
+            &app.documents_dir(),
+            archive,
+            app.clock.now(),
+        )
+        .await?;
+        store::audit::append(
+            &app.pool,
+            None,
+            "backup.restored",
+            "backup",
+            None,
+            &restored.file_name,
+            app.now(),
+        )
+        .await?;
+        return Ok(RestoreOutcome {
+            restored,
+            safety_copy: safety.display().to_string(),
+        });
     }
     let staged = backup::stage(app.data_dir(), archive).await?;
     crate::fault::point("restore:after_stage");

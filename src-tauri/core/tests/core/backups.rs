@@ -68,7 +68,6 @@ async fn a_backup_restores_the_business_as_it_was() {
     assert_eq!((made.users, made.services, made.documents), (3, 1, 1));
     let page = backups::overview(&t, &admin).await.unwrap();
     assert_eq!(page.backups, vec![made.clone()]);
-    assert!(page.unavailable.is_none());
     let before_docs = documents_in(&t.documents_dir());
 
     // A change after the backup.
@@ -215,11 +214,6 @@ async fn a_backup_taken_while_writes_go_on_is_one_consistent_state() {
 #[tokio::test]
 async fn scheduled_backups_keep_the_newest_and_run_once_a_day() {
     let (t, admin) = business().await;
-    if sqlite_only(&t).is_none() {
-        let e = backups::back_up_now(&t, &admin).await.unwrap_err();
-        assert_eq!(e.code(), ErrorCode::Conflict);
-        return;
-    }
     let folder = t.dir.path().join("office-backups");
     let e = backups::save_settings(
         &t,
@@ -363,4 +357,49 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::copy(&file, &target).unwrap();
     }
+}
+
+#[tokio::test]
+async fn a_postgres_backup_restores_the_business_in_one_transaction() {
+    let (t, admin) = business().await;
+    if t.database_url.is_none() {
+        eprintln!("PostgreSQL-specific test: nothing to check on SQLite");
+        return;
+    }
+    let made = backups::back_up_now(&t, &admin).await.unwrap();
+    assert_eq!((made.users, made.services, made.documents), (3, 1, 1));
+    assert_eq!(backup::verify(Path::new(&made.path)).unwrap(), made);
+    registered_customer(&t, "dev").await;
+    // A damaged archive is refused and nothing changes.
+    let damaged = damage(Path::new(&made.path));
+    let e = backups::restore(&t, &damaged).await.unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Validation, "{e:?}");
+    assert_eq!(usernames(&t.pool).await, ["admin", "cara", "dev", "pat"]);
+
+    let outcome = backups::restore(&t, Path::new(&made.path)).await.unwrap();
+    assert_eq!(usernames(&t.pool).await, ["admin", "cara", "pat"]);
+    assert!(outcome.safety_copy.ends_with(".pgdump"));
+    assert!(Path::new(&outcome.safety_copy).is_file());
+    // The restored business works: ids go on after the restored ones, sign-in works.
+    registered_customer(&t, "eve").await;
+    login(&t, "cara", PASSWORD).await.expect("cara signs in");
+    // An embedded-SQLite backup is not restored onto PostgreSQL.
+    let sqlite = spawn_set_up_app_on_sqlite().await;
+    let admin_sqlite = household_core::Actor {
+        user_id: user_id(&sqlite, "admin").await,
+        role: household_core::domain::Role::Admin,
+    };
+    let sqlite_backup = backups::back_up_now(&sqlite, &admin_sqlite).await.unwrap();
+    let e = backups::restore(&t, Path::new(&sqlite_backup.path))
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("migrate"), "{e}");
+}
+
+async fn spawn_set_up_app_on_sqlite() -> TestApp {
+    let t = spawn_app_with(|c| c.database_url = None).await;
+    t.keep(accounts::create_first_admin(&t, admin_form(), "test").await)
+        .expect("first admin");
+    t.logout().await;
+    t
 }
