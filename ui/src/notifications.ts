@@ -49,6 +49,11 @@ function keepsLocalMark(mark: { until: number } | null | undefined, seq: number)
 }
 
 /** "99+" above 99; "" at 0 (no badge). */
+/** What the bell's live region says when the unread count rises to `count`. */
+export function unreadAnnouncement(count: number): string {
+  return `${count} unread notification${count === 1 ? "" : "s"}`;
+}
+
 export function badgeText(unread: number): string {
   if (unread <= 0) return "";
   return unread > 99 ? "99+" : String(unread);
