@@ -5,6 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushPromises, mount } from "@vue/test-utils";
 import { nextTick } from "vue";
 import { createMemoryHistory } from "vue-router";
+import { h } from "vue";
+import AppModal from "../components/AppModal.vue";
 import NotificationBell from "../components/NotificationBell.vue";
 import ToastHost from "../components/ToastHost.vue";
 import { clearNotifications, notifications, unreadAnnouncement } from "../notifications";
@@ -102,5 +104,58 @@ describe("the notification bell announces new unread notifications", () => {
     expect(seen).toContain("");
     expect(el.textContent).toBe(unreadAnnouncement(2));
     bell.unmount();
+  });
+});
+
+describe("a dialog keeps the Tab key inside", () => {
+  function mountModal() {
+    const opener = document.createElement("button");
+    document.body.append(opener);
+    opener.focus();
+    const wrapper = mount(AppModal, {
+      props: { title: "A dialog" },
+      slots: { default: () => [h("input", { id: "first-field" }), h("button", { id: "last-button" }, "OK")] },
+      attachTo: document.body,
+    });
+    return { wrapper, opener };
+  }
+
+  function keydown(init: KeyboardEventInit) {
+    const e = new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ...init });
+    document.activeElement!.dispatchEvent(e);
+    return e;
+  }
+
+  it("wraps Tab from the last element to the first, and Shift+Tab back", async () => {
+    const { wrapper } = mountModal();
+    await nextTick();
+    const close = wrapper.find("button.btn-close").element as HTMLElement;
+    const last = document.getElementById("last-button")!;
+    last.focus();
+    expect(keydown({ key: "Tab" }).defaultPrevented).toBe(true);
+    expect(document.activeElement).toBe(close);
+    expect(keydown({ key: "Tab", shiftKey: true }).defaultPrevented).toBe(true);
+    expect(document.activeElement).toBe(last);
+    wrapper.unmount();
+  });
+
+  it("knows WebKitGTK's Shift+Tab (key Unidentified, code Tab)", async () => {
+    const { wrapper } = mountModal();
+    await nextTick();
+    const close = wrapper.find("button.btn-close").element as HTMLElement;
+    close.focus();
+    expect(keydown({ key: "Unidentified", code: "Tab", shiftKey: true }).defaultPrevented).toBe(true);
+    expect(document.activeElement).toBe(document.getElementById("last-button"));
+    wrapper.unmount();
+  });
+
+  it("closes on Escape and gives the focus back to the opener", async () => {
+    const { wrapper, opener } = mountModal();
+    await nextTick();
+    expect(document.activeElement).toBe(document.getElementById("first-field"));
+    keydown({ key: "Escape" });
+    expect(wrapper.emitted("close")).toHaveLength(1);
+    wrapper.unmount();
+    expect(document.activeElement).toBe(opener);
   });
 });
