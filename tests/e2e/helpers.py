@@ -7,6 +7,7 @@ the last UI update has been painted.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -31,6 +32,16 @@ DOCS = ROOT / "docs"
 DEFAULT_TIMEOUT = float(os.environ.get("HS_E2E_TIMEOUT", "30"))
 
 GENERIC_LOGIN_ERROR = "The username/email or password is incorrect."
+
+# axe-core (a devDependency of ui/, installed by scripts/setup.sh), injected into the window.
+AXE_JS = ROOT / "ui" / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0, 2.1 and 2.2 levels A and AA, plus axe's best practices (landmarks, headings).
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+# What fails a page: any violation of these impacts, and these rules whatever their impact
+# (axe rates them "moderate"): one main landmark per page, nothing outside the landmarks.
+AXE_FAILING_IMPACTS = ("serious", "critical")
+AXE_FAILING_RULES = ("landmark-one-main", "landmark-no-duplicate-main", "region")
+AXE_DIR = Path(__file__).resolve().parent / "artifacts" / "axe"
 
 
 T = TypeVar("T")
@@ -235,6 +246,95 @@ class App:
             return done
 
         self.wait_until(settled, f"{css(testid)} never settled (blank or still animating)", timeout)
+
+    # --- accessibility (axe-core) -------------------------------------------------
+    def wait_settled(self, timeout: float | None = None) -> None:
+        """Wait until the page has stopped loading and moving: a visible h1, nothing marked
+        aria-busy or drawn as a loading placeholder, and no finite CSS transition or animation
+        running (a colour caught halfway through a transition would fool the contrast check;
+        spinners loop for ever and do not count)."""
+        self.wait_until(
+            lambda: self.driver.execute_script(
+                """
+                const shown = (e) => e.getClientRects().length > 0;
+                if (![...document.querySelectorAll('h1')].some(shown)) return false;
+                if ([...document.querySelectorAll('[aria-busy="true"], .placeholder')].some(shown)) return false;
+                return document.getAnimations().every(
+                  (a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity);
+                """
+            ),
+            "the page never settled (no h1, still loading, or still animating)",
+            timeout,
+        )
+
+    def axe(self, context: str | None = None) -> dict:
+        """Runs axe-core (injected on first use) on the whole document, or on the elements
+        matching the CSS selector `context`, with the AXE_TAGS rules; returns its violations
+        (rule id, impact, help, and each node's target and summary) and the rules it could
+        not decide for some node ("incomplete")."""
+        if not self.driver.execute_script("return typeof window.axe === 'object'"):
+            if not AXE_JS.is_file():
+                raise AssertionError(f"{AXE_JS} missing: run `bash scripts/setup.sh` (npm ci in ui/)")
+            self.driver.execute_script(AXE_JS.read_text() + "\n;return typeof window.axe;")
+        self.driver.set_script_timeout(120)
+        result = self.driver.execute_async_script(
+            """
+            const [context, tags, done] = arguments;
+            const brief = (rules) => rules.map((r) => ({
+              id: r.id, impact: r.impact, help: r.help, helpUrl: r.helpUrl,
+              nodes: r.nodes.map((n) => ({ target: n.target, html: n.html.slice(0, 300),
+                                           summary: n.failureSummary })),
+            }));
+            axe.run(context ? { include: [context] } : document,
+                    { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] })
+              .then((r) => done({ violations: brief(r.violations), incomplete: brief(r.incomplete),
+                                  theme: document.documentElement.getAttribute('data-bs-theme'),
+                                  url: location.href }),
+                    (e) => done({ error: String(e && e.stack || e) }));
+            """,
+            context,
+            AXE_TAGS,
+        )
+        if "error" in result:
+            raise AssertionError(f"axe-core failed: {result['error']}")
+        return result
+
+    def assert_accessible(self, page_name: str, context: str | None = None) -> dict:
+        """axe-core on the settled page (or on `context`): fails when any violation is
+        serious or critical, or breaks one of AXE_FAILING_RULES, listing rule, impact,
+        targets and summary. Writes every finding to artifacts/axe/<page>-<theme>.json."""
+        self.wait_settled()
+        result = self.axe(context)
+        theme = result.get("theme") or "unknown"
+        AXE_DIR.mkdir(parents=True, exist_ok=True)
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", f"{page_name}-{theme}")
+        (AXE_DIR / f"{slug}.json").write_text(json.dumps({"page": page_name, **result}, indent=2))
+        failing = [
+            v for v in result["violations"]
+            if v["impact"] in AXE_FAILING_IMPACTS or v["id"] in AXE_FAILING_RULES
+        ]  # fmt: skip
+        if failing:
+            lines = [f"{page_name} ({theme} theme, {result['url']}): {len(failing)} axe violation(s)"]
+            for v in failing:
+                lines.append(f"- {v['id']} [{v['impact']}] {v['help']} ({len(v['nodes'])} node(s))")
+                for n in v["nodes"][:8]:
+                    summary = " ".join((n["summary"] or "").split())[:300]
+                    lines.append(f"    {' '.join(map(str, n['target']))}: {summary}")
+            raise AssertionError("\n".join(lines))
+        return result
+
+    def focus_ring(self) -> dict:
+        """The focused element and how its focus shows: outline and box-shadow as computed."""
+        return self.driver.execute_script(
+            """
+            const e = document.activeElement;
+            const s = getComputedStyle(e);
+            return { tag: e.tagName.toLowerCase(), testid: e.getAttribute('data-testid'),
+                     text: (e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 60),
+                     outlineStyle: s.outlineStyle, outlineWidth: parseFloat(s.outlineWidth) || 0,
+                     boxShadow: s.boxShadow, isBody: e === document.body };
+            """
+        )
 
     # --- screenshots -------------------------------------------------------------
     def screenshot(self, path: Path) -> Path:
