@@ -7,6 +7,8 @@
 * `app` (per test): a fresh data dir (empty SQLite db → first-run screen) and a WebDriver
   session that launches target/debug/household-services; quit afterwards. On failure a
   screenshot and the page source are saved to tests/e2e/artifacts/.
+* `zoomed_app` (per test): like `app`, but the window shows its pages at 200 % zoom (its own
+  tauri-driver, `zoomed_driver`, started with GDK_DPI_SCALE=2).
 * `export_dir` (per test): that HS_EXPORT_DIR folder, emptied first.
 * `notify_monitor` (per test): a dbus-monitor logging org.freedesktop.Notifications calls
   to tests/e2e/artifacts/<test>-dbus-monitor.log (see helpers.DbusMonitor).
@@ -45,6 +47,9 @@ PORT2 = int(os.environ.get("HS_E2E_DRIVER_PORT2", str(PORT + 2)))
 NATIVE_PORT2 = int(os.environ.get("HS_E2E_NATIVE_PORT2", str(NATIVE_PORT + 2)))
 PORT3 = int(os.environ.get("HS_E2E_DRIVER_PORT3", str(PORT + 4)))
 NATIVE_PORT3 = int(os.environ.get("HS_E2E_NATIVE_PORT3", str(NATIVE_PORT + 4)))
+# The zoomed window (200 % page zoom) has its own driver on these ports.
+PORT_ZOOM = int(os.environ.get("HS_E2E_DRIVER_PORT_ZOOM", str(PORT + 6)))
+NATIVE_PORT_ZOOM = int(os.environ.get("HS_E2E_NATIVE_PORT_ZOOM", str(NATIVE_PORT + 6)))
 
 
 def _tauri_driver_path() -> str:
@@ -235,14 +240,14 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{rep.when}", rep)
 
 
-def _open_window(driver_url: str, data_dir: Path) -> App:
+def _open_window(driver_url: str, data_dir: Path, script_clicks: bool = False) -> App:
     options = ArgOptions()
     options.set_capability("browserName", "wry")
     options.set_capability(
         "tauri:options",
         {"application": str(APP_BIN), "args": ["--data-dir", str(data_dir)]},
     )
-    return App(webdriver.Remote(command_executor=driver_url, options=options), data_dir)
+    return App(webdriver.Remote(command_executor=driver_url, options=options), data_dir, script_clicks)
 
 
 def _close_window(request, application: App, label: str = "") -> None:
@@ -259,6 +264,33 @@ def _close_window(request, application: App, label: str = "") -> None:
         application.driver.quit()
     except Exception as exc:
         print(f"\ndriver.quit failed: {exc}")
+
+
+@pytest.fixture(scope="session")
+def zoomed_driver(session_export_dir):
+    """A tauri-driver whose windows show their pages at 200 % zoom. WebKitGTK zooms a page by
+    GTK's font DPI: with GDK_DPI_SCALE=2 a CSS pixel is two screen pixels, innerWidth is half
+    the window's width and media queries see that width, as after Ctrl++ in a browser (CSS
+    `zoom` draws bigger but leaves media queries and innerWidth as they were)."""
+    env = {**os.environ, "HS_EXPORT_DIR": str(session_export_dir), "GDK_DPI_SCALE": "2"}
+    proc, log = _start_driver(PORT_ZOOM, NATIVE_PORT_ZOOM, env, "tauri-driver-zoom.log")
+    try:
+        yield f"http://{HOST}:{PORT_ZOOM}"
+    finally:
+        _kill_group(proc)
+        log.close()
+
+
+@pytest.fixture
+def zoomed_app(request, zoomed_driver, tmp_path):
+    """Like `app`, at 200 % zoom (see `zoomed_driver`)."""
+    data_dir = tmp_path / "data-zoomed"
+    data_dir.mkdir()
+    application = _open_window(zoomed_driver, data_dir, script_clicks=True)
+    try:
+        yield application
+    finally:
+        _close_window(request, application, "-zoomed")
 
 
 @pytest.fixture
