@@ -208,3 +208,49 @@ def test_customer_and_professional_pages_light_and_dark(app: App):
     use_theme(app, "light")
     professional_pages(app, audit)
     audit.done()
+
+
+def test_connected_pages_light_and_dark(server, app: App, second_window):
+    """A desktop connected to a server: the first-run screen's server check, Terminals (a
+    connected desk only) with its dialogs, and another desktop's enrolment page."""
+    from test_connected import connected_prefs, open_terminals
+
+    address, fingerprint = server
+    audit = Audit(app)
+    app.click("mode-server")
+    app.type("connect-address", address)
+    app.click("connect-check")
+    app.wait("connect-fingerprint")
+    audit.check("setup-connect-fingerprint")
+    app.click("connect-confirm")
+    app.wait("setup-username")
+    audit.check("setup-on-empty-server")
+    create_admin_with_demo(app)
+
+    for theme in ("light", "dark"):
+        use_theme(app, theme)
+        open_terminals(app)
+        audit.check("admin-terminals")
+        app.click("terminal-new")
+        app.wait("terminal-name")
+        audit.check("admin-terminal-dialog")
+        app.type("terminal-name", f"Counter {theme}")
+        app.select("terminal-profile-select", "counter")
+        app.click("terminal-save")
+        app.wait("terminal-code")
+        audit.check("admin-terminal-code-dialog")
+        app.click("terminal-code-done")
+        app.wait_gone("terminal-form")
+        app.click("nav-dashboard")
+        app.wait_text("home-title", "Admin")
+
+    # Another desktop, connected but not enrolled: only the enrolment page.
+    laptop = second_window(connected_prefs(address, fingerprint))
+    laptop.wait("enrol-code")
+    other = Audit(laptop)
+    other.check("enrol")
+    set_guest_theme(laptop, "dark")
+    other.check("enrol")
+    audit.failures += other.failures
+    audit.checked += other.checked
+    audit.done()
