@@ -6,6 +6,8 @@ import { flushPromises, mount } from "@vue/test-utils";
 import { nextTick } from "vue";
 import { createMemoryHistory } from "vue-router";
 import { h } from "vue";
+import { Collapse } from "bootstrap";
+import AppLayout from "../components/AppLayout.vue";
 import AppModal from "../components/AppModal.vue";
 import NotificationBell from "../components/NotificationBell.vue";
 import ToastHost from "../components/ToastHost.vue";
@@ -157,5 +159,30 @@ describe("a dialog keeps the Tab key inside", () => {
     expect(wrapper.emitted("close")).toHaveLength(1);
     wrapper.unmount();
     expect(document.activeElement).toBe(opener);
+  });
+});
+
+describe("the collapsed navbar menu", () => {
+  it("folds again once a page is chosen in it (narrow or zoomed window)", async () => {
+    resetSession({ user: user("customer") });
+    const router = createAppRouter(createMemoryHistory());
+    await router.push("/customer");
+    await router.isReady();
+    const wrapper = mount(AppLayout, { global: { plugins: [router] }, slots: { default: "<h1>page</h1>" }, attachTo: document.body });
+    await flushPromises();
+    const hide = vi.spyOn(Collapse.prototype, "hide");
+    const menu = wrapper.find("#main-nav").element;
+
+    await router.push("/customer/services"); // the menu is folded: nothing to do
+    await flushPromises();
+    expect(hide).not.toHaveBeenCalled();
+
+    menu.classList.add("show"); // opened with the toggler
+    await router.push("/customer/requests");
+    await flushPromises();
+    expect(hide).toHaveBeenCalledTimes(1);
+    expect(Collapse.getInstance(menu)).not.toBeNull();
+    hide.mockRestore();
+    wrapper.unmount();
   });
 });
