@@ -66,21 +66,30 @@ class Fit:
         assert not self.problems, f"{len(self.problems)} of {self.pages} pages do not fit:\n" + "\n".join(self.problems)
 
 
+MENU_STATE = (
+    "const m = document.querySelector('#main-nav');"
+    "return m.classList.contains('collapsing') ? 'moving' : m.classList.contains('show') ? 'open' : 'closed'"
+)
+
+
+def menu_state(app: App) -> str:
+    return app.driver.execute_script(MENU_STATE)
+
+
+def open_menu(app: App) -> None:
+    """The collapsed navbar's toggler, then wait until the menu has finished opening."""
+    app.click_css(".navbar-toggler")
+    app.wait_until(lambda: menu_state(app) == "open", lambda: f"the navbar menu is {menu_state(app)}, not open")
+
+
 def go(app: App, testid: str, zoomed: bool) -> None:
-    """A navbar entry; in a collapsed navbar, through the toggler first."""
-    if zoomed and not app.is_visible(testid):
-        app.click_css(".navbar-toggler")
-        app.wait(testid)
+    """A navbar entry; in a collapsed navbar, through the toggler, and the menu must fold
+    again by itself once the page is chosen (AppLayout)."""
+    if zoomed:
+        open_menu(app)
     app.click(testid)
-    if zoomed:  # the menu stays open after a choice: close it to see the page
-        if app.driver.execute_script("return document.querySelector('#main-nav').classList.contains('show')"):
-            app.click_css(".navbar-toggler")
-            app.wait_until(
-                lambda: not app.driver.execute_script(
-                    "const m = document.querySelector('#main-nav'); return m.classList.contains('show') || m.classList.contains('collapsing')"
-                ),
-                "the navbar menu did not close",
-            )
+    if zoomed:
+        app.wait_until(lambda: menu_state(app) == "closed", lambda: f"the navbar menu stayed {menu_state(app)}")
 
 
 def logout(app: App, zoomed: bool) -> None:
@@ -92,7 +101,7 @@ def logout(app: App, zoomed: bool) -> None:
 
 
 def _zoomed_logout(app: App) -> None:
-    app.click_css(".navbar-toggler")
+    open_menu(app)
     logout_button = app.wait("nav-logout")
     box = app.driver.execute_script("return arguments[0].getBoundingClientRect().toJSON()", logout_button)
     width = app.driver.execute_script("return innerWidth")
