@@ -122,6 +122,11 @@ def admin_pages(app: App, audit: Audit) -> None:
     audit.check("admin-people")
     open_person(app, "ravi.k")
     audit.check("admin-person-detail")
+    app.click("person-reset-password")
+    app.wait("reset-code-dialog")
+    audit.check("admin-reset-code-dialog")
+    app.click("reset-code-done")
+    app.wait_gone("reset-code-dialog")
     nav(app, "nav-requests", "Requests")
     app.wait("request-row")
     audit.check("admin-requests")
@@ -131,10 +136,22 @@ def admin_pages(app: App, audit: Audit) -> None:
     audit.check("admin-request-detail")
     nav(app, "nav-exports", "Exports")
     audit.check("admin-exports")
+    app.click("nav-system")
     nav(app, "nav-jobs-admin", "Background jobs")
     audit.check("admin-jobs")
+    app.click("nav-system")
+    nav(app, "nav-backups", "Backups")
+    app.wait_until(
+        lambda: app.is_visible("backup-empty") or app.is_visible("backup-row"), "the backups never loaded"
+    )
+    audit.check("admin-backups")
     nav(app, "nav-settings", "Settings")
     audit.check("admin-settings")
+    app.click("app-about")
+    app.wait("about-version")
+    audit.check("about-dialog")
+    app.click("about-close")
+    app.wait_gone("about-dialog")
 
 
 def test_admin_pages_light_and_dark(app: App):

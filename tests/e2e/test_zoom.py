@@ -82,11 +82,17 @@ def open_menu(app: App) -> None:
     app.wait_until(lambda: menu_state(app) == "open", lambda: f"the navbar menu is {menu_state(app)}, not open")
 
 
+# The admin's entries inside the navbar's System menu.
+IN_SYSTEM_MENU = {"nav-jobs-admin", "nav-backups", "nav-terminals"}
+
+
 def go(app: App, testid: str, zoomed: bool) -> None:
     """A navbar entry; in a collapsed navbar, through the toggler, and the menu must fold
     again by itself once the page is chosen (AppLayout)."""
     if zoomed:
         open_menu(app)
+    if testid in IN_SYSTEM_MENU:
+        app.click("nav-system")
     app.click(testid)
     if zoomed:
         app.wait_until(lambda: menu_state(app) == "closed", lambda: f"the navbar menu stayed {menu_state(app)}")
@@ -122,6 +128,7 @@ def visit_everything(app: App, zoomed: bool) -> Fit:
         ("nav-requests", "request-row"),
         ("nav-exports", None),
         ("nav-jobs-admin", None),
+        ("nav-backups", "backup-empty"),
         ("nav-settings", None),
     ):
         nav(testid)
