@@ -33,6 +33,23 @@ grep -q '^User=household-server' "$rootfs/lib/systemd/system/household-server.se
 dpkg-deb --field "$dir"/household-services_*.deb Depends | grep -q webkit2gtk \
   || die "the desktop package does not depend on WebKitGTK"
 
+step "The server's systemd unit"
+unit="$rootfs/lib/systemd/system/household-server.service"
+if command -v systemd-analyze >/dev/null && command -v systemctl >/dev/null; then
+  # systemd's own checks, offline: the unit parses cleanly (its ExecStart pointed at the
+  # unpacked binary), and `systemctl enable` wires it into multi-user.target.
+  mkdir -p "$rootfs/check"
+  sed "s|/usr/bin/household-server|$rootfs/usr/bin/household-server|" "$unit" >"$rootfs/check/household-server.service"
+  problems=$(systemd-analyze verify "$rootfs/check/household-server.service" 2>&1 || true)
+  [[ -z $problems ]] || die "systemd-analyze verify: $problems"
+  systemctl --root="$rootfs" enable household-server.service >/dev/null 2>&1 || true
+  [[ -L "$rootfs/etc/systemd/system/multi-user.target.wants/household-server.service" ]] \
+    || die "systemctl enable did not wire household-server into multi-user.target"
+  info "systemd-analyze verify: clean; systemctl enable: multi-user.target.wants/household-server.service"
+else
+  info "no systemd tools here: the unit's checks are skipped"
+fi
+
 step "Installed server answers /healthz"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$rootfs/usr/bin/household-server" --data-dir "$rootfs/var-lib" --listen "127.0.0.1:$port" \
