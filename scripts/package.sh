@@ -5,8 +5,10 @@
 #   (`tauri build --bundles deb,rpm`). No AppImage: its bundler downloads linuxdeploy and its
 #   plugins from GitHub, which this build must not depend on.
 # - the server as a .deb with a systemd unit (packaging/server), built with dpkg-deb.
-# --debug packages the debug build (what CI smoke-tests: the bundling is the same, the
-# compile is the one the tests already made); the default is a release build.
+# --debug packages the debug build the test suite makes (`cargo test --workspace
+# --all-targets --no-run`, a no-op when test.sh has just run it: the same features, so
+# nothing is compiled again) with `tauri bundle`; this is what CI smoke-tests. The default
+# is a release build.
 # The packages land in DIR (default target/packages).
 set -euo pipefail
 # shellcheck source=scripts/common.sh
@@ -33,16 +35,19 @@ tauri="$ROOT/ui/node_modules/.bin/tauri"
 target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
 
 step "Desktop app: .deb and .rpm ($profile)"
-flags=(--bundles deb,rpm)
-[[ $profile == debug ]] && flags+=(--debug)
-"$tauri" build "${flags[@]}"
+if [[ $profile == debug ]]; then
+  cargo test --workspace --all-targets --no-run
+  "$tauri" bundle --debug --bundles deb,rpm
+else
+  "$tauri" build --bundles deb,rpm
+fi
 bundle="$target_dir/$profile/bundle"
 cp "$bundle/deb/Household Services_${version}_${arch}.deb" "$out/household-services_${version}_${arch}.deb"
 cp "$bundle/rpm/Household Services-${version}-1.x86_64.rpm" "$out/household-services-${version}-1.x86_64.rpm"
 
 step "Server: .deb with a systemd unit ($profile)"
-if [[ $profile == release ]]; then cargo build --release -p household-server
-else cargo build -p household-server; fi
+# (The debug binary came out of the test build above.)
+if [[ $profile == release ]]; then cargo build --release -p household-server; fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 pkg="$stage/household-server"

@@ -942,6 +942,19 @@ async adminPickBackupFile() : Promise<Result<string | null, ApiError>> {
 }
 },
 /**
+ * Asks for the backup folder with the native folder dialog (administrators, on the computer
+ * that runs the business: a connected desktop's folders are not the server's); `None` if
+ * cancelled.
+ */
+async adminPickBackupFolder() : Promise<Result<string | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_pick_backup_folder") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Restores a backup into this computer's business (administrators, standalone): the whole
  * archive is checked first and the current database kept; then the app starts again on
  * the restored data, a moment after this answer.

@@ -58,6 +58,32 @@ pub async fn admin_pick_backup_file(
         .map(|p| p.display().to_string()))
 }
 
+/// Asks for the backup folder with the native folder dialog (administrators, on the computer
+/// that runs the business: a connected desktop's folders are not the server's); `None` if
+/// cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_pick_backup_folder(
+    handle: tauri::AppHandle,
+    host: State<'_, Host>,
+) -> CmdResult<Option<String>> {
+    require_admin(&host).await?;
+    if host.local_core().is_none() {
+        return Err(AppError::Conflict(
+            "This computer works on a server: the backup folder is a folder on the server, typed in full."
+                .into(),
+        )
+        .into());
+    }
+    let dialog = handle.dialog().file();
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_folder())
+        .await
+        .map_err(AppError::from_join)?;
+    Ok(picked
+        .and_then(|p| p.into_path().ok())
+        .map(|p| p.display().to_string()))
+}
+
 /// Restores a backup into this computer's business (administrators, standalone): the whole
 /// archive is checked first and the current database kept; then the app starts again on
 /// the restored data, a moment after this answer.

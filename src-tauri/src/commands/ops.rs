@@ -66,6 +66,7 @@ macro_rules! ui_command_list {
                 super::exports::admin_reveal_export,
                 super::backups::admin_inspect_backup,
                 super::backups::admin_pick_backup_file,
+                super::backups::admin_pick_backup_folder,
                 super::backups::admin_restore_backup,
                 super::about::about,
                 super::about::diagnostics,

@@ -87,6 +87,14 @@ describe("BackupsPage", () => {
     expect(wrapper.find(tid("restore-done")).text()).toContain("/data/before-restore/x.sqlite3");
   });
 
+  it("fills the folder from the native folder dialog", async () => {
+    backend({ admin_backups: overview(), admin_pick_backup_folder: "/mnt/usb/backups" });
+    const { wrapper } = await mountAt(BackupsPage, "/admin/backups");
+    await wrapper.find(tid("backup-choose-folder")).trigger("click");
+    await flushPromises();
+    expect((wrapper.find(tid("backup-folder")).element as HTMLInputElement).value).toBe("/mnt/usb/backups");
+  });
+
   it("offers no restore on a connected desktop (the server restores from its console)", async () => {
     applyConnection({ mode: "connected", address: "office:8443", fingerprint: "AB", online: true });
     backend({ admin_backups: overview([BACKUP]) });
@@ -94,5 +102,6 @@ describe("BackupsPage", () => {
     expect(wrapper.findAll(tid("backup-row"))).toHaveLength(1);
     expect(wrapper.find(tid("backup-restore")).exists()).toBe(false);
     expect(wrapper.find(tid("backup-restore-file")).exists()).toBe(false);
+    expect(wrapper.find(tid("backup-choose-folder")).exists()).toBe(false);
   });
 });
