@@ -50,12 +50,7 @@ pub async fn admin_pick_backup_file(
         .dialog()
         .file()
         .add_filter("Household Services backup", &["gz"]);
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
-        .await
-        .map_err(AppError::from_join)?;
-    Ok(picked
-        .and_then(|p| p.into_path().ok())
-        .map(|p| p.display().to_string()))
+    ask(move || dialog.blocking_pick_file()).await
 }
 
 /// Asks for the backup folder with the native folder dialog (administrators, on the computer
@@ -76,7 +71,15 @@ pub async fn admin_pick_backup_folder(
         .into());
     }
     let dialog = handle.dialog().file();
-    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_folder())
+    ask(move || dialog.blocking_pick_folder()).await
+}
+
+/// Runs a native dialog (blocking: off the async threads); the chosen path, `None` if
+/// cancelled.
+async fn ask(
+    dialog: impl FnOnce() -> Option<tauri_plugin_dialog::FilePath> + Send + 'static,
+) -> CmdResult<Option<String>> {
+    let picked = tauri::async_runtime::spawn_blocking(dialog)
         .await
         .map_err(AppError::from_join)?;
     Ok(picked
