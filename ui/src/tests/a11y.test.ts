@@ -178,10 +178,15 @@ describe("the collapsed navbar menu", () => {
     expect(hide).not.toHaveBeenCalled();
 
     menu.classList.add("show"); // opened with the toggler
+    // Bootstrap ends the fold on a timer; wait for it so nothing fires after the test
+    // environment is gone (CI saw a late transitionend as an unhandled error).
+    const hidden = new Promise((resolve) => menu.addEventListener("hidden.bs.collapse", resolve, { once: true }));
     await router.push("/customer/requests");
     await flushPromises();
     expect(hide).toHaveBeenCalledTimes(1);
     expect(Collapse.getInstance(menu)).not.toBeNull();
+    await hidden;
+    expect(menu.classList.contains("show")).toBe(false);
     hide.mockRestore();
     wrapper.unmount();
   });
