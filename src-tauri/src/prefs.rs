@@ -114,6 +114,11 @@ pub struct Settings {
     pub reminder_time: String,
     /// Outgoing mail server; `None` writes mail to the outbox folder instead.
     pub smtp: Option<household_core::email::SmtpSettings>,
+    /// The business's name and address, printed on receipts.
+    #[serde(default)]
+    pub business_name: String,
+    #[serde(default)]
+    pub business_address: String,
 }
 
 impl Settings {
@@ -125,6 +130,8 @@ impl Settings {
             idle_timeout_minutes: business.idle_timeout_minutes,
             reminder_time: business.reminder_time,
             smtp: business.smtp,
+            business_name: business.business_name,
+            business_address: business.business_address,
         }
     }
 
@@ -141,6 +148,8 @@ impl Settings {
                 idle_timeout_minutes: self.idle_timeout_minutes,
                 reminder_time: self.reminder_time,
                 smtp: self.smtp,
+                business_name: self.business_name,
+                business_address: self.business_address,
             },
         )
     }

@@ -116,6 +116,26 @@ def switch_user(app: App, identifier: str, password: str, role: str) -> None:
 
 
 # --- admin -------------------------------------------------------------------------------
+# The admin's navbar entries inside a dropdown (the navbar must fit a 900 px window): the
+# toggle of their menu.
+ADMIN_MENU_OF = {
+    "nav-requests": "nav-requests-menu",
+    "nav-dispatch": "nav-requests-menu",
+    "nav-complaints": "nav-requests-menu",
+    "nav-jobs-admin": "nav-system",
+    "nav-backups": "nav-system",
+    "nav-terminals": "nav-system",
+}
+
+
+def admin_nav(app: App, testid: str) -> None:
+    """Click an admin navbar entry, opening its dropdown first when it is in one."""
+    menu = ADMIN_MENU_OF.get(testid)
+    if menu:
+        app.click(menu)
+    app.click(testid)
+
+
 def open_person(app: App, username: str) -> None:
     """People → search for `username` → that person's detail page."""
     app.click("nav-people")

@@ -127,6 +127,7 @@ def admin_pages(app: App, audit: Audit) -> None:
     audit.check("admin-reset-code-dialog")
     app.click("reset-code-done")
     app.wait_gone("reset-code-dialog")
+    app.click("nav-requests-menu")
     nav(app, "nav-requests", "Requests")
     app.wait("request-row")
     audit.check("admin-requests")
@@ -134,6 +135,16 @@ def admin_pages(app: App, audit: Audit) -> None:
     app.click_css(f'{css("request-row", request_id=first)} a')
     app.wait_css("nav[aria-label=Breadcrumb]")
     audit.check("admin-request-detail")
+    app.click("nav-requests-menu")
+    nav(app, "nav-dispatch", "Dispatch")
+    app.wait("dispatch-board")
+    audit.check("admin-dispatch")
+    app.click("nav-requests-menu")
+    nav(app, "nav-complaints", "Complaints")
+    app.wait_until(
+        lambda: app.is_visible("complaints-empty") or app.is_visible("complaint-row"), "the complaints never loaded"
+    )
+    audit.check("admin-complaints")
     nav(app, "nav-exports", "Exports")
     audit.check("admin-exports")
     app.click("nav-system")
@@ -176,6 +187,7 @@ def customer_pages(app: App, audit: Audit) -> None:
     audit.check("customer-find-services")
     app.click("book-button")
     app.wait("booking-dialog")
+    app.wait("book-day")  # the free times are in
     audit.check("customer-booking-dialog")
     app.driver.find_element("css selector", css("booking-dialog")).send_keys("\ue00c")  # Escape
     app.wait_gone("booking-dialog")
@@ -202,6 +214,12 @@ def professional_pages(app: App, audit: Audit) -> None:
     audit.check("professional-feed")
     nav(app, "nav-jobs", "jobs")
     audit.check("professional-jobs")
+    nav(app, "nav-my-week", "My week")
+    app.wait("week-grid")
+    audit.check("professional-week")
+    nav(app, "nav-availability", "Availability")
+    app.wait("availability-form")
+    audit.check("professional-availability")
     nav(app, "nav-profile", "Profile")
     audit.check("professional-profile")
 

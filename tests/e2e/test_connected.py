@@ -167,6 +167,8 @@ def test_two_desktops_share_one_server(server, app: App, second_window):
     before = set(pro.all_attrs("feed-item", "data-request-id"))
 
     # --- the customer books: the request appears in the open feed by itself -----------------
+    # The first free time the core offers is chosen once the times are in.
+    app.wait_css(f'{css("book-slot-option")}[aria-checked="true"]')
     app.click("book-submit")
     app.wait_gone("booking-dialog")
     app.wait_css('[data-testid="my-request-row"][data-status="requested"]')

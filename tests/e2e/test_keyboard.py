@@ -12,7 +12,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
 from flows import DEMO_PASSWORD, create_admin_with_demo, logout
-from helpers import App, css
+from helpers import App, css, sel
 
 # How many Tab presses may separate two stops of the journey.
 MAX_TABS = 60
@@ -118,14 +118,26 @@ def test_customer_books_and_signs_out_with_the_keyboard_only(app: App):
     app.wait_until(lambda: app.driver.switch_to.active_element == opener, "Escape did not return the focus to Book")
     assert ring_visible(focused(app)), "the Book button shows no focus after the dialog closed"
 
-    # --- book: a later slot with the arrow keys, a remark, Enter on Book ------------------
+    # --- book: a later time with the arrow keys, a remark, Enter on Book ------------------
     press(app, Keys.ENTER)
     app.wait("booking-dialog")
     service = app.driver.find_element("css selector", f'{css("booking-dialog")} .modal-title').text.removeprefix("Book ")
-    tab_to(app, focus_is("book-slot"), "the time slot")
-    before = app.wait("book-slot").get_attribute("value")
-    press(app, Keys.ARROW_DOWN)
-    app.wait_until(lambda: app.wait("book-slot").get_attribute("value") != before, "the arrow key did not change the slot")
+    # The free times are a radio group of buttons: Tab reaches the chosen one (the first
+    # free time is chosen to start with), the arrow keys move the choice and the focus.
+    app.wait_css(f'{css("book-slot-option")}[aria-checked="true"]')
+    tab_to(app, focus_is("book-slot-option"), "the chosen time")
+    before = app.driver.execute_script("return document.activeElement.getAttribute('data-slot')")
+    assert app.driver.execute_script("return document.activeElement.getAttribute('aria-checked')") == "true"
+    if len(app.driver.find_elements(*sel("book-slot-option"))) > 1:
+        press(app, Keys.ARROW_RIGHT)
+        app.wait_until(
+            lambda: app.driver.execute_script(
+                "const e = document.activeElement;"
+                "return e.getAttribute('data-slot') !== arguments[0] && e.getAttribute('aria-checked') === 'true'",
+                before,
+            ),
+            "the arrow key did not move to the next time",
+        )
     tab_to(app, focus_is("book-remarks"), "the remarks")
     press(app, "Please ring the bell twice.")
     tab_to(app, focus_is("book-submit"), "the Book button of the dialog")

@@ -67,6 +67,8 @@ def run(admin: App, second_window, third_window, address, fingerprint, laptop_bu
     search_services(counter, "plumb", ["Plumbing"])
     counter.click_css(f'{css("service-result", service_name="Plumbing")} {css("book-button")}')
     counter.wait("booking-dialog")
+    # The first free time the core offers is chosen once the times are in.
+    counter.wait_css(f'{css("book-slot-option")}[aria-checked="true"]')
     counter.click("book-submit")
     booked_at = time.monotonic()
     counter.wait_gone("booking-dialog")

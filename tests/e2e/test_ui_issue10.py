@@ -11,6 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from flows import (
+    admin_nav,
     ADMIN,
     DEMO_PASSWORD,
     Person,
@@ -216,7 +217,7 @@ def heading_state(app: App) -> dict:
 def test_new_page_starts_at_the_top_with_its_heading_focused(app: App):
     create_admin_with_demo(app)
     set_size(app, 900, 600)
-    app.click("nav-requests")
+    admin_nav(app, "nav-requests")
     app.wait("request-row")
     app.driver.execute_script("window.scrollTo({top: document.body.scrollHeight, behavior: 'instant'})")
     app.wait_until(lambda: app.driver.execute_script("return window.scrollY") > 200, "the requests page did not scroll")
@@ -230,7 +231,7 @@ def test_new_page_starts_at_the_top_with_its_heading_focused(app: App):
     )
 
     # To a detail page from far down a list: its heading comes once the request has loaded.
-    app.click("nav-requests")
+    admin_nav(app, "nav-requests")
     app.wait("request-row")
     last = app.all_attrs("request-row", "data-request-id")[-1]
     link = app.wait_css(f'{css("request-row", request_id=last)} a')
@@ -263,7 +264,7 @@ def test_one_locale_for_money_and_dates(app: App):
     assert "₹1,00,000.00" in row, row
 
     # Dates: "5 Dec 2026, 10:00" in the list, never US style or AM/PM.
-    app.click("nav-requests")
+    admin_nav(app, "nav-requests")
     app.wait("request-row")
     cells = app.driver.execute_script(
         "return Array.from(document.querySelectorAll('[data-testid=request-row] time')).map(t => t.innerText.trim())"
@@ -292,7 +293,7 @@ def test_one_locale_for_money_and_dates(app: App):
 # --- 7. date filters that look empty and take typed dates -------------------------------------
 def test_date_filters_look_empty_and_take_typed_dates(app: App):
     create_admin_with_demo(app)
-    app.click("nav-requests")
+    admin_nav(app, "nav-requests")
     app.wait("request-row")
     total = len(app.all_attrs("request-row", "data-request-id"))
     for testid in ("requests-filter-from", "requests-filter-to"):
@@ -355,7 +356,7 @@ def test_settings_ask_before_discarding_unsaved_changes(app: App):
 
 # --- 8. the administrator cancels and rejects requests ----------------------------------------
 def open_first_request_with_status(app: App, status: str) -> str:
-    app.click("nav-requests")
+    admin_nav(app, "nav-requests")
     app.select("requests-filter-status", status)
     # The list has reloaded when every row shows that status.
     shown = lambda: app.driver.execute_script(  # noqa: E731

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flows import DEMO_PASSWORD, create_admin_with_demo, login_expect_home
+from flows import DEMO_PASSWORD, admin_nav, create_admin_with_demo, login_expect_home
 from helpers import ARTIFACTS, App, css
 from test_ui_issue10 import set_size
 
@@ -82,8 +82,6 @@ def open_menu(app: App) -> None:
     app.wait_until(lambda: menu_state(app) == "open", lambda: f"the navbar menu is {menu_state(app)}, not open")
 
 
-# The admin's entries inside the navbar's System menu.
-IN_SYSTEM_MENU = {"nav-jobs-admin", "nav-backups", "nav-terminals"}
 
 
 def go(app: App, testid: str, zoomed: bool) -> None:
@@ -91,9 +89,8 @@ def go(app: App, testid: str, zoomed: bool) -> None:
     again by itself once the page is chosen (AppLayout)."""
     if zoomed:
         open_menu(app)
-    if testid in IN_SYSTEM_MENU:
-        app.click("nav-system")
-    app.click(testid)
+    # The admin's entries inside a navbar menu (Requests, System): open it first.
+    admin_nav(app, testid)
     if zoomed:
         app.wait_until(lambda: menu_state(app) == "closed", lambda: f"the navbar menu stayed {menu_state(app)}")
 
@@ -126,6 +123,8 @@ def visit_everything(app: App, zoomed: bool) -> Fit:
         ("nav-services", "service-row"),
         ("nav-people", "person-row"),
         ("nav-requests", "request-row"),
+        ("nav-dispatch", "dispatch-board"),
+        ("nav-complaints", None),
         ("nav-exports", None),
         ("nav-jobs-admin", None),
         ("nav-backups", "backup-empty"),
@@ -167,6 +166,7 @@ def visit_everything(app: App, zoomed: bool) -> Fit:
     fit.check("customer-find-services")
     app.click("book-button")
     app.wait("booking-dialog")
+    app.wait("book-day")  # the free times are in
     fit.check("customer-booking-dialog")
     app.click_css(f'{css("booking-dialog")} .btn-close')
     app.wait_gone("booking-dialog")
@@ -182,7 +182,7 @@ def visit_everything(app: App, zoomed: bool) -> Fit:
 
     login_expect_home(app, "ravi.k", DEMO_PASSWORD, "Professional")
     fit.check("professional-home")
-    for testid in ("nav-feed", "nav-jobs", "nav-profile"):
+    for testid in ("nav-feed", "nav-jobs", "nav-my-week", "nav-availability", "nav-profile"):
         nav(testid)
         fit.check(f"professional-{testid.removeprefix('nav-')}")
     return fit

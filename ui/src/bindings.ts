@@ -447,6 +447,116 @@ async adminCancelRequest(id: number, reason: string) : Promise<Result<null, ApiE
 }
 },
 /**
+ * The dispatch board of a day: a column per professional of a service (and area), open requests beside them.
+ */
+async adminDispatchBoard(query: BoardQuery) : Promise<Result<DispatchBoard, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_dispatch_board", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Assigns an open request to a free professional (one winner when several try at once).
+ */
+async adminAssignRequest(id: number, professionalId: number) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_assign_request", { id, professionalId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Marks an assigned job completed without the customer's code, with a reason (audited).
+ */
+async adminCompleteRequest(id: number, reason: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_complete_request", { id, reason }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A professional's weekly hours and days off.
+ */
+async adminProfessionalAvailability(userId: number) : Promise<Result<Availability, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_professional_availability", { userId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Sets a professional's weekly hours and days off (audited).
+ */
+async adminSaveProfessionalAvailability(userId: number, input: AvailabilityInput) : Promise<Result<Availability, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_save_professional_availability", { userId, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A request's receipt (once it is closed).
+ */
+async adminReceipt(id: number) : Promise<Result<Receipt, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_receipt", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Complaints, newest first: the open ones, or all.
+ */
+async adminListComplaints(openOnly: boolean) : Promise<Result<ComplaintRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_list_complaints", { openOnly }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One complaint with its request's history.
+ */
+async adminComplaintDetail(id: number) : Promise<Result<ComplaintDetail, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_complaint_detail", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A complaint's photo, to view in the app.
+ */
+async adminComplaintPhoto(id: number) : Promise<Result<DocumentView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_complaint_photo", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Resolves a complaint with a note; the customer is told.
+ */
+async adminResolveComplaint(id: number, note: string) : Promise<Result<null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("admin_resolve_complaint", { id, note }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Scheduled job runs, newest first.
  */
 async adminJobRuns() : Promise<Result<JobRunRow[], ApiError>> {
@@ -579,11 +689,66 @@ async customerCancelRequest(id: number) : Promise<Result<null, ApiError>> {
 }
 },
 /**
- * Closes a completed request, optionally with a review.
+ * Closes a completed request: accepts its total, records the payment, optionally reviews; returns the receipt number.
  */
-async customerCloseRequest(id: number, review: ReviewInput | null) : Promise<Result<null, ApiError>> {
+async customerCloseRequest(id: number, review: ReviewInput | null, payment: Payment) : Promise<Result<number, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("customer_close_request", { id, review }) };
+    return { status: "ok", data: await TAURI_INVOKE("customer_close_request", { id, review, payment }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The visit times offered for a service: when a professional of that service and area works and is free.
+ */
+async customerAvailableSlots(query: SlotQuery) : Promise<Result<DaySlots[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_available_slots", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * What a completed request costs: the booked price and the professional's extra items.
+ */
+async customerBill(id: number) : Promise<Result<Bill, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_bill", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The receipt of one of the customer's closed requests.
+ */
+async customerReceipt(id: number) : Promise<Result<Receipt, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_receipt", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Raises a complaint about a closed request; returns its id.
+ */
+async customerRaiseComplaint(id: number, input: ComplaintInput) : Promise<Result<number, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_raise_complaint", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The customer's complaints about one of their requests.
+ */
+async customerComplaints(id: number) : Promise<Result<ComplaintRow[], ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("customer_complaints", { id }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -678,11 +843,66 @@ async professionalDecline(id: number) : Promise<Result<null, ApiError>> {
 }
 },
 /**
- * Marks an assigned job completed (not before its visit time).
+ * Marks an assigned job completed with the customer's code, a note and extra items (not before its visit time).
  */
-async professionalComplete(id: number, note: string | null) : Promise<Result<null, ApiError>> {
+async professionalComplete(id: number, input: Completion) : Promise<Result<null, ApiError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("professional_complete", { id, note }) };
+    return { status: "ok", data: await TAURI_INVOKE("professional_complete", { id, input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Replaces the extra items of a completed job until its customer closes it.
+ */
+async professionalSetExtras(id: number, extras: ReceiptLine[]) : Promise<Result<Bill, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_set_extras", { id, extras }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The professional's weekly hours and days off.
+ */
+async professionalAvailability() : Promise<Result<Availability, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_availability") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Saves the professional's weekly hours and days off.
+ */
+async professionalSaveAvailability(input: AvailabilityInput) : Promise<Result<Availability, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_save_availability", { input }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The professional's week: hours, assigned jobs and free times, from a day.
+ */
+async professionalWeek(firstDay: string) : Promise<Result<WeekView, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_week", { firstDay }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A receipt of one of the professional's jobs.
+ */
+async professionalReceipt(id: number) : Promise<Result<Receipt, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("professional_receipt", { id }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -968,6 +1188,18 @@ async adminRestoreBackup(path: string) : Promise<Result<RestoreOutcome, ApiError
 }
 },
 /**
+ * Saves the receipt of request `id` as a PDF where the user chooses; the path, or `None`
+ * when the dialog was cancelled. `role` names which of the user's receipt operations to use.
+ */
+async saveReceiptPdf(id: number, role: Role) : Promise<Result<string | null, ApiError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_receipt_pdf", { id, role }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The About dialog's facts (anyone: nothing in it is private).
  */
 async about() : Promise<Result<AboutInfo, ApiError>> {
@@ -1059,6 +1291,26 @@ email_password_reset: boolean }
  */
 export type AuditEntry = { id: number; action: string; actor_name: string | null; detail: string; created_at: string }
 /**
+ * A professional's availability as stored.
+ */
+export type Availability = { 
+/**
+ * The working days (a day not listed is not worked).
+ */
+days: DayHours[]; 
+/**
+ * Days off, "YYYY-MM-DD", in order.
+ */
+days_off: string[]; 
+/**
+ * True while the professional has never set hours (the default week applies).
+ */
+is_default: boolean }
+/**
+ * New weekly hours and days off.
+ */
+export type AvailabilityInput = { days: DayHours[]; days_off: string[] }
+/**
  * Scheduled backups of an embedded-SQLite business (see `backup`). Kept in the settings
  * document under `"backups"`, saved apart from the rest.
  */
@@ -1094,10 +1346,42 @@ folder: string;
  */
 backups: BackupSummary[] }
 /**
+ * What a completed job costs: the booked price plus the professional's extra lines.
+ */
+export type Bill = { base_minor: number; extras: ReceiptLine[]; total_minor: number }
+/**
  * Outcome of a block or a withdrawn approval: the professional's jobs that went back to the
  * open pool.
  */
 export type BlockOutcome = { released_requests: number[] }
+/**
+ * One professional's column.
+ */
+export type BoardColumn = { professional_id: number; name: string; pincode: string; 
+/**
+ * Their hours that day (`None`: not working).
+ */
+hours: DayHours | null; day_off: boolean; jobs: BusyJob[] }
+/**
+ * Which board to show.
+ */
+export type BoardQuery = { 
+/**
+ * The day, "YYYY-MM-DD" (local); today when empty.
+ */
+day: string; service_id: number; 
+/**
+ * One PIN code, or every area when `None`.
+ */
+pincode: string | null }
+/**
+ * An open request on the side, with the professionals free to take it.
+ */
+export type BoardRequest = { request: OpenRequest; 
+/**
+ * Columns (professional ids) that work then, in its area, with no overlapping job.
+ */
+free_professionals: number[] }
 /**
  * The booking form.
  */
@@ -1114,6 +1398,38 @@ address: string | null;
  * Defaults to the profile's pincode when empty.
  */
 pincode: string | null; remarks: string }
+/**
+ * A job that holds a professional's time (an assigned request), with what a calendar shows.
+ */
+export type BusyJob = { request_id: number; professional_id: number; status: RequestStatus; scheduled_for: string; duration_minutes: number; service_name: string; customer_name: string; pincode: string }
+/**
+ * A complaint with its request, for the admin.
+ */
+export type ComplaintDetail = { complaint: ComplaintRow; request: RequestDetail }
+/**
+ * A new complaint.
+ */
+export type ComplaintInput = { 
+/**
+ * One of [`CATEGORIES`].
+ */
+category: string; body: string; photo: DocumentUpload | null }
+/**
+ * A complaint as listed and shown.
+ */
+export type ComplaintRow = { id: number; request_id: number; service_name: string; customer_id: number; customer_name: string; professional_id: number | null; professional_name: string | null; category: string; body: string; has_photo: boolean; status: string; resolution: string | null; resolved_by_name: string | null; resolved_at: string | null; created_at: string }
+/**
+ * What the professional sends to mark a job completed.
+ */
+export type Completion = { 
+/**
+ * The six-digit code the customer reads out.
+ */
+code: string; note: string | null; 
+/**
+ * Extra line items (parts, extra time) added to the booked price.
+ */
+extras?: ReceiptLine[] }
 /**
  * Where this computer's data is, for the first-run screen, Settings and the banner.
  */
@@ -1171,6 +1487,15 @@ by_status: LabelCount[];
  */
 per_day: LabelCount[]; top_services: ServiceStat[]; rating_avg: number | null; rating_count: number; pending_professionals: number }
 /**
+ * One working day of the week: `weekday` 0 = Monday … 6 = Sunday, times "HH:MM" (the end
+ * may be "24:00").
+ */
+export type DayHours = { weekday: number; start: string; end: string }
+/**
+ * The times offered on one day.
+ */
+export type DaySlots = { day: string; slots: string[] }
+/**
  * One demo login.
  */
 export type DemoAccount = { username: string; role: Role; note: string }
@@ -1178,6 +1503,10 @@ export type DemoAccount = { username: string; role: Role; note: string }
  * What was created.
  */
 export type DemoSummary = { services: number; professionals: number; customers: number; requests: number; demo_password: string; accounts: DemoAccount[] }
+/**
+ * The board of one day.
+ */
+export type DispatchBoard = { day: string; columns: BoardColumn[]; open: BoardRequest[] }
 /**
  * A document as the registration form sends it.
  */
@@ -1249,7 +1578,11 @@ export type ExportKind =
 /**
  * All requests matching the admin list's filters.
  */
-"requests" | "professionals" | "customers"
+"requests" | "professionals" | "customers" | 
+/**
+ * Every receipt issued, by number.
+ */
+"receipts"
 /**
  * Where an export job stands.
  */
@@ -1257,7 +1590,7 @@ export type ExportStatus = "queued" | "running" | "succeeded" | "failed" | "canc
 /**
  * An open request as a professional's feed shows it: no customer contact details.
  */
-export type FeedItem = { id: number; service_name: string; scheduled_for: string; pincode: string; remarks: string; created_at: string }
+export type FeedItem = { id: number; service_name: string; scheduled_for: string; duration_minutes: number; pincode: string; remarks: string; created_at: string }
 /**
  * A page of the feed.
  */
@@ -1415,6 +1748,10 @@ export type NotificationCentre = { unread: number; items: NotificationRow[] }
  */
 export type NotificationRow = { id: number; kind: string; title: string; body: string; request_id: number | null; created_at: string; read_at: string | null }
 /**
+ * An open request as the dispatch board and the feed see it.
+ */
+export type OpenRequest = { id: number; service_id: number; service_name: string; customer_name: string; scheduled_for: string; duration_minutes: number; pincode: string; remarks: string; created_at: string }
+/**
  * Paging information returned with every list.
  */
 export type PageInfo = { page: number; per_page: number; 
@@ -1439,13 +1776,41 @@ export type PasswordReset = {
  */
 login: string; code: string; new_password: string }
 /**
+ * What the customer confirms when closing: the total they saw and how they paid.
+ */
+export type Payment = { method: PaymentMethod; 
+/**
+ * The UPI or card reference; empty for cash.
+ */
+reference: string; 
+/**
+ * The total the customer was shown and accepts, in minor units.
+ */
+accepted_total_minor: number }
+/**
+ * How the customer paid.
+ */
+export type PaymentMethod = "cash" | 
+/**
+ * A UPI transfer (its transaction reference is recorded).
+ */
+"upi" | 
+/**
+ * A card payment on the professional's terminal (its reference is recorded).
+ */
+"card"
+/**
  * One page of people.
  */
 export type PeoplePage = { items: PersonRow[]; page: PageInfo }
 /**
  * Filters and paging of the people list.
  */
-export type PeopleQuery = { role: Role | null; status: UserStatus | null; verification: VerificationStatus | null; service_id: number | null; pincode: string | null; search: string | null; page: number; per_page: number }
+export type PeopleQuery = { role: Role | null; status: UserStatus | null; verification: VerificationStatus | null; service_id: number | null; pincode: string | null; search: string | null; 
+/**
+ * Only professionals with an open complaint.
+ */
+open_complaints?: boolean; page: number; per_page: number }
 /**
  * Everything the admin sees about one person.
  */
@@ -1473,7 +1838,11 @@ rating_avg: number | null; rating_count: number; completed_jobs: number;
 /**
  * Customers: requests made and the professionals' average rating of them.
  */
-request_count: number; customer_rating_avg: number | null; customer_rating_count: number }
+request_count: number; customer_rating_avg: number | null; customer_rating_count: number; 
+/**
+ * Professionals: complaints about their jobs, and how many are still open.
+ */
+complaint_count: number; open_complaint_count: number }
 /**
  * A professional's own profile.
  */
@@ -1491,9 +1860,29 @@ export type ProfessionalProfileInput = { phone: string; pincode: string; experie
  */
 export type ProfessionalRegistration = { full_name: string; username: string; email: string; password: string; phone: string; pincode: string; service_id: number; experience_years: number; description: string; document: DocumentUpload }
 /**
+ * An issued receipt, as shown, printed and saved as PDF.
+ */
+export type Receipt = { number: number; request_id: number; issued_at: string; business_name: string; business_address: string; customer_name: string; professional_name: string; service_name: string; visit_at: string; 
+/**
+ * The service at its booked price first, then the extras.
+ */
+lines: ReceiptLine[]; total_minor: number; payment_method: PaymentMethod; payment_reference: string }
+/**
+ * One extra line item of a job.
+ */
+export type ReceiptLine = { description: string; amount_minor: number }
+/**
  * A request with its full status history.
  */
-export type RequestDetail = { request: RequestRecord; history: RequestEvent[] }
+export type RequestDetail = { request: RequestRecord; history: RequestEvent[]; 
+/**
+ * The completion code, for the customer only, while the job is assigned.
+ */
+completion_code?: string | null; 
+/**
+ * The receipt's number, once the request is closed.
+ */
+receipt_number?: number | null }
 /**
  * Changes to an open request.
  */
@@ -1541,7 +1930,11 @@ export type RequestSort = "created_at" | "scheduled_for" | "status"
 /**
  * The states of a service request (stored as TEXT, typed as a string union in TypeScript).
  */
-export type RequestStatus = "requested" | "assigned" | "completed" | "closed" | "rejected" | "cancelled"
+export type RequestStatus = "requested" | "assigned" | "completed" | "closed" | "rejected" | "cancelled" | 
+/**
+ * Nobody accepted it before its visit time passed.
+ */
+"expired"
 /**
  * A code an administrator issued, shown to them once.
  */
@@ -1654,7 +2047,27 @@ reminder_time: string;
 /**
  * Outgoing mail server; `None` writes mail to the outbox folder instead.
  */
-smtp: SmtpSettings | null }
+smtp: SmtpSettings | null; 
+/**
+ * The business's name and address, printed on receipts.
+ */
+business_name?: string; business_address?: string }
+/**
+ * Which offered times to list.
+ */
+export type SlotQuery = { service_id: number; 
+/**
+ * The visit's PIN code; the customer's own when `None`.
+ */
+pincode: string | null; 
+/**
+ * The first day, "YYYY-MM-DD" (local); today when empty.
+ */
+from_day: string; 
+/**
+ * How many days (1-31).
+ */
+days: number }
 /**
  * SMTP settings (the password is passed separately: it is never stored with preferences).
  */
@@ -1743,6 +2156,30 @@ export type UserStatus = "active" | "blocked"
  * Where a professional's application stands.
  */
 export type VerificationStatus = "pending" | "approved" | "rejected"
+/**
+ * One day of a professional's week.
+ */
+export type WeekDay = { day: string; 
+/**
+ * Their hours that day (`None`: not a working day, or a day off).
+ */
+hours: DayHours | null; day_off: boolean; 
+/**
+ * Their assigned jobs that day, by time.
+ */
+jobs: BusyJob[]; 
+/**
+ * Visit times still free that day (for a job of their service's length).
+ */
+free_slots: string[] }
+/**
+ * A professional's week.
+ */
+export type WeekView = { days: WeekDay[]; 
+/**
+ * The length of a visit of their service, in minutes.
+ */
+slot_minutes: number }
 
 /** tauri-specta globals **/
 

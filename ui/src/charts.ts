@@ -59,9 +59,11 @@ export function themeColors(el: Element = document.documentElement): ThemeColors
     muted: v("--bs-secondary-color"),
     grid: v("--bs-border-color-translucent"),
     surface: v("--bs-body-bg"),
-    color: (name) => v(`--bs-${name}`),
+    // "dark" (expired requests) is the page's own background in dark mode: drawn in the
+    // emphasis colour instead (near-black in light mode, near-white in dark mode).
+    color: (name) => (name === "dark" ? v("--bs-emphasis-color") : v(`--bs-${name}`)),
     translucent: (name, alpha) => {
-      const rgb = style.getPropertyValue(`--bs-${name}-rgb`).trim();
+      const rgb = style.getPropertyValue(name === "dark" ? "--bs-emphasis-color-rgb" : `--bs-${name}-rgb`).trim();
       return rgb ? `rgba(${rgb}, ${alpha})` : v(`--bs-${name}`);
     },
   };

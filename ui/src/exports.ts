@@ -44,6 +44,12 @@ export const EXPORT_KINDS: readonly ExportKindInfo[] = [
     short: "Customers",
     description: "Every customer with contact details, address, number of requests and rating.",
   },
+  {
+    value: "receipts",
+    label: "Receipts",
+    short: "Receipts",
+    description: "Every receipt issued, by number: date, customer, professional, service, price, extras, total and payment.",
+  },
 ];
 
 /** "closed_requests" → "Closed requests"; unknown kinds are made readable. */

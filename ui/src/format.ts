@@ -253,7 +253,7 @@ export function pageCount(perPage: number, total: number): number {
 /** Bootstrap theme colour names. */
 export type BsColor = "primary" | "secondary" | "success" | "danger" | "warning" | "info" | "light" | "dark";
 
-export const REQUEST_STATUSES = ["requested", "assigned", "completed", "closed", "rejected", "cancelled"] as const;
+export const REQUEST_STATUSES = ["requested", "assigned", "completed", "closed", "rejected", "cancelled", "expired"] as const;
 
 export const REQUEST_STATUS_COLOR: Record<(typeof REQUEST_STATUSES)[number], BsColor> = {
   requested: "secondary",
@@ -262,7 +262,44 @@ export const REQUEST_STATUS_COLOR: Record<(typeof REQUEST_STATUSES)[number], BsC
   closed: "success",
   rejected: "danger",
   cancelled: "warning",
+  // Nobody accepted it before its visit time.
+  expired: "dark",
 };
+
+/** How a request status reads on screen ("expired" → "Expired"). */
+export const REQUEST_STATUS_LABEL: Record<(typeof REQUEST_STATUSES)[number], string> = {
+  requested: "Requested",
+  assigned: "Assigned",
+  completed: "Completed",
+  closed: "Closed",
+  rejected: "Rejected",
+  cancelled: "Cancelled",
+  expired: "Expired",
+};
+
+/** How the customer paid, as receipts and dialogs name it. */
+export const PAYMENT_METHOD_LABEL: Record<"cash" | "upi" | "card", string> = { cash: "Cash", upi: "UPI", card: "Card" };
+
+/** What a complaint can be about (mirrors Rust `complaints::CATEGORIES`). */
+export const COMPLAINT_CATEGORIES = ["quality", "damage", "conduct", "billing", "lateness", "other"] as const;
+
+export const COMPLAINT_CATEGORY_LABEL: Record<string, string> = {
+  quality: "Quality of the work",
+  damage: "Damage",
+  conduct: "Conduct",
+  billing: "Billing",
+  lateness: "Lateness",
+  other: "Other",
+};
+
+/** Weekday names, 0 = Monday … 6 = Sunday (the core's numbering). */
+export const WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+/** "10:00" of a stored timestamp, local; the input when malformed. */
+export function formatClock(value: string): string {
+  const d = parseDate(value);
+  return d ? timeFmt.format(d) : value;
+}
 
 export const USER_STATUS_COLOR: Record<string, BsColor> = { active: "success", blocked: "danger" };
 export const VERIFICATION_COLOR: Record<string, BsColor> = {

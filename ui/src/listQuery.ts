@@ -64,6 +64,8 @@ export function peopleQueryFromRoute(q: LocationQuery): PeopleQuery {
     service_id: positiveInt(q, "service"),
     pincode: first(q, "pincode"),
     search: first(q, "search"),
+    // `?complaints=open`: only professionals with a complaint still open.
+    open_complaints: first(q, "complaints") === "open",
     page: positiveInt(q, "page") ?? 1,
     per_page: PER_PAGE,
   };
@@ -77,6 +79,7 @@ export function peopleQueryToRoute(p: PeopleQuery): LocationQueryRaw {
     verification: p.verification,
     service: p.service_id,
     pincode: p.pincode?.trim(),
+    complaints: p.open_complaints ? "open" : null,
     page: p.page > 1 ? p.page : null,
   });
 }

@@ -26,6 +26,9 @@ import ExportsPage from "./pages/admin/ExportsPage.vue";
 import BackgroundJobsPage from "./pages/admin/BackgroundJobsPage.vue";
 import BackupsPage from "./pages/admin/BackupsPage.vue";
 import TerminalsPage from "./pages/admin/TerminalsPage.vue";
+import DispatchPage from "./pages/admin/DispatchPage.vue";
+import ComplaintsPage from "./pages/admin/ComplaintsPage.vue";
+import ComplaintDetailPage from "./pages/admin/ComplaintDetailPage.vue";
 import FindServicesPage from "./pages/customer/FindServicesPage.vue";
 import MyRequestsPage from "./pages/customer/MyRequestsPage.vue";
 import CustomerRequestDetailPage from "./pages/customer/RequestDetailPage.vue";
@@ -33,6 +36,8 @@ import CustomerProfilePage from "./pages/customer/ProfilePage.vue";
 import FeedPage from "./pages/professional/FeedPage.vue";
 import JobsPage from "./pages/professional/JobsPage.vue";
 import ProfessionalProfilePage from "./pages/professional/ProfilePage.vue";
+import AvailabilityPage from "./pages/professional/AvailabilityPage.vue";
+import WeekPage from "./pages/professional/WeekPage.vue";
 
 declare module "vue-router" {
   interface RouteMeta {
@@ -96,6 +101,21 @@ export const routes: RouteRecordRaw[] = [
     meta: { access: { role: "admin" }, layout: "app", title: "Request" },
   },
   {
+    path: "/admin/dispatch",
+    component: DispatchPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Dispatch" },
+  },
+  {
+    path: "/admin/complaints",
+    component: ComplaintsPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Complaints" },
+  },
+  {
+    path: "/admin/complaints/:id(\\d+)",
+    component: ComplaintDetailPage,
+    meta: { access: { role: "admin" }, layout: "app", title: "Complaint" },
+  },
+  {
     path: "/admin/exports",
     component: ExportsPage,
     meta: { access: { role: "admin" }, layout: "app", title: "Exports" },
@@ -129,6 +149,16 @@ export const routes: RouteRecordRaw[] = [
     path: "/professional/jobs",
     component: JobsPage,
     meta: { access: { role: "professional" }, layout: "app", title: "My jobs" },
+  },
+  {
+    path: "/professional/week",
+    component: WeekPage,
+    meta: { access: { role: "professional" }, layout: "app", title: "My week" },
+  },
+  {
+    path: "/professional/availability",
+    component: AvailabilityPage,
+    meta: { access: { role: "professional" }, layout: "app", title: "Availability" },
   },
   {
     path: "/professional/profile",

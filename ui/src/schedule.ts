@@ -144,3 +144,11 @@ export function bookingDayProblem(day: string, now: Date): string | null {
   if (!SLOTS.some((s) => slotAvailable(day, s, now))) return "No slots left on this day: pick another date.";
   return null;
 }
+
+/** The Monday of the week of a local day `YYYY-MM-DD` (weeks run Monday to Sunday, as in the core). */
+export function mondayOf(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return day;
+  const d = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return addDays(day, -((d.getDay() + 6) % 7));
+}

@@ -50,8 +50,9 @@ pub async fn email_sender(app: Arc<App>) {
     }
 }
 
-/// Runs the scheduled reports and reminders: once at start-up (catching up on a missed
-/// period) and then every minute; `job_runs` makes each period run once.
+/// Runs the scheduled reports and reminders, and expires open requests whose time passed:
+/// once at start-up (catching up on a missed period) and then every minute; `job_runs` makes
+/// each period run once, and each request expires once.
 pub async fn scheduler(app: Arc<App>) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
@@ -62,6 +63,11 @@ pub async fn scheduler(app: Arc<App>) {
         };
         if let Err(e) = result {
             tracing::warn!(error = %e, "scheduled jobs failed");
+        }
+        match crate::expiry::run_due(&app).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(requests = n, "requests expired"),
+            Err(e) => tracing::warn!(error = %e, "expiring requests failed"),
         }
     }
 }

@@ -262,6 +262,16 @@ pub async fn book_once(
             format!("No verified professional offers {name} in PIN code {pincode} yet."),
         ));
     }
+    let minutes = crate::availability::visit_minutes(&mut tx, input.service_id).await?;
+    crate::availability::ensure_bookable(
+        app,
+        &mut tx,
+        input.service_id,
+        &pincode,
+        Timestamp::from(at),
+        minutes,
+    )
+    .await?;
     let id = store::requests::insert(
         &mut tx,
         &store::requests::NewRequest {
@@ -322,19 +332,32 @@ pub async fn edit(app: &App, actor: &Actor, id: i64, input: RequestEdit) -> AppR
     )
         .all_valid()?;
     let mut tx = app.write_tx().await?;
-    let (_, status) = owned(&mut tx, actor, id).await?;
+    let (state, status) = owned(&mut tx, actor, id).await?;
     if status != RequestStatus::Requested {
         return Err(AppError::Conflict(format!(
             "This request is {} and can no longer be edited: only open requests can be changed.",
             status.as_str()
         )));
     }
+    let at = Timestamp::from(at);
+    if at != state.scheduled_for {
+        // A new time must be one a professional can take, as when booking.
+        crate::availability::ensure_bookable(
+            app,
+            &mut tx,
+            state.service_id,
+            &state.pincode,
+            at,
+            state.duration_minutes,
+        )
+        .await?;
+    }
     let now = app.now();
     if !store::requests::edit_open(
         &mut tx,
         id,
         actor.user_id,
-        Timestamp::from(at),
+        at,
         address.as_str(),
         &remarks,
         now,
@@ -370,13 +393,16 @@ pub async fn cancel(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
     Ok(())
 }
 
-/// Closes a completed request, with an optional review.
+/// Closes a completed request, with an optional review: the customer accepts the total
+/// and records how they paid, and the receipt is issued in the same transaction. Returns
+/// the receipt's number.
 pub async fn close(
     app: &App,
     actor: &Actor,
     id: i64,
     review: Option<ReviewInput>,
-) -> AppResult<()> {
+    payment: crate::receipts::Payment,
+) -> AppResult<i64> {
     actor.require(Role::Customer)?;
     let parsed = match &review {
         Some(r) => Some(
@@ -393,13 +419,17 @@ pub async fn close(
     if crate::lifecycle::next(status, Action::Close).is_none() {
         return Err(crate::lifecycle::illegal(status, Action::Close));
     }
+    let bill = crate::receipts::bill(&mut store::Ex::from(&mut tx), id).await?;
+    let reference = crate::receipts::check_payment(&payment, &bill)?;
     // The review first, so the professional's "closed" notification can carry the stars.
     if let Some((rating, comment)) = parsed {
         write_review(app, &mut tx, &state, rating, comment.as_deref()).await?;
     }
     apply(app, &mut tx, actor, &state, status, Action::Close, None).await?;
+    let number =
+        crate::receipts::issue(app, &mut tx, id, &bill, payment.method, &reference).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(number)
 }
 
 /// Reviews a closed request that has no review yet (one review per request).
@@ -491,5 +521,20 @@ pub async fn request_detail(app: &App, actor: &Actor, id: i64) -> AppResult<Requ
             e
         })
         .collect();
-    Ok(RequestDetail { request, history })
+    let completion_code = if request.status == RequestStatus::Assigned {
+        store::requests::completion_code(&app.pool, id)
+            .await?
+            .and_then(|(code, _, _)| code)
+    } else {
+        None
+    };
+    let receipt_number = store::receipts::for_request(&app.pool, id)
+        .await?
+        .map(|r| r.number);
+    Ok(RequestDetail {
+        request,
+        history,
+        completion_code,
+        receipt_number,
+    })
 }

@@ -22,12 +22,38 @@ const POSTGRES_CONNECTIONS: u32 = 16;
 /// Opens (creating if needed) the SQLite file with WAL, foreign keys and a busy timeout,
 /// then applies pending migrations.
 pub async fn open(path: &Path) -> AppResult<Pool> {
+    migrate_sqlite(path).await?;
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options(path))
         .await?;
-    MIGRATOR.run(&pool).await?;
     Ok(Pool::Sqlite(pool))
+}
+
+/// Applies pending SQLite migrations on a connection of their own with foreign keys off.
+/// SQLite changes a table's CHECK only by rebuilding the table, and with foreign keys on,
+/// dropping the old copy of a table others reference would cascade-delete their rows (sqlx
+/// runs each migration in a transaction, where the pragma cannot be switched off). Every
+/// foreign key is checked once they have run.
+async fn migrate_sqlite(path: &Path) -> AppResult<()> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options(path).foreign_keys(false))
+        .await?;
+    let migrated = MIGRATOR.run(&pool).await;
+    let broken = sqlx::query("PRAGMA foreign_key_check")
+        .fetch_all(&pool)
+        .await;
+    pool.close().await;
+    migrated?;
+    let broken = broken?;
+    if !broken.is_empty() {
+        return Err(AppError::internal(format!(
+            "the database has {} row(s) whose foreign key points nowhere after migrating",
+            broken.len()
+        )));
+    }
+    Ok(())
 }
 
 /// The pools of one database: `(reads, writes)`. On SQLite writes queue for one connection

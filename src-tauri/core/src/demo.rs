@@ -182,6 +182,7 @@ const REQUESTS: &[(usize, usize, RequestStatus, i64, Option<i64>)] = &[
     (3, 4, RequestStatus::Requested, 0, None),
     (4, 1, RequestStatus::Cancelled, 9, None),
     (2, 5, RequestStatus::Rejected, 11, None),
+    (3, 0, RequestStatus::Expired, 10, None),
 ];
 
 /// True when the database holds no business data (no services, no non-admin users).
@@ -408,6 +409,21 @@ pub async fn seed(app: &App, admin_id: Option<i64>) -> AppResult<DemoSummary> {
                     t(48),
                 )
                 .await?;
+            }
+            RequestStatus::Expired => {
+                store::requests::append_event(
+                    &mut tx,
+                    id,
+                    None,
+                    Some(RequestStatus::Requested),
+                    RequestStatus::Expired,
+                    Some("No professional accepted it before its visit time"),
+                    scheduled,
+                )
+                .await?;
+            }
+            RequestStatus::Assigned => {
+                crate::completion::issue(&mut tx, id).await?;
             }
             _ => {}
         }

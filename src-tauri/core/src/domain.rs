@@ -120,6 +120,8 @@ pub enum ExportKind {
     Requests,
     Professionals,
     Customers,
+    /// Every receipt issued, by number.
+    Receipts,
 }
 
 /// Where a queued email stands.
@@ -188,6 +190,8 @@ pub enum RequestStatus {
     Closed,
     Rejected,
     Cancelled,
+    /// Nobody accepted it before its visit time passed.
+    Expired,
 }
 
 /// The stored (and serialised) name of each variant of a status-like enum, once: `as_str`,
@@ -229,6 +233,7 @@ stored_names!(ExportKind {
     Requests => "requests",
     Professionals => "professionals",
     Customers => "customers",
+    Receipts => "receipts",
 });
 stored_names!(EmailStatus { Queued => "queued", Sending => "sending", Sent => "sent", Failed => "failed" });
 stored_names!(RunStatus { Running => "running", Succeeded => "succeeded", Failed => "failed" });
@@ -239,6 +244,7 @@ stored_names!(RequestStatus {
     Closed => "closed",
     Rejected => "rejected",
     Cancelled => "cancelled",
+    Expired => "expired",
 });
 
 fn trimmed(
@@ -530,7 +536,7 @@ mod tests {
         check(EmailStatus::ALL);
         check(RunStatus::ALL);
         check(RequestStatus::ALL);
-        assert_eq!(RequestStatus::ALL.len(), 6);
+        assert_eq!(RequestStatus::ALL.len(), 7);
     }
 
     #[test]

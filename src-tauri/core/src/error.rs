@@ -60,6 +60,21 @@ pub enum AppError {
 
 impl AppError {
     /// Shorthand for a validation error on one field.
+    /// The same error with a validation field renamed (a shared check reused by another form).
+    pub fn renamed_field(self, from: &str, to: &str) -> Self {
+        match self {
+            AppError::Validation(mut fields) => {
+                for f in &mut fields {
+                    if f.field == from {
+                        f.field = to.to_owned();
+                    }
+                }
+                AppError::Validation(fields)
+            }
+            other => other,
+        }
+    }
+
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::Validation(vec![FieldError {
             field: field.into(),

@@ -50,19 +50,66 @@ pub(crate) async fn on_transition(
         .unwrap_or_else(|| "Your professional".into());
     let customer = short_name(&r.customer_name);
     let mut out: Vec<(i64, &str, String, String)> = Vec::new();
+    // The completion code goes to the customer only (the professional types it in).
+    let code = match action {
+        Action::Accept | Action::Assign => store::requests::completion_code(&mut *conn, request_id)
+            .await?
+            .and_then(|(code, _, _)| code)
+            .map(|c| {
+                format!(" — your completion code is {c}: give it to them when the job is done")
+            })
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     match action {
         Action::Accept => out.push((
             r.customer_id,
             "request.assigned",
             "Request accepted".into(),
-            format!("{what} accepted by {pro}"),
+            format!("{what} accepted by {pro}{code}"),
         )),
+        Action::Assign => {
+            out.push((
+                r.customer_id,
+                "request.assigned",
+                "Professional assigned".into(),
+                format!("{pro} will do {what}{code}"),
+            ));
+            if let Some(p) = r.professional_id {
+                out.push((
+                    p,
+                    "request.assigned",
+                    "New job assigned".into(),
+                    format!(
+                        "The office gave you {what} for {customer} in PIN code {}",
+                        r.pincode
+                    ),
+                ));
+            }
+        }
         Action::Complete => out.push((
             r.customer_id,
             "request.completed",
             "Job completed".into(),
             format!("{pro} completed {what}. Close it and leave a review."),
         )),
+        Action::AdminComplete => {
+            let why = note.unwrap_or("no reason given");
+            out.push((
+                r.customer_id,
+                "request.completed",
+                "Job completed".into(),
+                format!("The office marked {what} completed: {why}. Close it and leave a review."),
+            ));
+            if let Some(p) = r.professional_id {
+                out.push((
+                    p,
+                    "request.completed",
+                    "Job completed by the office".into(),
+                    format!("The office marked {what} for {customer} completed: {why}"),
+                ));
+            }
+        }
         Action::Close => {
             if let Some(p) = r.professional_id {
                 let stars = r.rating.map(|s| format!(" ({s}★)")).unwrap_or_default();
@@ -123,6 +170,61 @@ pub(crate) async fn on_transition(
         write(conn, user, kind, &title, &body, Some(request_id), now).await?;
     }
     Ok(())
+}
+
+/// Tells a customer their open request expired, suggesting the next free times (inside the
+/// expiring transaction).
+pub(crate) async fn on_expiry(
+    conn: &mut store::Tx,
+    request_id: i64,
+    next: &[String],
+    now: Timestamp,
+) -> AppResult<()> {
+    let Some(r) = store::requests::find(&mut *conn, request_id).await? else {
+        return Ok(());
+    };
+    let what = format!("{} on {}", r.service_name, day(r.scheduled_for));
+    let body = if next.is_empty() {
+        format!("Nobody could take {what} in time. No time is free in the next days: please try later or call the office.")
+    } else {
+        format!(
+            "Nobody could take {what} in time. Book again: free times include {}.",
+            next.join(", ")
+        )
+    };
+    write(
+        conn,
+        r.customer_id,
+        "request.expired",
+        "Request expired",
+        &body,
+        Some(request_id),
+        now,
+    )
+    .await
+}
+
+/// Tells a customer how the office resolved their complaint (inside the resolving
+/// transaction).
+pub(crate) async fn on_complaint_resolved(
+    conn: &mut store::Tx,
+    complaint: &store::complaints::ComplaintRow,
+    note: &str,
+    now: Timestamp,
+) -> AppResult<()> {
+    write(
+        conn,
+        complaint.customer_id,
+        "complaint.resolved",
+        "Complaint resolved",
+        &format!(
+            "Your complaint about {} was resolved: {note}",
+            complaint.service_name
+        ),
+        Some(complaint.request_id),
+        now,
+    )
+    .await
 }
 
 /// Tells the professionals who can take a newly booked request that it is in their feed

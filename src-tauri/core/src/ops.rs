@@ -354,6 +354,46 @@ macro_rules! household_operations {
             admin_cancel_request(admin, ui) |app, caller, actor| (id: i64, reason: String) -> () {
                 requests::cancel(app, &actor, id, &reason).await
             }
+            /// The dispatch board of a day: a column per professional of a service (and area), open requests beside them.
+            admin_dispatch_board(admin, ui) |app, caller, actor| (query: BoardQuery) -> DispatchBoard {
+                dispatch::board(app, &actor, query).await
+            }
+            /// Assigns an open request to a free professional (one winner when several try at once).
+            admin_assign_request(admin, ui) |app, caller, actor| (id: i64, professional_id: i64) -> () {
+                dispatch::assign(app, &actor, id, professional_id).await
+            }
+            /// Marks an assigned job completed without the customer's code, with a reason (audited).
+            admin_complete_request(admin, ui) |app, caller, actor| (id: i64, reason: String) -> () {
+                dispatch::complete_without_code(app, &actor, id, &reason).await
+            }
+            /// A professional's weekly hours and days off.
+            admin_professional_availability(admin, ui) |app, caller, actor| (user_id: i64) -> Availability {
+                availability::of_professional(app, &actor, user_id).await
+            }
+            /// Sets a professional's weekly hours and days off (audited).
+            admin_save_professional_availability(admin, ui) |app, caller, actor| (user_id: i64, input: AvailabilityInput) -> Availability {
+                availability::save_for_professional(app, &actor, user_id, input).await
+            }
+            /// A request's receipt (once it is closed).
+            admin_receipt(admin, ui) |app, caller, actor| (id: i64) -> Receipt {
+                receipts::get(app, &actor, id).await
+            }
+            /// Complaints, newest first: the open ones, or all.
+            admin_list_complaints(admin, ui) |app, caller, actor| (open_only: bool) -> Vec<ComplaintRow> {
+                complaints::list(app, &actor, open_only).await
+            }
+            /// One complaint with its request's history.
+            admin_complaint_detail(admin, ui) |app, caller, actor| (id: i64) -> ComplaintDetail {
+                complaints::detail(app, &actor, id).await
+            }
+            /// A complaint's photo, to view in the app.
+            admin_complaint_photo(admin, ui) |app, caller, actor| (id: i64) -> DocumentView {
+                complaints::photo(app, &actor, id).await
+            }
+            /// Resolves a complaint with a note; the customer is told.
+            admin_resolve_complaint(admin, ui) |app, caller, actor| (id: i64, note: String) -> () {
+                complaints::resolve(app, &actor, id, &note).await
+            }
 
             // ---- admin: background work ------------------------------------------------
             /// Scheduled job runs, newest first.
@@ -428,9 +468,29 @@ macro_rules! household_operations {
             customer_cancel_request(customer, ui) |app, caller, actor| (id: i64) -> () {
                 customer::cancel(app, &actor, id).await
             }
-            /// Closes a completed request, optionally with a review.
-            customer_close_request(customer, ui) |app, caller, actor| (id: i64, review: Option<ReviewInput>) -> () {
-                customer::close(app, &actor, id, review).await
+            /// Closes a completed request: accepts its total, records the payment, optionally reviews; returns the receipt number.
+            customer_close_request(customer, ui) |app, caller, actor| (id: i64, review: Option<ReviewInput>, payment: Payment) -> i64 {
+                customer::close(app, &actor, id, review, payment).await
+            }
+            /// The visit times offered for a service: when a professional of that service and area works and is free.
+            customer_available_slots(customer, ui) |app, caller, actor| (query: SlotQuery) -> Vec<DaySlots> {
+                availability::slots_for_customer(app, &actor, query).await
+            }
+            /// What a completed request costs: the booked price and the professional's extra items.
+            customer_bill(customer, ui) |app, caller, actor| (id: i64) -> Bill {
+                receipts::bill_for(app, &actor, id).await
+            }
+            /// The receipt of one of the customer's closed requests.
+            customer_receipt(customer, ui) |app, caller, actor| (id: i64) -> Receipt {
+                receipts::get(app, &actor, id).await
+            }
+            /// Raises a complaint about a closed request; returns its id.
+            customer_raise_complaint(customer, ui) |app, caller, actor| (id: i64, input: ComplaintInput) -> i64 {
+                complaints::raise(app, &actor, id, input).await
+            }
+            /// The customer's complaints about one of their requests.
+            customer_complaints(customer, ui) |app, caller, actor| (id: i64) -> Vec<ComplaintRow> {
+                complaints::for_customer(app, &actor, id).await
             }
             /// Reviews a closed request (once).
             customer_review_request(customer, ui) |app, caller, actor| (id: i64, review: ReviewInput) -> () {
@@ -466,9 +526,29 @@ macro_rules! household_operations {
             professional_decline(professional, ui) |app, caller, actor| (id: i64) -> () {
                 professional::decline(app, &actor, id).await
             }
-            /// Marks an assigned job completed (not before its visit time).
-            professional_complete(professional, ui) |app, caller, actor| (id: i64, note: Option<String>) -> () {
-                professional::complete(app, &actor, id, note, caller.offset).await
+            /// Marks an assigned job completed with the customer's code, a note and extra items (not before its visit time).
+            professional_complete(professional, ui) |app, caller, actor| (id: i64, input: Completion) -> () {
+                professional::complete(app, &actor, id, input, caller.offset).await
+            }
+            /// Replaces the extra items of a completed job until its customer closes it.
+            professional_set_extras(professional, ui) |app, caller, actor| (id: i64, extras: Vec<ReceiptLine>) -> Bill {
+                receipts::set_extras(app, &actor, id, extras).await
+            }
+            /// The professional's weekly hours and days off.
+            professional_availability(professional, ui) |app, caller, actor| () -> Availability {
+                availability::own(app, &actor).await
+            }
+            /// Saves the professional's weekly hours and days off.
+            professional_save_availability(professional, ui) |app, caller, actor| (input: AvailabilityInput) -> Availability {
+                availability::save_own(app, &actor, input).await
+            }
+            /// The professional's week: hours, assigned jobs and free times, from a day.
+            professional_week(professional, ui) |app, caller, actor| (first_day: String) -> WeekView {
+                availability::week(app, &actor, &first_day).await
+            }
+            /// A receipt of one of the professional's jobs.
+            professional_receipt(professional, ui) |app, caller, actor| (id: i64) -> Receipt {
+                receipts::get(app, &actor, id).await
             }
             /// Rates the customer of a completed or closed job (once).
             professional_rate_customer(professional, ui) |app, caller, actor| (id: i64, review: ReviewInput) -> () {

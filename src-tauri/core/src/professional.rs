@@ -13,8 +13,10 @@ use crate::session::Actor;
 use crate::store::{
     self,
     professionals::ProfessionalOwnProfile,
+    receipts::ReceiptLine,
     requests::{FeedItem, JobItem},
 };
+use crate::timestamp::Timestamp;
 use crate::App;
 use chrono::FixedOffset;
 use serde::{Deserialize, Serialize};
@@ -60,6 +62,9 @@ pub struct JobsPage {
     pub page: PageInfo,
     pub has_more: bool,
 }
+
+/// Most open requests the feed looks at (oldest first) before filtering by availability.
+const FEED_CANDIDATES: i64 = 2_000;
 
 /// Fails unless the actor is a professional whose application is approved.
 async fn approved_professional(app: &App, actor: &Actor) -> AppResult<(i64, String)> {
@@ -117,15 +122,46 @@ pub async fn update_profile(
 pub async fn feed(app: &App, actor: &Actor, q: FeedQuery) -> AppResult<FeedPage> {
     let (service_id, pincode) = approved_professional(app, actor).await?;
     let (limit, offset) = limit_offset(q.page, q.per_page);
-    let items = store::requests::feed(
+    // Only requests they can take: in the future, in their hours, not on a day off, and not
+    // overlapping one of their jobs. The open requests of one service and PIN code are few,
+    // so they are filtered here and paged after (capped, oldest first).
+    let now = app.now();
+    let candidates = store::requests::feed(
         &app.pool,
         actor.user_id,
         service_id,
         &pincode,
-        limit + 1,
-        offset,
+        FEED_CANDIDATES,
+        0,
     )
     .await?;
+    let (from, to) = candidates
+        .iter()
+        .fold(None, |span: Option<(Timestamp, Timestamp)>, r| {
+            let end = r.scheduled_for + chrono::Duration::minutes(r.duration_minutes);
+            Some(match span {
+                None => (r.scheduled_for, end),
+                Some((a, b)) => (a.min(r.scheduled_for), b.max(end)),
+            })
+        })
+        .unwrap_or((now, now));
+    let cal = crate::availability::Calendar::load(
+        &mut store::Ex::from(&app.pool),
+        actor.user_id,
+        from,
+        to,
+    )
+    .await?;
+    let offset_local = app.clock.local_offset();
+    let items: Vec<FeedItem> = candidates
+        .into_iter()
+        .filter(|r| {
+            r.scheduled_for > now
+                && cal.can_take(r.scheduled_for, r.duration_minutes, offset_local, None)
+        })
+        .skip(usize::try_from(offset).unwrap_or(0))
+        .take(usize::try_from(limit + 1).unwrap_or(usize::MAX))
+        .collect();
     let (items, page, has_more) = crate::admin::trim_page(items, q.page, q.per_page, limit, offset);
     Ok(FeedPage {
         items,
@@ -158,6 +194,16 @@ pub async fn accept(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
         return Err(AppError::Conflict(
             "You declined this request earlier.".into(),
         ));
+    }
+    if status == RequestStatus::Requested {
+        crate::availability::ensure_free(
+            app,
+            &mut tx,
+            actor.user_id,
+            &state,
+            crate::availability::Taker::Themselves,
+        )
+        .await?;
     }
     apply(app, &mut tx, actor, &state, status, Action::Accept, None).await?;
     tx.commit().await?;
@@ -232,21 +278,43 @@ fn ensure_visit_started(
     Ok(())
 }
 
-/// Marks an assigned job completed, with an optional note; not before the visit's time.
-/// `offset` is the caller's terminal's (the refusal names the visit time in its local time).
+/// What the professional sends to mark a job completed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, Type, schemars::JsonSchema)]
+pub struct Completion {
+    /// The six-digit code the customer reads out.
+    pub code: String,
+    pub note: Option<String>,
+    /// Extra line items (parts, extra time) added to the booked price.
+    #[serde(default)]
+    pub extras: Vec<ReceiptLine>,
+}
+
+/// Marks an assigned job completed with the customer's completion code, an optional note
+/// and extra line items; not before the visit's time. A wrong code is counted (and locks
+/// the job after `completion::MAX_FAILURES` in a row). `offset` is the caller's terminal's
+/// (the refusal names the visit time in its local time).
 pub async fn complete(
     app: &App,
     actor: &Actor,
     id: i64,
-    note: Option<String>,
+    input: Completion,
     offset: FixedOffset,
 ) -> AppResult<()> {
     approved_professional(app, actor).await?;
-    let note = optional_text("note", note.as_deref().unwrap_or(""), "Note", 500)?;
+    let (note, extras) = (
+        optional_text("note", input.note.as_deref().unwrap_or(""), "Note", 500),
+        crate::receipts::validate_extras(&input.extras),
+    )
+        .all_valid()?;
     let mut tx = app.write_tx().await?;
     let (state, status) = own_job(&mut tx, actor, id).await?;
     if status == RequestStatus::Assigned {
         ensure_visit_started(app, &state, offset)?;
+        if let Err(wrong) = crate::completion::check(app, &mut tx, id, &input.code).await? {
+            // The wrong try is counted even though the job stays as it was.
+            tx.commit().await?;
+            return Err(wrong);
+        }
     }
     let note = (!note.is_empty()).then_some(note);
     apply(
@@ -259,6 +327,7 @@ pub async fn complete(
         note.as_deref(),
     )
     .await?;
+    store::receipts::replace_extras(&mut tx, id, &extras, app.now()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -33,8 +33,31 @@ pub(crate) async fn apply(
     action: Action,
     note: Option<&str>,
 ) -> AppResult<RequestStatus> {
+    apply_to(app, tx, actor, state, from, action, note, None).await
+}
+
+/// [`apply`], naming the professional an admin's `Assign` gives the request to.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn apply_to(
+    app: &App,
+    tx: &mut store::Tx,
+    actor: &Actor,
+    state: &RequestState,
+    from: RequestStatus,
+    action: Action,
+    note: Option<&str>,
+    assignee: Option<i64>,
+) -> AppResult<RequestStatus> {
     let to = lifecycle::next(from, action).ok_or_else(|| lifecycle::illegal(from, action))?;
     let now = app.now();
+    let assign_to = match action {
+        Action::Accept => Some(actor.user_id),
+        Action::Assign => Some(
+            assignee
+                .ok_or_else(|| AppError::internal("an assignment must name its professional"))?,
+        ),
+        _ => None,
+    };
     let applied = store::requests::transition(
         &mut *tx,
         &Transition {
@@ -42,16 +65,16 @@ pub(crate) async fn apply(
             from,
             to,
             customer_id: matches!(action, Action::Close | Action::Cancel).then_some(actor.user_id),
-            // Completing needs the job to be the actor's; a release frees the professional it
-            // was read with, and only them.
+            // Completing needs the job to be the actor's; a release (or an admin's completion)
+            // acts on the professional it was read with, and only them.
             professional_id: match action {
                 Action::Complete => Some(actor.user_id),
-                Action::Release => state.professional_id,
+                Action::Release | Action::AdminComplete => state.professional_id,
                 _ => None,
             },
-            assign_to: (action == Action::Accept).then_some(actor.user_id),
+            assign_to,
             unassign: action == Action::Release,
-            completion_note: if action == Action::Complete {
+            completion_note: if matches!(action, Action::Complete | Action::AdminComplete) {
                 note
             } else {
                 None
@@ -64,12 +87,28 @@ pub(crate) async fn apply(
         // Someone changed it between our read and our write (e.g. another professional won).
         let (_, current) = load(tx, state.id).await?;
         return Err(
-            if action == Action::Accept && current == RequestStatus::Assigned {
+            if matches!(action, Action::Accept | Action::Assign)
+                && current == RequestStatus::Assigned
+            {
                 AppError::Conflict("Another professional accepted this request first.".into())
             } else {
                 lifecycle::illegal(current, action)
             },
         );
+    }
+    match action {
+        Action::Accept | Action::Assign => {
+            crate::completion::issue(tx, state.id).await?;
+        }
+        // The code is only needed while the job is assigned.
+        Action::Release
+        | Action::Complete
+        | Action::AdminComplete
+        | Action::Cancel
+        | Action::AdminCancel => {
+            store::requests::set_completion_code(&mut *tx, state.id, None).await?;
+        }
+        Action::Close | Action::Reject => {}
     }
     store::requests::append_event(
         &mut *tx,

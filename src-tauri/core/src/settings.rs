@@ -25,6 +25,12 @@ pub struct BusinessSettings {
     /// Outgoing mail server; `None` writes mail to the outbox folder instead.
     #[serde(default)]
     pub smtp: Option<SmtpSettings>,
+    /// The business's name, printed on receipts.
+    #[serde(default)]
+    pub business_name: String,
+    /// The business's address, printed on receipts.
+    #[serde(default)]
+    pub business_address: String,
 }
 
 fn six_pm() -> String {
@@ -37,6 +43,8 @@ impl Default for BusinessSettings {
             idle_timeout_minutes: 15,
             reminder_time: six_pm(),
             smtp: None,
+            business_name: String::new(),
+            business_address: String::new(),
         }
     }
 }
@@ -103,6 +111,16 @@ pub fn validate(new: &BusinessSettings) -> AppResult<()> {
             "Enter the reminder time as HH:MM, e.g. 18:00.",
         ),
         new.smtp.as_ref().map_or(Ok(()), smtp_problems),
+        ensure(
+            new.business_name.trim().chars().count() <= 100,
+            "business_name",
+            "The business name must be at most 100 characters.",
+        ),
+        ensure(
+            new.business_address.trim().chars().count() <= 300,
+            "business_address",
+            "The business address must be at most 300 characters.",
+        ),
     )
         .all_valid()
         .map(|_| ())
@@ -110,7 +128,12 @@ pub fn validate(new: &BusinessSettings) -> AppResult<()> {
 
 /// The settings in force (defaults until an admin saves some). For the core's own use.
 pub async fn current(app: &App) -> AppResult<BusinessSettings> {
-    Ok(match store::settings::get(&app.pool).await? {
+    current_in(&app.pool).await
+}
+
+/// [`current`], read inside a transaction (or from any executor).
+pub async fn current_in(ex: impl Into<store::Ex<'_>>) -> AppResult<BusinessSettings> {
+    Ok(match store::settings::get(ex).await? {
         Some(json) => serde_json::from_str::<BusinessSettings>(&json)
             .map(BusinessSettings::sanitized)
             .unwrap_or_else(|e| {
@@ -204,6 +227,8 @@ mod tests {
                 from_address: "not an address".into(),
                 timeout_secs: 0,
             }),
+            business_name: "x".repeat(101),
+            business_address: String::new(),
         };
         let err = validate(&bad).expect_err("invalid");
         assert_eq!(
@@ -214,7 +239,8 @@ mod tests {
                 "host",
                 "port",
                 "from_address",
-                "timeout_secs"
+                "timeout_secs",
+                "business_name"
             ]
         );
         assert!(validate(&BusinessSettings::default()).is_ok());

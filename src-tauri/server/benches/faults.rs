@@ -203,7 +203,7 @@ impl Desktop {
 
 /// The arguments of a booking for tomorrow at the customer's own address.
 fn booking(service_id: i64) -> Value {
-    let at = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let at = tomorrow_at_ten();
     json!({ "input": { "service_id": service_id, "scheduled_for": at,
         "address": null, "pincode": null, "remarks": "" } })
 }
@@ -1150,4 +1150,15 @@ async fn seed(data: &Path, n: usize) -> Seeded {
         service_id,
         admin,
     }
+}
+
+/// A booking time the professionals work: tomorrow at 10:00 on this machine's clock (the
+/// server runs here; professionals who never set hours work 08:00-20:00 local time).
+fn tomorrow_at_ten() -> String {
+    let local = chrono::Local::now().fixed_offset().timezone();
+    (chrono::Utc::now().with_timezone(&local).date_naive() + chrono::Days::new(1))
+        .and_hms_opt(10, 0, 0)
+        .and_then(|t| t.and_local_timezone(local).single())
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
 }

@@ -222,16 +222,32 @@ impl Conn {
     async fn jobs(&self, query: JobsQuery) -> Result<ops::JobsPage, ApiError> {
         call!(self, professional_jobs { query })
     }
+    /// Completes a due job. The generated jobs were assigned before completion codes (as
+    /// in a business that upgraded), so they complete without one.
     async fn complete(&self, id: i64) -> Result<(), ApiError> {
-        let note: Option<String> = None;
-        call!(self, professional_complete { id, note })
+        let input = ops::Completion::default();
+        call!(self, professional_complete { id, input })
     }
-    async fn close(&self, id: i64) -> Result<(), ApiError> {
+    /// Closes a completed job as the UI does: reads its bill, accepts the total, pays cash.
+    async fn close(&self, id: i64) -> Result<i64, ApiError> {
+        let bill: ops::Bill = call!(self, customer_bill { id })?;
         let review = Some(ReviewInput {
             rating: 5,
             comment: None,
         });
-        call!(self, customer_close_request { id, review })
+        let payment = ops::Payment {
+            method: household_core::receipts::PaymentMethod::Cash,
+            reference: String::new(),
+            accepted_total_minor: bill.total_minor,
+        };
+        call!(
+            self,
+            customer_close_request {
+                id,
+                review,
+                payment
+            }
+        )
     }
 }
 
@@ -275,7 +291,6 @@ async fn work(
     push: Option<Arc<PushLog>>,
 ) -> Record {
     let mut rec = Record::default();
-    let ist = FixedOffset::east_opt(OFFSET_SECS).unwrap();
     let mut k = 0usize;
     let mut calls = [0usize; 4];
     loop {
@@ -296,10 +311,13 @@ async fn work(
                 calls[0] += 1;
                 let day = 1 + (i % 30) as u64;
                 let slot = 9 + (i % 9) as u32;
-                let at = (Utc::now().with_timezone(&ist).date_naive() + Days::new(day))
+                // A whole hour of the server machine's day (this machine), inside the
+                // professionals' (default) working hours: bookings must be at offered times.
+                let local = chrono::Local::now().fixed_offset().timezone();
+                let at = (Utc::now().with_timezone(&local).date_naive() + Days::new(day))
                     .and_hms_opt(slot, 0, 0)
                     .unwrap()
-                    .and_local_timezone(ist)
+                    .and_local_timezone(local)
                     .single()
                     .unwrap()
                     .to_rfc3339();

@@ -150,7 +150,7 @@ async fn run() {
             while Instant::now() < stop_at {
                 let service = services[k % services.len()];
                 k += 1;
-                let at = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+                let at = tomorrow_at_ten();
                 let t0 = Instant::now();
                 let r = d
                     .client
@@ -476,4 +476,15 @@ async fn desktop(
         token: signed.token.expose().to_string(),
         service,
     }
+}
+
+/// A booking time the professionals work: tomorrow at 10:00 on this machine's clock (the
+/// server runs here; professionals who never set hours work 08:00-20:00 local time).
+fn tomorrow_at_ten() -> String {
+    let local = chrono::Local::now().fixed_offset().timezone();
+    (chrono::Utc::now().with_timezone(&local).date_naive() + chrono::Days::new(1))
+        .and_hms_opt(10, 0, 0)
+        .and_then(|t| t.and_local_timezone(local).single())
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
 }

@@ -9,6 +9,7 @@ pub mod backups;
 pub mod desktop;
 pub mod exports;
 pub mod ops;
+pub mod receipts;
 
 pub use arg::Arg;
 use household_core::ApiError;

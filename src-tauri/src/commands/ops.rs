@@ -68,6 +68,7 @@ macro_rules! ui_command_list {
                 super::backups::admin_pick_backup_file,
                 super::backups::admin_pick_backup_folder,
                 super::backups::admin_restore_backup,
+                super::receipts::save_receipt_pdf,
                 super::about::about,
                 super::about::diagnostics,
             ]

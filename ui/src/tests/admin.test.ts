@@ -90,6 +90,8 @@ function person(extra: Partial<PersonRow>): PersonRow {
     request_count: 0,
     customer_rating_avg: null,
     customer_rating_count: 0,
+    complaint_count: 0,
+    open_complaint_count: 0,
     ...extra,
   };
 }
@@ -221,6 +223,7 @@ describe("People page", () => {
         service_id: null,
         pincode: null,
         search: null,
+        open_complaints: false,
         page: 1,
         per_page: 20,
       },
@@ -248,6 +251,7 @@ describe("People page", () => {
         service_id: null,
         pincode: null,
         search: "ravi",
+        open_complaints: false,
         page: 1,
         per_page: 20,
       },
@@ -274,6 +278,42 @@ describe("People page", () => {
     await wrapper.find(tid("person-row")).trigger("click");
     await flushPromises();
     expect(router.currentRoute.value.path).toBe("/admin/people/42");
+  });
+
+  it("flags open complaints and filters on them", async () => {
+    backend({
+      admin_list_services: [],
+      admin_list_people: peoplePage([
+        person({ id: 5, username: "pro.plumber", complaint_count: 3, open_complaint_count: 2 }),
+        person({ id: 6, username: "pro.calm", complaint_count: 1, open_complaint_count: 0 }),
+      ]),
+    });
+    const { wrapper, router } = await mountAt(PeoplePageView, "/admin/people");
+    expect(calls("admin_list_people")[0]).toMatchObject({ query: { open_complaints: false } });
+    const rows = wrapper.findAll(tid("person-row"));
+    expect(rows[0].find(tid("person-open-complaints")).text()).toBe("2 open complaints");
+    expect(rows[1].find(tid("person-open-complaints")).exists()).toBe(false);
+
+    const box = wrapper.find(tid("people-filter-open-complaints"));
+    expect(wrapper.find("label[for='people-open-complaints']").text()).toBe("Open complaints");
+    await box.setValue(true);
+    await flushPromises();
+    expect(calls("admin_list_people").at(-1)).toMatchObject({ query: { open_complaints: true, page: 1 } });
+    expect(router.currentRoute.value.query).toMatchObject({ complaints: "open" });
+    expect((wrapper.find(tid("people-clear")).element as HTMLButtonElement).disabled).toBe(false);
+
+    await wrapper.find(tid("people-filter-open-complaints")).setValue(false);
+    await flushPromises();
+    expect(calls("admin_list_people").at(-1)).toMatchObject({ query: { open_complaints: false } });
+    expect(router.currentRoute.value.query.complaints).toBeUndefined();
+  });
+
+  it("reads the open-complaints filter from the URL", async () => {
+    backend({ admin_list_services: [], admin_list_people: peoplePage([]) });
+    const { wrapper } = await mountAt(PeoplePageView, "/admin/people?complaints=open");
+    expect(calls("admin_list_people")[0]).toMatchObject({ query: { open_complaints: true } });
+    expect((wrapper.find(tid("people-filter-open-complaints")).element as HTMLInputElement).checked).toBe(true);
+    expect(wrapper.find(tid("people-empty")).text()).toContain("Nobody matches");
   });
 });
 
@@ -303,6 +343,23 @@ function detailOf(row: PersonRow, extra: Partial<PersonDetail> = {}): PersonDeta
 }
 
 describe("Person detail", () => {
+  it("shows a professional's complaints, linking to the Complaints page", async () => {
+    backend({ admin_person_detail: detailOf(person({ complaint_count: 2, open_complaint_count: 1 })) });
+    const { wrapper, router } = await mountAt(PersonDetailPage, "/admin/people/5");
+    const link = wrapper.find(tid("person-complaints-link"));
+    expect(link.text()).toBe("Complaints: 2 (1 open)");
+    await link.trigger("click");
+    await flushPromises();
+    expect(router.currentRoute.value.path).toBe("/admin/complaints");
+  });
+
+  it("says so when a professional has no complaints", async () => {
+    backend({ admin_person_detail: detailOf(person({})) });
+    const { wrapper } = await mountAt(PersonDetailPage, "/admin/people/5");
+    expect(wrapper.find(tid("person-complaints")).text()).toBe("Complaints: none");
+    expect(wrapper.find(tid("person-complaints-link")).exists()).toBe(false);
+  });
+
   it("blocks with the reason, reports released jobs and reloads", async () => {
     let blocked = false;
     backend({

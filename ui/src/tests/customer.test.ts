@@ -184,52 +184,68 @@ describe("Find services", () => {
 });
 
 describe("Booking", () => {
-  async function openBooking() {
-    backend({ customer_profile: PROFILE, customer_search_services: SERVICES, customer_book: 31 });
+  const DAYS = [
+    { day: "2026-11-21", slots: [] },
+    { day: "2026-11-22", slots: ["2026-11-22T03:30:00Z", "2026-11-22T05:00:00Z", "2026-11-22T09:30:00Z"] },
+    { day: "2026-11-23", slots: ["2026-11-23T04:30:00Z"] },
+  ];
+
+  async function openBooking(extra: Record<string, unknown> = {}) {
+    backend({ customer_profile: PROFILE, customer_search_services: SERVICES, customer_available_slots: DAYS, customer_book: 31, ...extra });
     const mounted = await mountAt(FindServicesPage, "/customer/services");
     await mounted.wrapper.find('[data-service-name="Plumbing"]').find(tid("book-button")).trigger("click");
     await flushPromises();
     return mounted;
   }
 
-  it("disables today's past slots and books the local slot as RFC 3339 with the offset", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date(2026, 10, 21, 10, 30));
-    vi.spyOn(Date.prototype, "getTimezoneOffset").mockReturnValue(-330);
+  it("offers the core's free times for the next 14 days and books the chosen one", async () => {
     const { wrapper, router } = await openBooking();
+    expect(calls("customer_available_slots")).toEqual([{ query: { service_id: 1, pincode: "560034", from_day: "", days: 14 } }]);
+    // The first day with free times is shown; every day says how many it has.
+    const day = wrapper.find(tid("book-day"));
+    expect((day.element as HTMLSelectElement).value).toBe("2026-11-22");
+    const labels = day.findAll("option").map((o) => o.text());
+    expect(labels[0]).toContain("no free times");
+    expect(labels[1]).toContain("3 free times");
+    const options = () => wrapper.findAll(tid("book-slot-option"));
+    expect(options().map((o) => o.attributes("data-slot"))).toEqual(DAYS[1].slots);
+    // The first free time is chosen to start with.
+    const checked = () => options().map((o) => o.attributes("aria-checked"));
+    expect(checked()).toEqual(["true", "false", "false"]);
+    // Buttons in a radio group: Tab reaches the chosen one only, the arrow keys move the choice.
+    expect(wrapper.find('[role="radiogroup"]').exists()).toBe(true);
+    expect(options().every((o) => o.attributes("role") === "radio" && o.element.tagName === "BUTTON")).toBe(true);
+    expect(options().map((o) => o.attributes("tabindex"))).toEqual(["0", "-1", "-1"]);
+    await options()[0].trigger("keydown", { key: "ArrowRight" });
+    expect(checked()).toEqual(["false", "true", "false"]);
+    expect(options().map((o) => o.attributes("tabindex"))).toEqual(["-1", "0", "-1"]);
+    await options()[1].trigger("keydown", { key: "End" });
+    expect(checked()).toEqual(["false", "false", "true"]);
+    await options()[2].trigger("keydown", { key: "ArrowDown" });
+    expect(checked()).toEqual(["true", "false", "false"]);
 
-    // A text field showing dd/mm/yyyy (WebKitGTK's date input cannot be typed into).
-    const date = wrapper.find(tid("book-date")).element as HTMLInputElement;
-    expect(date.type).toBe("text");
-    expect(date.placeholder).toBe("dd/mm/yyyy");
-    expect(date.value).toBe("21/11/2026");
-    expect(date.dataset.day).toBe("2026-11-21");
-    expect(wrapper.find(tid("book-date-hint")).text()).toBe("Sat, 21 Nov 2026 · up to 90 days ahead.");
-    // The arrow keys stop at today and at 90 days ahead.
-    await wrapper.find(tid("book-date")).trigger("keydown", { key: "ArrowDown" });
-    expect(date.value).toBe("21/11/2026");
-    const slot = wrapper.find(tid("book-slot"));
-    const options = slot.findAll("option").filter((o) => o.attributes("value"));
-    const disabled = options.filter((o) => (o.element as HTMLOptionElement).disabled).map((o) => o.attributes("value"));
-    expect(disabled).toEqual(["08:00", "09:00", "10:00"]);
-    expect((slot.element as HTMLSelectElement).value).toBe("11:00");
-    expect((wrapper.find(tid("book-address")).element as HTMLTextAreaElement).value).toBe(PROFILE.address);
-    expect((wrapper.find(tid("book-pincode")).element as HTMLInputElement).value).toBe("560034");
+    // A day without free times says so.
+    await day.setValue("2026-11-21");
+    expect(wrapper.find(tid("book-slots-empty")).text()).toContain("No free times on this day");
+    expect(wrapper.findAll(tid("book-slot-option"))).toHaveLength(0);
 
-    // Tomorrow every slot is open (typed digits count).
-    await wrapper.find(tid("book-date")).setValue("22/11/2026");
-    expect(date.dataset.day).toBe("2026-11-22");
-    expect(wrapper.find(tid("book-slot")).findAll("option:disabled").map((o) => o.attributes("value"))).toEqual([""]);
-    await wrapper.find(tid("book-slot")).setValue("08:00");
+    // Nothing chosen: nothing sent.
+    await wrapper.find(tid("book-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("customer_book")).toHaveLength(0);
+    expect(wrapper.find(tid("book-slot-error")).text()).toBe("Choose one of the free times.");
+
+    await day.setValue("2026-11-22");
+    expect(checked()).toEqual(["true", "false", "false"]);
+    await wrapper.find('[data-slot="2026-11-22T05:00:00Z"]').trigger("click");
     await wrapper.find(tid("book-remarks")).setValue("  Kitchen tap drips  ");
     await wrapper.find(tid("book-submit")).trigger("click");
     await flushPromises();
-
     expect(calls("customer_book")).toEqual([
       {
         input: {
           service_id: 1,
-          scheduled_for: "2026-11-22T08:00:00+05:30",
+          scheduled_for: "2026-11-22T05:00:00Z",
           address: PROFILE.address,
           pincode: "560034",
           remarks: "Kitchen tap drips",
@@ -240,66 +256,80 @@ describe("Booking", () => {
     expect(router.currentRoute.value.path).toBe("/customer/requests");
   });
 
-  it("sends the real instant of the slot in the machine's own zone", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date(2026, 10, 21, 10, 30));
-    const { wrapper } = await openBooking();
-    await wrapper.find(tid("book-slot")).setValue("15:00");
+  it("asks again for the free times of another PIN code, and when a time was taken meanwhile", async () => {
+    let taken = true;
+    const { wrapper } = await openBooking({
+      customer_available_slots: (a: Args) =>
+        (a?.query as { pincode: string }).pincode === "110001" ? [{ day: "2026-11-22", slots: ["2026-11-22T06:00:00Z"] }] : DAYS,
+      customer_book: () => {
+        if (taken) {
+          taken = false;
+          throw apiError("validation", "No professional is free at that time. Choose one of the offered times.", { field: "scheduled_for" });
+        }
+        return 31;
+      },
+    });
+    // A half-typed PIN code does not ask.
+    await wrapper.find(tid("book-pincode")).setValue("1100");
+    await flushPromises();
+    expect(calls("customer_available_slots")).toHaveLength(1);
+    await wrapper.find(tid("book-pincode")).setValue("110001");
+    await flushPromises();
+    expect(calls("customer_available_slots").at(-1)).toEqual({ query: { service_id: 1, pincode: "110001", from_day: "", days: 14 } });
+    expect(wrapper.findAll(tid("book-slot-option")).map((o) => o.attributes("data-slot"))).toEqual(["2026-11-22T06:00:00Z"]);
+
+    await wrapper.find(tid("book-slot-option")).trigger("click");
     await wrapper.find(tid("book-submit")).trigger("click");
     await flushPromises();
-    const sent = (calls("customer_book")[0].input as { scheduled_for: string }).scheduled_for;
-    expect(sent).toMatch(/^2026-11-21T15:00:00[+-]\d{2}:\d{2}$/);
-    expect(new Date(sent).getTime()).toBe(new Date(2026, 10, 21, 15, 0).getTime());
+    expect(calls("customer_book")).toHaveLength(1);
+    expect(wrapper.find(tid("book-slot-error")).text()).toContain("No professional is free at that time");
+    expect(calls("customer_available_slots")).toHaveLength(3);
+    expect(wrapper.find(tid("booking-dialog")).exists()).toBe(true);
+    expect(toasts).toHaveLength(0);
   });
 
   it("checks the form before sending and shows Rust's field errors", async () => {
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date(2026, 10, 21, 19, 30));
-    backend({
-      customer_profile: PROFILE,
-      customer_search_services: SERVICES,
+    const { wrapper } = await openBooking({
       customer_book: () => {
-        throw apiError("validation", "No verified professional offers Plumbing in PIN code 110001 yet.", { field: "pincode" });
+        throw apiError("validation", "No verified professional offers Plumbing in PIN code 560001 yet.", { field: "pincode" });
       },
     });
-    const { wrapper } = await mountAt(FindServicesPage, "/customer/services");
-    await wrapper.find(tid("book-button")).trigger("click");
-    // Every slot today has passed: tomorrow 08:00 is offered first.
-    expect((wrapper.find(tid("book-date")).element as HTMLInputElement).value).toBe("22/11/2026");
-    // A past day says so (not "no slots left"), as soon as it is typed.
-    await wrapper.find(tid("book-date")).setValue("20/11/2026");
-    expect(wrapper.find("#book-date-error").text()).toBe("That date is in the past.");
-    expect(wrapper.text()).not.toContain("No slots left");
-    // Today, late in the evening: nothing left.
-    await wrapper.find(tid("book-date")).setValue("21112026");
-    expect((wrapper.find(tid("book-slot")).element as HTMLSelectElement).value).toBe("");
-    expect(wrapper.find("#book-date-error").text()).toBe("No slots left on this day: pick another date.");
-    // Not a date: said when the person is done typing.
-    await wrapper.find(tid("book-date")).setValue("31/02/2026");
-    await wrapper.find(tid("book-date")).trigger("change");
-    expect(wrapper.find("#book-date-error").text()).toBe("That date does not exist: check the day and the month.");
-    await wrapper.find(tid("book-date")).setValue("21/11/2026");
     await wrapper.find(tid("book-pincode")).setValue("12");
     await wrapper.find(tid("book-address")).setValue("x");
     await wrapper.find(tid("book-submit")).trigger("click");
     await flushPromises();
     // Every problem at once, in the core's words, and nothing sent.
     expect(calls("customer_book")).toHaveLength(0);
-    expect(wrapper.find("#book-date-error").text()).toContain("No slots left on this day");
     expect(wrapper.find("#book-pincode-error").text()).toBe("PIN code must be exactly 6 digits.");
     expect(wrapper.find("#book-address-error").text()).toBe("Address must be at least 5 characters.");
 
     await wrapper.find(tid("book-address")).setValue(PROFILE.address);
-    await wrapper.find(tid("book-date")).setValue("23/11/2026");
-    await wrapper.find(tid("book-slot")).setValue("09:00");
-    await wrapper.find(tid("book-pincode")).setValue("110001");
+    await wrapper.find(tid("book-pincode")).setValue("560001");
+    await flushPromises();
+    await wrapper.find(tid("book-slot-option")).trigger("click");
     await wrapper.find(tid("book-submit")).trigger("click");
     await flushPromises();
     expect(calls("customer_book")).toHaveLength(1);
     expect(wrapper.find("#book-pincode-error").text()).toContain("No verified professional offers Plumbing");
     expect(wrapper.find(tid("booking-dialog")).exists()).toBe(true);
-    // Shown under the field only: no toast repeating it.
-    expect(toasts).toHaveLength(0);
+  });
+
+  it("says when the free times cannot be loaded and retries", async () => {
+    let fail = true;
+    const { wrapper } = await openBooking({
+      customer_available_slots: () => {
+        if (fail) {
+          fail = false;
+          throw apiError("internal", "database is busy");
+        }
+        return DAYS;
+      },
+    });
+    const picker = wrapper.find(tid("book-slot-picker"));
+    expect(picker.text()).toContain("Could not load the free times: database is busy");
+    await picker.find("button").trigger("click");
+    await flushPromises();
+    expect(wrapper.findAll(tid("book-slot-option"))).toHaveLength(3);
   });
 });
 
@@ -415,53 +445,129 @@ describe("Request detail", () => {
     expect(visibleActions(wrapper)).toEqual([]);
   });
 
-  it("edits an open request with a new slot, address and remarks", async () => {
+  it("edits an open request with a new offered time, address and remarks", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(new Date(2026, 10, 21, 10, 30));
-    vi.spyOn(Date.prototype, "getTimezoneOffset").mockReturnValue(-330);
+    vi.setSystemTime(new Date("2026-11-21T05:00:00Z"));
+    const booked = "2026-11-25T04:30:00Z";
     backend({
-      customer_request_detail: detail({ status: "requested", scheduled_for: new Date(2026, 10, 25, 10, 0).toISOString() }),
+      customer_request_detail: detail({ status: "requested", scheduled_for: booked }),
+      customer_available_slots: [
+        { day: "2026-11-24", slots: ["2026-11-24T06:00:00Z"] },
+        { day: "2026-11-25", slots: ["2026-11-25T11:30:00Z"] },
+      ],
       customer_edit_request: null,
     });
     const { wrapper } = await mountAt(RequestDetailPage, "/customer/requests/12");
     await wrapper.find(tid("request-edit")).trigger("click");
-    expect((wrapper.find(tid("edit-date")).element as HTMLInputElement).value).toBe("25/11/2026");
-    expect((wrapper.find(tid("edit-slot")).element as HTMLSelectElement).value).toBe("10:00");
-    await wrapper.find(tid("edit-slot")).setValue("17:00");
-    await wrapper.find(tid("edit-address")).setValue("Flat 4B, 12 Lake Road");
+    await flushPromises();
+    expect(calls("customer_available_slots")).toEqual([{ query: { service_id: 1, pincode: "560034", from_day: "", days: 14 } }]);
+    // The booked time is kept until another is chosen.
+    expect(wrapper.find(tid("edit-slot-current")).exists()).toBe(true);
+    await wrapper.find(tid("edit-remarks")).setValue("Kitchen and bathroom taps");
     await wrapper.find(tid("edit-submit")).trigger("click");
     await flushPromises();
     expect(calls("customer_edit_request")).toEqual([
-      { id: 12, input: { scheduled_for: "2026-11-25T17:00:00+05:30", address: "Flat 4B, 12 Lake Road", remarks: "Kitchen tap" } },
+      { id: 12, input: { scheduled_for: booked, address: "12 Lake Road, Indiranagar", remarks: "Kitchen and bathroom taps" } },
     ]);
+
+    await wrapper.find(tid("request-edit")).trigger("click");
+    await flushPromises();
+    await wrapper.find('[data-slot="2026-11-25T11:30:00Z"]').trigger("click");
+    await wrapper.find(tid("edit-address")).setValue("Flat 4B, 12 Lake Road");
+    await wrapper.find(tid("edit-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("customer_edit_request").at(-1)).toEqual({
+      id: 12,
+      input: { scheduled_for: "2026-11-25T11:30:00Z", address: "Flat 4B, 12 Lake Road", remarks: "Kitchen tap" },
+    });
     expect(toasts.map((t) => t.message)).toContain("Request updated");
   });
 
-  async function openClose() {
-    backend({ customer_request_detail: detail({ status: "completed", professional_name: "Ravi Kumar" }), customer_close_request: null });
+  const BILL = { base_minor: 49990, extras: [{ description: "Washer", amount_minor: 4000 }], total_minor: 53990 };
+  const CASH = { method: "cash", reference: "", accepted_total_minor: 53990 };
+
+  async function openClose(handlers: Record<string, unknown> = {}) {
+    backend({
+      customer_request_detail: detail({ status: "completed", professional_name: "Ravi Kumar" }),
+      customer_bill: BILL,
+      customer_close_request: 41,
+      ...handlers,
+    });
     const { wrapper } = await mountAt(RequestDetailPage, "/customer/requests/12");
     await wrapper.find(tid("request-close")).trigger("click");
+    await flushPromises();
     return wrapper;
   }
 
-  it("closes with the chosen rating and comment", async () => {
+  it("shows the bill and closes with the chosen rating and comment, paid in cash", async () => {
     const wrapper = await openClose();
+    expect(calls("customer_bill")).toEqual([{ id: 12 }]);
+    const lines = wrapper.findAll(tid("close-bill-line")).map((l) => l.text());
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain("Plumbing");
+    expect(lines[0]).toContain("499.90");
+    expect(lines[1]).toContain("Washer");
+    expect(lines[1]).toContain("40.00");
+    expect(wrapper.find(tid("close-total")).text()).toContain("539.90");
+    expect((wrapper.find(tid("close-method-cash")).element as HTMLInputElement).checked).toBe(true);
+    expect(wrapper.find(tid("close-reference")).exists()).toBe(false);
     await wrapper.find(tid("review-star-2")).setValue(true);
     await wrapper.find(tid("review-star-4")).setValue(true);
     expect(wrapper.findAll(".star-radio.filled")).toHaveLength(4);
     await wrapper.find(tid("review-comment")).setValue("  Quick and tidy  ");
     await wrapper.find(tid("review-submit")).trigger("click");
     await flushPromises();
-    expect(calls("customer_close_request")).toEqual([{ id: 12, review: { rating: 4, comment: "Quick and tidy" } }]);
+    expect(calls("customer_close_request")).toEqual([{ id: 12, review: { rating: 4, comment: "Quick and tidy" }, payment: CASH }]);
     expect(wrapper.find(tid("review-dialog")).exists()).toBe(false);
-    expect(toasts.map((t) => t.message)).toContain("Request closed. Thank you!");
+    expect(toasts.map((t) => t.message)).toContain("Request closed. Thank you! Receipt No. 41 is ready.");
   });
 
   it("closes without a review when the rating is skipped", async () => {
     const wrapper = await openClose();
     await wrapper.find(tid("review-submit")).trigger("click");
     await flushPromises();
-    expect(calls("customer_close_request")).toEqual([{ id: 12, review: null }]);
+    expect(calls("customer_close_request")).toEqual([{ id: 12, review: null, payment: CASH }]);
+  });
+
+  it("asks for the reference of a UPI or card payment", async () => {
+    const wrapper = await openClose();
+    await wrapper.find(tid("close-method-upi")).setValue(true);
+    await wrapper.find(tid("review-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("customer_close_request")).toHaveLength(0);
+    expect(wrapper.find(tid("review-dialog")).text()).toContain("Enter the UPI reference of the payment.");
+    await wrapper.find(tid("close-reference")).setValue("  UPI-4321  ");
+    await wrapper.find(tid("review-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("customer_close_request")).toEqual([
+      { id: 12, review: null, payment: { method: "upi", reference: "UPI-4321", accepted_total_minor: 53990 } },
+    ]);
+  });
+
+  it("reloads the bill when the total changed meanwhile and sends the new total", async () => {
+    let bill = BILL;
+    let refuse = true;
+    const wrapper = await openClose({
+      customer_bill: () => bill,
+      customer_close_request: () => {
+        if (refuse) {
+          refuse = false;
+          bill = { ...BILL, extras: [...BILL.extras, { description: "Extra hour", amount_minor: 20000 }], total_minor: 73990 };
+          throw apiError("conflict", "The total of this job is now ₹739.90: check it and close again.");
+        }
+        return 42;
+      },
+    });
+    await wrapper.find(tid("review-submit")).trigger("click");
+    await flushPromises();
+    expect(toasts.map((t) => t.message)).toContain("The total of this job is now ₹739.90: check it and close again.");
+    expect(wrapper.find(tid("review-dialog")).exists()).toBe(true);
+    expect(wrapper.find(tid("close-total")).text()).toContain("739.90");
+    await wrapper.find(tid("review-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("customer_close_request").map((c) => (c.payment as { accepted_total_minor: number }).accepted_total_minor)).toEqual([
+      53990, 73990,
+    ]);
   });
 
   it("will not drop a comment written without stars", async () => {
@@ -474,7 +580,57 @@ describe("Request detail", () => {
     await wrapper.find(tid("review-star-5")).setValue(true);
     await wrapper.find(tid("review-submit")).trigger("click");
     await flushPromises();
-    expect(calls("customer_close_request")).toEqual([{ id: 12, review: { rating: 5, comment: "Fine" } }]);
+    expect(calls("customer_close_request")).toEqual([{ id: 12, review: { rating: 5, comment: "Fine" }, payment: CASH }]);
+  });
+
+  it("shows the completion code while assigned, and the receipt once closed", async () => {
+    backend({
+      customer_request_detail: { ...detail({ status: "assigned", professional_name: "Ravi Kumar" }), completion_code: "482913" },
+    });
+    const { wrapper } = await mountAt(RequestDetailPage, "/customer/requests/12");
+    expect(wrapper.find(tid("completion-code")).text()).toBe("482913");
+    expect(wrapper.find(tid("request-receipt")).exists()).toBe(false);
+    wrapper.unmount();
+
+    const print = vi.spyOn(window, "print").mockImplementation(() => {});
+    backend({
+      customer_request_detail: { ...detail({ status: "closed", professional_name: "Ravi Kumar", rating: 5 }), receipt_number: 41 },
+      customer_receipt: {
+        number: 41,
+        request_id: 12,
+        issued_at: "2026-11-25T08:00:00Z",
+        business_name: "Sharma Home Services",
+        business_address: "1 MG Road, Bengaluru",
+        customer_name: "Asha Rao",
+        professional_name: "Ravi Kumar",
+        service_name: "Plumbing",
+        visit_at: "2026-11-25T04:30:00Z",
+        lines: [
+          { description: "Plumbing", amount_minor: 49990 },
+          { description: "Washer", amount_minor: 4000 },
+        ],
+        total_minor: 53990,
+        payment_method: "upi",
+        payment_reference: "UPI-4321",
+      },
+    });
+    const closed = (await mountAt(RequestDetailPage, "/customer/requests/12")).wrapper;
+    expect(closed.find(tid("completion-code")).exists()).toBe(false);
+    expect(closed.find(tid("request-receipt")).text()).toContain("Receipt No. 41");
+    await closed.find(tid("request-receipt")).trigger("click");
+    await flushPromises();
+    expect(calls("customer_receipt")).toEqual([{ id: 12 }]);
+    const receipt = closed.find(tid("receipt"));
+    expect(receipt.find(tid("receipt-number")).text()).toBe("Receipt No. 41");
+    expect(receipt.find(tid("receipt-business-name")).text()).toBe("Sharma Home Services");
+    expect(receipt.find(tid("receipt-business-address")).text()).toBe("1 MG Road, Bengaluru");
+    expect(receipt.findAll(tid("receipt-line"))).toHaveLength(2);
+    expect(receipt.find(tid("receipt-total")).text()).toContain("539.90");
+    expect(receipt.find(tid("receipt-payment")).text()).toContain("UPI");
+    expect(receipt.find(tid("receipt-payment")).text()).toContain("UPI-4321");
+    expect(receipt.classes()).toContain("receipt-print");
+    await closed.find(tid("receipt-print")).trigger("click");
+    expect(print).toHaveBeenCalledTimes(1);
   });
 
   it("reviews a closed request later, stars required", async () => {

@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { flushPromises, mount } from "@vue/test-utils";
 import { listen } from "@tauri-apps/api/event";
 import { setFailureHandler } from "../api";
-import type { ExportJobRow, ServiceAdminRow } from "../bindings";
+import type { ExportJobRow, ExportKind, ServiceAdminRow } from "../bindings";
 import ToastHost from "../components/ToastHost.vue";
 import {
   announceExportFinished,
+  EXPORT_KINDS,
   handleExportFinishedEvent,
   listenForExportFinished,
   progressPercent,
@@ -499,5 +500,19 @@ describe("export history", () => {
     await wrapper.find(".alert button").trigger("click");
     await flushPromises();
     expect(wrapper.find(tid("exports-empty")).exists()).toBe(true);
+  });
+});
+
+describe("export kinds", () => {
+  it("offers every kind the core can export", () => {
+    // Typed against the generated ExportKind: a kind added in Rust fails the type-check here.
+    const every: Record<ExportKind, true> = {
+      closed_requests: true,
+      requests: true,
+      professionals: true,
+      customers: true,
+      receipts: true,
+    };
+    expect(EXPORT_KINDS.map((k) => k.value).sort()).toEqual(Object.keys(every).sort());
   });
 });

@@ -20,6 +20,8 @@ import {
   minorToPriceInput,
   parsePriceToMinor,
   REQUEST_STATUS_COLOR,
+  REQUEST_STATUS_LABEL,
+  REQUEST_STATUSES,
   showingRange,
   statusColor,
   truncate,
@@ -92,8 +94,12 @@ describe("status colours", () => {
       closed: "success",
       rejected: "danger",
       cancelled: "warning",
+      expired: "dark",
     });
     expect(statusColor("request", "assigned")).toBe("primary");
+    expect(statusColor("request", "expired")).toBe("dark");
+    expect(REQUEST_STATUS_LABEL.expired).toBe("Expired");
+    expect(REQUEST_STATUSES).toContain("expired");
     expect(statusColor("request", "closed")).toBe("success");
   });
 
@@ -179,6 +185,7 @@ describe("list queries in the URL", () => {
       service_id: null,
       pincode: null,
       search: null,
+      open_complaints: false,
       page: 1,
       per_page: 20,
     });
@@ -188,6 +195,9 @@ describe("list queries in the URL", () => {
       verification: "pending",
       page: "2",
     });
+    expect(peopleQueryFromRoute({ complaints: "open" }).open_complaints).toBe(true);
+    expect(peopleQueryFromRoute({ complaints: "all" }).open_complaints).toBe(false);
+    expect(peopleQueryToRoute({ ...q, open_complaints: true })).toMatchObject({ complaints: "open" });
   });
 
   it("defaults requests to newest first and round-trips sort and filters", () => {

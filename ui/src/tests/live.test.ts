@@ -188,7 +188,7 @@ describe("idle users", () => {
 // ---- The pages ----
 
 function feedItem(id: number): FeedItem {
-  return { id, service_name: "Plumbing", scheduled_for: "2026-11-25T04:30:00Z", pincode: "560034", remarks: "", created_at: "2026-11-19T08:00:00Z" };
+  return { id, service_name: "Plumbing", scheduled_for: "2026-11-25T04:30:00Z", duration_minutes: 90, pincode: "560034", remarks: "", created_at: "2026-11-19T08:00:00Z" };
 }
 
 function feed(items: FeedItem[]): FeedPageData {
@@ -340,7 +340,7 @@ describe("pages follow live updates", () => {
         id: 5, username: "asha", full_name: "Asha Rao", email: "asha@example.com", role: "customer", status,
         blocked_reason: status === "blocked" ? "Abuse" : null, phone: null, pincode: "560034", created_at: "2024-05-01T10:00:00Z",
         service_id: null, service_name: null, verification_status: null, rating_avg: null, rating_count: 0, completed_jobs: 0,
-        request_count: 3, customer_rating_avg: null, customer_rating_count: 0,
+        request_count: 3, customer_rating_avg: null, customer_rating_count: 0, complaint_count: 0, open_complaint_count: 0,
       },
       professional: null,
       audit: [],

@@ -35,6 +35,7 @@ function feedItem(extra: Partial<FeedItem>): FeedItem {
     id: 21,
     service_name: "Plumbing",
     scheduled_for: "2026-11-25T04:30:00Z",
+    duration_minutes: 90,
     pincode: "560034",
     remarks: "Kitchen tap drips",
     created_at: "2026-11-19T08:00:00Z",
@@ -208,23 +209,128 @@ describe("My jobs", () => {
     expect(calls("professional_jobs").at(-1)).toEqual({ query: { status: null, page: 1, per_page: 20 } });
   });
 
-  it("marks a job completed with an optional note", async () => {
+  it("marks a job completed with the customer's code and an optional note", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date(2026, 10, 26, 9, 0)); // after both visits
     backend({ professional_jobs: jobs([MIXED[0], job({ id: 36 })]), professional_complete: null });
     const { wrapper } = await mountAt(JobsPage, "/professional/jobs");
     await wrapper.find('[data-request-id="31"]').find(tid("job-complete")).trigger("click");
+    await wrapper.find(tid("complete-code")).setValue("123 456");
     await wrapper.find(tid("complete-note")).setValue("  Replaced the cartridge  ");
     await wrapper.find(tid("complete-submit")).trigger("click");
     await flushPromises();
     await wrapper.find('[data-request-id="36"]').find(tid("job-complete")).trigger("click");
+    await wrapper.find(tid("complete-code")).setValue("654321");
     await wrapper.find(tid("complete-submit")).trigger("click");
     await flushPromises();
     expect(calls("professional_complete")).toEqual([
-      { id: 31, note: "Replaced the cartridge" },
-      { id: 36, note: null },
+      { id: 31, input: { code: "123456", note: "Replaced the cartridge", extras: [] } },
+      { id: 36, input: { code: "654321", note: null, extras: [] } },
     ]);
     expect(calls("professional_jobs")).toHaveLength(3);
+  });
+
+  it("asks for the 6-digit code before sending and shows a wrong code under the field", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(2026, 10, 26, 9, 0));
+    let wrong = true;
+    backend({
+      professional_jobs: jobs([MIXED[0]]),
+      professional_complete: () => {
+        if (wrong) {
+          wrong = false;
+          throw apiError("validation", "That code is not right: ask the customer for the 6-digit code on their request. 4 tries left.", { field: "code" });
+        }
+        return null;
+      },
+    });
+    const { wrapper } = await mountAt(JobsPage, "/professional/jobs");
+    await wrapper.find(tid("job-complete")).trigger("click");
+    await wrapper.find(tid("complete-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("professional_complete")).toHaveLength(0);
+    expect(wrapper.find(tid("complete-code-error")).text()).toContain("6-digit code");
+    await wrapper.find(tid("complete-code")).setValue("12345");
+    await wrapper.find(tid("complete-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("professional_complete")).toHaveLength(0);
+    expect(wrapper.find(tid("complete-code-error")).text()).toBe("The code is 6 digits.");
+
+    await wrapper.find(tid("complete-code")).setValue("111111");
+    await wrapper.find(tid("complete-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("professional_complete")).toHaveLength(1);
+    expect(wrapper.find(tid("complete-dialog")).exists()).toBe(true);
+    expect(wrapper.find(tid("complete-code-error")).text()).toContain("4 tries left");
+    // Shown under the field, not toasted as well.
+    expect(toasts).toHaveLength(0);
+
+    await wrapper.find(tid("complete-code")).setValue("222222");
+    await wrapper.find(tid("complete-submit")).trigger("click");
+    await flushPromises();
+    expect(wrapper.find(tid("complete-dialog")).exists()).toBe(false);
+    expect(toasts.map((t) => t.message)).toContain("Marked completed: the customer can now close it and rate the job.");
+  });
+
+  it("closes the dialog and toasts when the job is locked after too many wrong codes", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(2026, 10, 26, 9, 0));
+    backend({
+      professional_jobs: jobs([MIXED[0]]),
+      professional_complete: () => {
+        throw apiError("locked", "That code is not right, and this was the 5th wrong try: the job is locked for 15 minutes.");
+      },
+    });
+    const { wrapper } = await mountAt(JobsPage, "/professional/jobs");
+    await wrapper.find(tid("job-complete")).trigger("click");
+    await wrapper.find(tid("complete-code")).setValue("999999");
+    await wrapper.find(tid("complete-submit")).trigger("click");
+    await flushPromises();
+    expect(wrapper.find(tid("complete-dialog")).exists()).toBe(false);
+    expect(toasts.map((t) => t.message).join(" ")).toContain("locked");
+  });
+
+  it("adds extra items in rupees, sent in minor units", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(new Date(2026, 10, 26, 9, 0));
+    backend({ professional_jobs: jobs([MIXED[0]]), professional_complete: null });
+    const { wrapper } = await mountAt(JobsPage, "/professional/jobs");
+    await wrapper.find(tid("job-complete")).trigger("click");
+    await wrapper.find(tid("complete-code")).setValue("123456");
+    await wrapper.find(tid("complete-extra-add")).trigger("click");
+    await wrapper.find(tid("complete-extra-add")).trigger("click");
+    await wrapper.find(tid("complete-extra-add")).trigger("click");
+    expect(wrapper.findAll(tid("complete-extra"))).toHaveLength(3);
+    const desc = wrapper.findAll(tid("complete-extra-description"));
+    const amount = wrapper.findAll(tid("complete-extra-amount"));
+    await desc[0].setValue("Washer");
+    await amount[0].setValue("40");
+    await desc[1].setValue("Extra hour");
+    await amount[1].setValue("abc");
+    await wrapper.find(tid("complete-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("professional_complete")).toHaveLength(0);
+    expect(wrapper.find(tid("complete-extras-error")).text()).toContain("Item 2's amount");
+    await amount[1].setValue("250.50");
+    // The empty third row is dropped; removing works too.
+    await wrapper.findAll(tid("complete-extra-remove"))[2].trigger("click");
+    expect(wrapper.findAll(tid("complete-extra"))).toHaveLength(2);
+    expect(wrapper.find(tid("complete-extras-total")).text()).toContain("290.50");
+    await wrapper.find(tid("complete-submit")).trigger("click");
+    await flushPromises();
+    expect(calls("professional_complete")).toEqual([
+      {
+        id: 31,
+        input: {
+          code: "123456",
+          note: null,
+          extras: [
+            { description: "Washer", amount_minor: 4000 },
+            { description: "Extra hour", amount_minor: 25050 },
+          ],
+        },
+      },
+    ]);
   });
 
   it("keeps the core's order, flags overdue jobs and offers Mark completed only from the visit time", async () => {

@@ -24,6 +24,8 @@ const SMTP_SETTINGS: Settings = {
     from_address: "bookings@example.com",
     timeout_secs: 30,
   },
+  business_name: "Sharma Home Services",
+  business_address: "1 MG Road, Bengaluru",
 };
 
 const OUTBOX_SETTINGS: Settings = { ...SMTP_SETTINGS, smtp: null };
@@ -66,6 +68,8 @@ describe("settings page", () => {
     await wrapper.find(tid("settings-smtp-host")).setValue("mail.example.org");
     await wrapper.find(tid("settings-smtp-tls")).setValue("tls");
     await wrapper.find(tid("settings-smtp-username")).setValue("");
+    expect((wrapper.find(tid("settings-business-name")).element as HTMLInputElement).value).toBe("Sharma Home Services");
+    await wrapper.find(tid("settings-business-address")).setValue("  1 MG Road, Bengaluru, Karnataka ");
     await wrapper.find("form").trigger("submit");
     await flushPromises();
 
@@ -84,6 +88,8 @@ describe("settings page", () => {
             from_address: "bookings@example.com",
             timeout_secs: 30,
           },
+          business_name: "Sharma Home Services",
+          business_address: "1 MG Road, Bengaluru, Karnataka",
         },
       },
     ]);

@@ -463,7 +463,8 @@ describe("admin navigation", () => {
     backend({ admin_list_terminals: [], admin_job_runs: [], admin_email_queue: [] });
     const { wrapper, router } = await mountAt(AppLayout, "/admin/jobs");
     const toggle = wrapper.find(tid("nav-system")).element as HTMLElement;
-    const menu = wrapper.find(".dropdown-menu").element;
+    // System's own menu (Operations is a dropdown too).
+    const menu = toggle.parentElement!.querySelector(".dropdown-menu")!;
     toggle.click();
     expect(menu.classList).toContain("show");
     // In the webview the new page may render before Bootstrap sees the click that leads

@@ -24,6 +24,9 @@ pub struct PeopleQuery {
     pub service_id: Option<i64>,
     pub pincode: Option<String>,
     pub search: Option<String>,
+    /// Only professionals with an open complaint.
+    #[serde(default)]
+    pub open_complaints: bool,
     pub page: u32,
     pub per_page: u32,
 }
@@ -76,6 +79,7 @@ pub async fn list(app: &App, actor: &Actor, q: PeopleQuery) -> AppResult<PeopleP
         service_id: q.service_id,
         pincode,
         search,
+        open_complaints: q.open_complaints,
     };
     let (limit, offset) = limit_offset(q.page, q.per_page);
     let (items, total) = store::people::list(&app.pool, &filter, limit, offset).await?;

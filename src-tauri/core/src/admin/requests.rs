@@ -56,6 +56,12 @@ pub struct RequestPage {
 pub struct RequestDetail {
     pub request: RequestRecord,
     pub history: Vec<RequestEvent>,
+    /// The completion code, for the customer only, while the job is assigned.
+    #[serde(default)]
+    pub completion_code: Option<String>,
+    /// The receipt's number, once the request is closed.
+    #[serde(default)]
+    pub receipt_number: Option<i64>,
 }
 
 fn date(field: &'static str, raw: Option<&str>) -> AppResult<Option<NaiveDate>> {
@@ -138,7 +144,15 @@ pub async fn detail(app: &App, actor: &Actor, id: i64) -> AppResult<RequestDetai
         .await?
         .ok_or_else(|| AppError::NotFound("That request does not exist.".into()))?;
     let history = store::requests::history(&app.pool, id).await?;
-    Ok(RequestDetail { request, history })
+    let receipt_number = store::receipts::for_request(&app.pool, id)
+        .await?
+        .map(|r| r.number);
+    Ok(RequestDetail {
+        request,
+        history,
+        completion_code: None,
+        receipt_number,
+    })
 }
 
 /// Rejects an open request nobody can serve, with a reason for the customer (notified and

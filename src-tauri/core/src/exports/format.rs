@@ -104,20 +104,42 @@ pub fn header(kind: ExportKind) -> &'static [&'static str] {
             "rating_count",
             "registered_at",
         ],
+        ExportKind::Receipts => &[
+            "receipt_number",
+            "request_id",
+            "issued_at",
+            "business_name",
+            "customer",
+            "professional",
+            "service",
+            "visit_at",
+            "base_price",
+            "extras",
+            "total",
+            "payment_method",
+            "payment_reference",
+        ],
     }
 }
 
-/// The column of a kind holding money in minor units, written as a decimal amount.
-pub(super) fn money_column(kind: ExportKind) -> Option<usize> {
-    header(kind).iter().position(|h| *h == "base_price")
+/// The headers of the columns holding money in minor units, written as decimal amounts.
+const MONEY_HEADERS: &[&str] = &["base_price", "extras", "total"];
+
+/// The columns of a kind holding money, as a bit set (bit `i`: column `i`).
+pub(super) fn money_columns(kind: ExportKind) -> u64 {
+    header(kind)
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| MONEY_HEADERS.contains(h))
+        .fold(0, |set, (i, _)| set | (1 << i))
 }
 
 /// Writes one database row as a CSV record: NULL as an empty cell, integers as they are,
-/// reals with two decimals, text neutralised, the money column as a decimal amount.
+/// reals with two decimals, text neutralised, the money columns as decimal amounts.
 pub(super) fn write_row<W: std::io::Write>(
     writer: &mut csv::Writer<W>,
     columns: usize,
-    money_column: Option<usize>,
+    money_columns: u64,
     row: &impl Cells,
     scratch: &mut Vec<u8>,
 ) -> Result<(), RowError> {
@@ -125,7 +147,7 @@ pub(super) fn write_row<W: std::io::Write>(
         scratch.clear();
         match row.cell(i)? {
             Cell::Null => {}
-            Cell::Int(v) if money_column == Some(i) => write!(scratch, "{}", Money(v))?,
+            Cell::Int(v) if money_columns & (1 << i) != 0 => write!(scratch, "{}", Money(v))?,
             Cell::Int(v) => write!(scratch, "{v}")?,
             Cell::Real(v) => write!(scratch, "{v:.2}")?,
             Cell::Time(t) => write_time(scratch, t),

@@ -406,7 +406,7 @@ async fn run(job: &Job, tmp: &Path) -> AppResult<Outcome> {
 struct CsvSink<'a, W: std::io::Write> {
     writer: csv::Writer<W>,
     columns: usize,
-    money: Option<usize>,
+    money: u64,
     scratch: Vec<u8>,
     rows: i64,
     cancelled: bool,
@@ -469,7 +469,7 @@ impl FileJob {
         let mut writer = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
         writer.write_record(header(self.kind)).map_err(csv_error)?;
         let columns = header(self.kind).len();
-        let money = format::money_column(self.kind);
+        let money = format::money_columns(self.kind);
         let mut sink = CsvSink {
             writer,
             columns,

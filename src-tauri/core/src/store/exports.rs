@@ -231,6 +231,13 @@ const CUSTOMERS_SQL: &str =
     FROM customers c JOIN users u ON u.id = c.user_id
     ORDER BY u.id";
 
+/// Every receipt, by number (the business's copy of what it issued).
+const RECEIPTS_SQL: &str = "SELECT number, request_id, issued_at, business_name, customer_name,
+        professional_name, service_name, visit_at, base_minor, extras_minor, total_minor,
+        payment_method, payment_reference
+    FROM receipts
+    ORDER BY number";
+
 /// Number of rows an export of `kind` writes (with the admin list's filters for `requests`),
 /// for its progress bar.
 pub async fn count_rows(
@@ -245,6 +252,7 @@ pub async fn count_rows(
             }
             ExportKind::Professionals => "SELECT COUNT(*) FROM professionals",
             ExportKind::Customers => "SELECT COUNT(*) FROM customers",
+            ExportKind::Receipts => "SELECT COUNT(*) FROM receipts",
             ExportKind::Requests => "SELECT COUNT(*) FROM service_requests r",
         });
         if kind == ExportKind::Requests {
@@ -271,6 +279,7 @@ pub fn export_sql(kind: ExportKind, engine: Engine, f: &RequestFilter) -> (Strin
         ExportKind::ClosedRequests => (CLOSED_REQUESTS_SQL.to_owned(), vec![]),
         ExportKind::Professionals => (PROFESSIONALS_SQL.replace("{avg:p}", &avg("p")), vec![]),
         ExportKind::Customers => (CUSTOMERS_SQL.replace("{avg:c}", &avg("c")), vec![]),
+        ExportKind::Receipts => (RECEIPTS_SQL.to_owned(), vec![]),
         ExportKind::Requests => requests_sql(f),
     }
 }

@@ -315,7 +315,7 @@ pub(super) fn script(
             SELECT n, cust, created,
                    CASE WHEN roll < 8 THEN 'requested' WHEN roll < 16 THEN 'assigned'
                         WHEN roll < 26 THEN 'completed' WHEN roll < 86 THEN 'closed'
-                        WHEN roll < 96 THEN 'cancelled' ELSE 'rejected' END AS status,
+                        WHEN roll < 96 THEN 'cancelled' WHEN roll < 98 THEN 'rejected' ELSE 'expired' END AS status,
                    -- a professional of this request's service who lives in the customer's pincode
                    ((h2 >> 8) % {services}) AS svc_idx,
                    (cust * 7919) % {pincodes} AS pin_idx

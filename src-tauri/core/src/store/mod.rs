@@ -4,6 +4,8 @@
 //! dialects differ (`on!(ex => sqlite: …, postgres: …)`).
 
 pub mod audit;
+pub mod availability;
+pub mod complaints;
 pub mod customers;
 pub mod dashboard;
 pub mod email;
@@ -19,6 +21,7 @@ pub mod password_resets;
 pub mod people;
 pub mod plans;
 pub mod professionals;
+pub mod receipts;
 pub mod requests;
 pub mod reviews;
 pub mod services;

@@ -17,6 +17,8 @@ pub struct PeopleFilter<'a> {
     pub pincode: Option<&'a str>,
     /// Substring of name, username, email or phone.
     pub search: Option<&'a str>,
+    /// Only professionals with an open complaint about their work.
+    pub open_complaints: bool,
 }
 
 /// One row of the people list, with the figures block decisions rest on.
@@ -46,6 +48,9 @@ pub struct PersonRow {
     pub request_count: i64,
     pub customer_rating_avg: Option<f64>,
     pub customer_rating_count: i64,
+    /// Professionals: complaints about their jobs, and how many are still open.
+    pub complaint_count: i64,
+    pub open_complaint_count: i64,
 }
 
 const SELECT: &str = "SELECT u.id, u.username, u.full_name, u.email, u.role, u.status, u.blocked_reason,
@@ -57,7 +62,10 @@ const SELECT: &str = "SELECT u.id, u.username, u.full_name, u.email, u.role, u.s
           AND r.status IN ('completed', 'closed')) AS completed_jobs,
         (SELECT COUNT(*) FROM service_requests r WHERE r.customer_id = u.id) AS request_count,
         CASE WHEN c.rating_count > 0 THEN CAST(c.rating_sum AS DOUBLE PRECISION) / c.rating_count END AS customer_rating_avg,
-        COALESCE(c.rating_count, 0) AS customer_rating_count
+        COALESCE(c.rating_count, 0) AS customer_rating_count,
+        (SELECT COUNT(*) FROM complaints k WHERE k.professional_id = u.id) AS complaint_count,
+        (SELECT COUNT(*) FROM complaints k WHERE k.professional_id = u.id AND k.status = 'open')
+          AS open_complaint_count
     FROM users u
     LEFT JOIN professionals p ON p.user_id = u.id
     LEFT JOIN customers c ON c.user_id = u.id
@@ -84,6 +92,11 @@ fn push_filters<DB: Dialect>(q: &mut QueryBuilder<'_, DB>, f: &PeopleFilter<'_>)
     if let Some(pin) = f.pincode {
         q.push(" AND COALESCE(p.pincode, c.pincode) = ");
         DB::push_arg(q, Arg::Text(pin.to_owned()));
+    }
+    if f.open_complaints {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM complaints k WHERE k.professional_id = u.id AND k.status = 'open')",
+        );
     }
     if let Some(search) = f.search {
         let like = format!(

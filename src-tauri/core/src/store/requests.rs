@@ -41,15 +41,17 @@ pub async fn by_client_key(
     })
 }
 
-/// Inserts a request row as given, at the service's current price, and returns its id;
+/// Inserts a request row as given, at the service's current price and visit length, and
+/// returns its id;
 /// `None` when the service is missing or no longer active (checked in the same statement).
 pub async fn insert(ex: impl Into<Ex<'_>>, r: &NewRequest<'_>) -> sqlx::Result<Option<i64>> {
     on!(ex, |ex| {
         sqlx::query_scalar(
             "INSERT INTO service_requests (service_id, customer_id, professional_id, status, scheduled_for,
              address, pincode, remarks, created_at, updated_at, assigned_at, completed_at, closed_at, cancelled_at,
-             price_minor, client_key)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, s.base_price_minor, $14
+             price_minor, client_key, duration_minutes)
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13, s.base_price_minor, $14,
+                s.estimated_minutes
          FROM services s WHERE s.id = $1 AND s.is_active = TRUE
          RETURNING id",
         )
@@ -504,7 +506,7 @@ pub async fn transition(ex: impl Into<Ex<'_>>, t: &Transition<'_>) -> sqlx::Resu
             RequestStatus::Completed => Some("completed_at"),
             RequestStatus::Closed => Some("closed_at"),
             RequestStatus::Cancelled => Some("cancelled_at"),
-            RequestStatus::Requested | RequestStatus::Rejected => None,
+            RequestStatus::Requested | RequestStatus::Rejected | RequestStatus::Expired => None,
         };
         let mut q = sqlx::QueryBuilder::new("UPDATE service_requests SET status = ");
         q.push_bind(t.to).push(", updated_at = ").push_bind(t.now);
@@ -545,12 +547,14 @@ pub struct RequestState {
     pub pincode: String,
     /// The visit time (stored UTC timestamp).
     pub scheduled_for: Timestamp,
+    /// How long the visit holds its professional.
+    pub duration_minutes: i64,
 }
 
 /// A request's current state.
 pub async fn state(ex: impl Into<Ex<'_>>, id: i64) -> sqlx::Result<Option<RequestState>> {
     on!(ex, |ex| {
-        sqlx::query_as("SELECT id, status, service_id, customer_id, professional_id, pincode, scheduled_for FROM service_requests WHERE id = $1")
+        sqlx::query_as("SELECT id, status, service_id, customer_id, professional_id, pincode, scheduled_for, duration_minutes FROM service_requests WHERE id = $1")
             .bind(id)
             .fetch_optional(ex)
             .await
@@ -664,13 +668,14 @@ pub struct FeedItem {
     pub id: i64,
     pub service_name: String,
     pub scheduled_for: Timestamp,
+    pub duration_minutes: i64,
     pub pincode: String,
     pub remarks: String,
     pub created_at: Timestamp,
 }
 
 /// The feed query ($1 service, $2 pincode, $3 professional, $4 limit, $5 offset).
-pub const FEED_SQL: &str = "SELECT r.id, s.name AS service_name, r.scheduled_for, r.pincode, r.remarks, r.created_at
+pub const FEED_SQL: &str = "SELECT r.id, s.name AS service_name, r.scheduled_for, r.duration_minutes, r.pincode, r.remarks, r.created_at
          FROM service_requests r JOIN services s ON s.id = r.service_id
          WHERE r.service_id = $1 AND r.status = 'requested' AND r.pincode = $2
            AND NOT EXISTS (SELECT 1 FROM request_rejections x WHERE x.request_id = r.id AND x.professional_id = $3)
@@ -790,5 +795,93 @@ pub async fn count_all(ex: impl Into<Ex<'_>>) -> sqlx::Result<i64> {
         sqlx::query_scalar("SELECT COUNT(*) FROM service_requests")
             .fetch_one(ex)
             .await
+    })
+}
+
+/// Sets (or, with `None`, clears) a request's completion code and forgets wrong tries.
+pub async fn set_completion_code(
+    ex: impl Into<Ex<'_>>,
+    id: i64,
+    code: Option<&str>,
+) -> sqlx::Result<()> {
+    on!(ex, |ex| {
+        sqlx::query(
+            "UPDATE service_requests SET completion_code = $2, code_failures = 0, code_locked_until = NULL
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(code)
+        .execute(ex)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// A request's completion code, wrong tries in a row, and the end of its lock-out.
+pub async fn completion_code(
+    ex: impl Into<Ex<'_>>,
+    id: i64,
+) -> sqlx::Result<Option<(Option<String>, i64, Option<Timestamp>)>> {
+    on!(ex, |ex| {
+        sqlx::query_as(
+            "SELECT completion_code, code_failures, code_locked_until FROM service_requests WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(ex)
+        .await
+    })
+}
+
+/// Records wrong tries of a completion code (and a lock-out, when one starts).
+pub async fn set_code_failures(
+    ex: impl Into<Ex<'_>>,
+    id: i64,
+    failures: i64,
+    locked_until: Option<Timestamp>,
+) -> sqlx::Result<()> {
+    on!(ex, |ex| {
+        sqlx::query(
+            "UPDATE service_requests SET code_failures = $2, code_locked_until = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(failures)
+        .bind(locked_until)
+        .execute(ex)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// Open requests whose visit time has passed (the expiry sweep), oldest visit first.
+pub async fn overdue_open(
+    ex: impl Into<Ex<'_>>,
+    now: Timestamp,
+    limit: i64,
+) -> sqlx::Result<Vec<i64>> {
+    on!(ex, |ex| {
+        sqlx::query_scalar(
+            "SELECT id FROM service_requests WHERE status = 'requested' AND scheduled_for <= $1
+             ORDER BY scheduled_for, id LIMIT $2",
+        )
+        .bind(now)
+        .bind(limit)
+        .fetch_all(ex)
+        .await
+    })
+}
+
+/// Marks an open request expired; false when it is no longer open (another sweep won).
+pub async fn expire(ex: impl Into<Ex<'_>>, id: i64, now: Timestamp) -> sqlx::Result<bool> {
+    on!(ex, |ex| {
+        Ok(sqlx::query(
+            "UPDATE service_requests SET status = 'expired', updated_at = $2
+             WHERE id = $1 AND status = 'requested' AND scheduled_for <= $2",
+        )
+        .bind(id)
+        .bind(now)
+        .execute(ex)
+        .await?
+        .rows_affected()
+            == 1)
     })
 }

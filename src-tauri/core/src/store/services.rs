@@ -110,6 +110,16 @@ pub async fn list_all(ex: impl Into<Ex<'_>>) -> sqlx::Result<Vec<ServiceAdminRow
     })
 }
 
+/// A service's estimated visit length in minutes, if it exists.
+pub async fn estimated_minutes(ex: impl Into<Ex<'_>>, id: i64) -> sqlx::Result<Option<i64>> {
+    on!(ex, |ex| {
+        sqlx::query_scalar("SELECT estimated_minutes FROM services WHERE id = $1")
+            .bind(id)
+            .fetch_optional(ex)
+            .await
+    })
+}
+
 /// One service's name and active flag.
 pub async fn find(ex: impl Into<Ex<'_>>, id: i64) -> sqlx::Result<Option<(String, bool)>> {
     on!(ex, |ex| {

@@ -264,3 +264,30 @@ pub fn booking(svc: i64) -> household_core::customer::BookingInput {
         remarks: String::new(),
     }
 }
+
+/// What a professional sends to complete request `id`: the code its customer was given (read
+/// from the database, as the customer would read it out), no note, no extras.
+pub async fn with_code(t: &TestApp, id: i64) -> household_core::professional::Completion {
+    let code = household_core::store::requests::completion_code(&t.pool, id)
+        .await
+        .expect("code")
+        .and_then(|(code, _, _)| code)
+        .unwrap_or_default();
+    household_core::professional::Completion {
+        code,
+        note: None,
+        extras: Vec::new(),
+    }
+}
+
+/// What a customer sends to close request `id`: its bill's total, paid in cash.
+pub async fn paid_in_cash(t: &TestApp, id: i64) -> household_core::receipts::Payment {
+    let bill = household_core::receipts::bill(&mut household_core::store::Ex::from(&t.pool), id)
+        .await
+        .expect("bill");
+    household_core::receipts::Payment {
+        method: household_core::receipts::PaymentMethod::Cash,
+        reference: String::new(),
+        accepted_total_minor: bill.total_minor,
+    }
+}

@@ -96,9 +96,15 @@ async fn closed_requests_export_has_the_exact_expected_content() {
     professional::accept(&t, &ravi, closed).await.unwrap();
     reach_visit(&t, closed).await;
     t.clock.advance(Duration::hours(2));
-    professional::complete(&t, &ravi, closed, None, t.clock.local_offset())
-        .await
-        .unwrap();
+    professional::complete(
+        &t,
+        &ravi,
+        closed,
+        with_code(&t, closed).await,
+        t.clock.local_offset(),
+    )
+    .await
+    .unwrap();
     t.clock.advance(Duration::hours(1));
     customer::close(
         &t,
@@ -108,6 +114,7 @@ async fn closed_requests_export_has_the_exact_expected_content() {
             rating: 5,
             comment: Some("@great job".into()),
         }),
+        paid_in_cash(&t, closed).await,
     )
     .await
     .unwrap();

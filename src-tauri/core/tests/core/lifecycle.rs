@@ -26,6 +26,8 @@ struct World {
     pro: Actor,
     rival: Actor,
     elsewhere: Actor,
+    /// Bookings made so far by `book` (each gets the next free hour).
+    booked: std::sync::atomic::AtomicI64,
 }
 
 async fn approved_pro(
@@ -83,6 +85,7 @@ async fn world() -> World {
         pro,
         rival,
         elsewhere,
+        booked: std::sync::atomic::AtomicI64::new(0),
     }
 }
 
@@ -90,13 +93,22 @@ fn tomorrow(t: &TestApp) -> String {
     (t.clock.now() + Duration::days(1)).to_rfc3339()
 }
 
+/// The n-th hour-long visit from 08:00 UTC on the day after the test's start (12 a day, in
+/// the default working hours), so no two of `book`'s requests overlap: one professional can
+/// take them all.
+fn nth_visit(n: i64) -> String {
+    let first = ts("2026-11-22T08:00:00Z").get();
+    (first + Duration::days(n / 12) + Duration::hours(n % 12)).to_rfc3339()
+}
+
 async fn book(w: &World) -> i64 {
+    let n = w.booked.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     customer::book(
         &w.t,
         &w.customer,
         BookingInput {
             service_id: w.service,
-            scheduled_for: tomorrow(&w.t),
+            scheduled_for: nth_visit(n),
             address: None,
             pincode: None,
             remarks: "Kitchen tap drips".into(),
@@ -181,9 +193,15 @@ async fn the_whole_happy_path_as_a_story() {
     assert!(jobs.items[0].address.is_some());
 
     // Not before the visit: the job is tomorrow.
-    let early = professional::complete(t, &w.pro, id, None, t.clock.local_offset())
-        .await
-        .unwrap_err();
+    let early = professional::complete(
+        t,
+        &w.pro,
+        id,
+        with_code(t, id).await,
+        t.clock.local_offset(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(early.code(), ErrorCode::Conflict);
     assert!(early.to_string().contains("scheduled for"), "{early}");
     reach_visit(t, id).await;
@@ -191,7 +209,10 @@ async fn the_whole_happy_path_as_a_story() {
         t,
         &w.pro,
         id,
-        Some("Replaced the washer".into()),
+        household_core::professional::Completion {
+            note: Some("Replaced the washer".into()),
+            ..with_code(t, id).await
+        },
         t.clock.local_offset(),
     )
     .await
@@ -217,6 +238,7 @@ async fn the_whole_happy_path_as_a_story() {
             rating: 5,
             comment: Some("Quick and tidy".into()),
         }),
+        paid_in_cash(t, id).await,
     )
     .await
     .unwrap();
@@ -305,10 +327,18 @@ async fn closing_without_a_review_then_reviewing_once_later() {
     let id = book(&w).await;
     professional::accept(&w.t, &w.pro, id).await.unwrap();
     reach_visit(&w.t, id).await;
-    professional::complete(&w.t, &w.pro, id, None, w.t.clock.local_offset())
+    professional::complete(
+        &w.t,
+        &w.pro,
+        id,
+        with_code(&w.t, id).await,
+        w.t.clock.local_offset(),
+    )
+    .await
+    .unwrap();
+    customer::close(&w.t, &w.customer, id, None, paid_in_cash(&w.t, id).await)
         .await
         .unwrap();
-    customer::close(&w.t, &w.customer, id, None).await.unwrap();
     let bad = customer::review(
         &w.t,
         &w.customer,
@@ -375,22 +405,40 @@ async fn request_in(w: &World, status: RequestStatus) -> i64 {
         RequestStatus::Completed => {
             professional::accept(t, &w.pro, id).await.unwrap();
             reach_visit(t, id).await;
-            professional::complete(t, &w.pro, id, None, t.clock.local_offset())
-                .await
-                .unwrap();
+            professional::complete(
+                t,
+                &w.pro,
+                id,
+                with_code(t, id).await,
+                t.clock.local_offset(),
+            )
+            .await
+            .unwrap();
         }
         RequestStatus::Closed => {
             professional::accept(t, &w.pro, id).await.unwrap();
             reach_visit(t, id).await;
-            professional::complete(t, &w.pro, id, None, t.clock.local_offset())
+            professional::complete(
+                t,
+                &w.pro,
+                id,
+                with_code(t, id).await,
+                t.clock.local_offset(),
+            )
+            .await
+            .unwrap();
+            customer::close(t, &w.customer, id, None, paid_in_cash(t, id).await)
                 .await
                 .unwrap();
-            customer::close(t, &w.customer, id, None).await.unwrap();
         }
         RequestStatus::Cancelled => customer::cancel(t, &w.customer, id).await.unwrap(),
         RequestStatus::Rejected => oversight::reject(t, &w.admin, id, "Nobody available")
             .await
             .unwrap(),
+        RequestStatus::Expired => {
+            reach_visit(t, id).await;
+            household_core::expiry::run_due(t).await.unwrap();
+        }
     }
     assert_eq!(status_of(t, id).await, status.as_str());
     id
@@ -403,12 +451,21 @@ async fn perform(w: &World, actor: &Actor, action: Action, id: i64) -> Result<()
         Action::Complete => {
             // The state machine is what this matrix checks; the visit-time rule has its own test.
             reach_visit(t, id).await;
-            professional::complete(t, actor, id, None, t.clock.local_offset()).await
+            professional::complete(t, actor, id, with_code(t, id).await, t.clock.local_offset())
+                .await
         }
-        Action::Close => customer::close(t, actor, id, None).await,
+        Action::Close => customer::close(t, actor, id, None, paid_in_cash(t, id).await)
+            .await
+            .map(drop),
         Action::Cancel => customer::cancel(t, actor, id).await,
         Action::Reject => oversight::reject(t, actor, id, "Nobody available").await,
         Action::AdminCancel => oversight::cancel(t, actor, id, "Customer phoned to cancel").await,
+        Action::Assign => household_core::dispatch::assign(t, actor, id, w.pro.user_id).await,
+        Action::AdminComplete => {
+            reach_visit(t, id).await;
+            household_core::dispatch::complete_without_code(t, actor, id, "Customer unreachable")
+                .await
+        }
         Action::Release => {
             // Release happens through blocking the assigned professional.
             if actor.role != Role::Admin {
@@ -656,10 +713,16 @@ async fn customers_and_professionals_only_touch_their_own_requests() {
     // Once it is Ravi's, Raj cannot complete it.
     professional::accept(t, &w.pro, id).await.unwrap();
     assert_eq!(
-        professional::complete(t, &w.rival, id, None, t.clock.local_offset())
-            .await
-            .unwrap_err()
-            .code(),
+        professional::complete(
+            t,
+            &w.rival,
+            id,
+            with_code(t, id).await,
+            t.clock.local_offset()
+        )
+        .await
+        .unwrap_err()
+        .code(),
         ErrorCode::Forbidden
     );
     assert_eq!(

@@ -20,6 +20,7 @@ mod migrations;
 mod notifications;
 mod password_resets;
 mod query_plans;
+mod running_the_day;
 mod scheduler;
 mod schema_engines;
 mod sessions;

@@ -186,3 +186,98 @@ async fn requests_booked_before_prices_were_kept_get_their_catalogue_price() {
         .unwrap();
     assert_eq!(price, 49_900);
 }
+
+/// Issue #15 rebuilds `service_requests` (SQLite changes a CHECK only that way) while other
+/// tables reference it: a business upgrading keeps every request and every row that points
+/// at one (history, reviews, notifications), and its open requests get their service's visit
+/// length.
+#[tokio::test]
+async fn upgrading_to_the_request_rebuild_keeps_every_referencing_row() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
+    if household_core::db::testing::on_postgres() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("household.sqlite3");
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(
+            SqliteConnectOptions::new()
+                .filename(&path)
+                .create_if_missing(true)
+                .foreign_keys(true),
+        )
+        .await
+        .unwrap();
+    let before = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(
+            household_core::db::MIGRATOR
+                .iter()
+                .filter(|m| m.version < 20261204000015)
+                .cloned()
+                .collect(),
+        ),
+        ignore_missing: false,
+        locking: true,
+        no_tx: false,
+    };
+    before.run(&pool).await.unwrap();
+    let t = "2026-11-21T09:00:00Z";
+    for sql in [
+        "INSERT INTO users (id, username, email, full_name, password_hash, role, created_at, updated_at) VALUES (1, 'cara', 'c@x.co', 'Cara', 'h', 'customer', ?1, ?1)",
+        "INSERT INTO services (id, name, name_key, base_price_minor, estimated_minutes, created_at, updated_at) VALUES (1, 'Plumbing', 'plumbing', 49900, 90, ?1, ?1)",
+        "INSERT INTO service_requests (id, service_id, customer_id, status, scheduled_for, address, pincode, created_at, updated_at) VALUES (7, 1, 1, 'requested', ?1, 'addr', '560001', ?1, ?1)",
+        "INSERT INTO request_events (request_id, to_status, created_at) VALUES (7, 'requested', ?1)",
+        "INSERT INTO request_rejections (request_id, professional_id, created_at) VALUES (7, 1, ?1)",
+        "INSERT INTO reviews (request_id, customer_rating) VALUES (7, 4)",
+        "INSERT INTO notifications (user_id, kind, title, body, request_id, created_at) VALUES (1, 'request.new', 't', 'b', 7, ?1)",
+    ] {
+        sqlx::query(sql).bind(t).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    let upgraded = household_core::db::open(&path).await.unwrap();
+    let pool = upgraded.as_sqlite().unwrap();
+    for table in [
+        "service_requests",
+        "request_events",
+        "request_rejections",
+        "reviews",
+        "notifications",
+    ] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{table} lost rows in the rebuild");
+    }
+    let minutes: i64 =
+        sqlx::query_scalar("SELECT duration_minutes FROM service_requests WHERE id = 7")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(minutes, 90);
+    // The new status is allowed, the references still hold (a child of a missing request is
+    // refused), and deleting a request still cascades to its history.
+    sqlx::query("UPDATE service_requests SET status = 'expired' WHERE id = 7")
+        .execute(pool)
+        .await
+        .unwrap();
+    let orphan = sqlx::query("INSERT INTO request_events (request_id, to_status, created_at) VALUES (99, 'requested', ?1)")
+        .bind(t)
+        .execute(pool)
+        .await;
+    assert!(
+        orphan.is_err(),
+        "request_events still references service_requests"
+    );
+    sqlx::query("DELETE FROM service_requests WHERE id = 7")
+        .execute(pool)
+        .await
+        .unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM request_events")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+}

@@ -52,9 +52,15 @@ async fn every_transition_and_decision_notifies_the_affected_user() {
     let id3 = customer::book(&t, &cara, book()).await.unwrap();
     professional::accept(&t, &ravi, id).await.unwrap();
     reach_visit(&t, id).await;
-    professional::complete(&t, &ravi, id, None, t.clock.local_offset())
-        .await
-        .unwrap();
+    professional::complete(
+        &t,
+        &ravi,
+        id,
+        with_code(&t, id).await,
+        t.clock.local_offset(),
+    )
+    .await
+    .unwrap();
     customer::close(
         &t,
         &cara,
@@ -63,6 +69,7 @@ async fn every_transition_and_decision_notifies_the_affected_user() {
             rating: 5,
             comment: None,
         }),
+        paid_in_cash(&t, id).await,
     )
     .await
     .unwrap();
@@ -102,7 +109,16 @@ async fn every_transition_and_decision_notifies_the_affected_user() {
     .fetch_one(ex)
     .await)
     .unwrap();
-    assert_eq!(body, "Plumbing on 3 Dec accepted by Ravi K.");
+    // The customer's notification carries the completion code of the job.
+    let code = household_core::store::requests::completion_code(&t.pool, id)
+        .await
+        .unwrap()
+        .and_then(|(c, _, _)| c);
+    assert!(code.is_none(), "the code is cleared once the job is done");
+    let prefix = "Plumbing on 3 Dec accepted by Ravi K. — your completion code is ";
+    assert!(body.starts_with(prefix), "{body}");
+    let shown = &body[prefix.len()..prefix.len() + 6];
+    assert!(shown.bytes().all(|b| b.is_ascii_digit()), "{body}");
     let closed: String = household_core::on!(&t.pool, |ex| sqlx::query_scalar(
         "SELECT body FROM notifications WHERE kind = 'request.closed'"
     )
@@ -236,11 +252,15 @@ async fn a_failed_transition_writes_no_notification() {
     )
     .await
     .unwrap();
-    assert!(
-        professional::complete(&t, &ravi, id, None, t.clock.local_offset())
-            .await
-            .is_err()
-    );
+    assert!(professional::complete(
+        &t,
+        &ravi,
+        id,
+        with_code(&t, id).await,
+        t.clock.local_offset()
+    )
+    .await
+    .is_err());
     assert!(customer::close(
         &t,
         &cara,
@@ -248,7 +268,8 @@ async fn a_failed_transition_writes_no_notification() {
         Some(ReviewInput {
             rating: 5,
             comment: None
-        })
+        }),
+        paid_in_cash(&t, id).await
     )
     .await
     .is_err());

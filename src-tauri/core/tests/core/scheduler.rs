@@ -79,7 +79,7 @@ async fn october_job(t: &TestApp) -> (Actor, Actor) {
     .unwrap();
     professional::accept(t, &ravi, id).await.unwrap();
     t.clock.advance(Duration::days(1));
-    professional::complete(t, &ravi, id, None, t.clock.local_offset())
+    professional::complete(t, &ravi, id, with_code(t, id).await, t.clock.local_offset())
         .await
         .unwrap();
     customer::close(
@@ -90,6 +90,7 @@ async fn october_job(t: &TestApp) -> (Actor, Actor) {
             rating: 4,
             comment: None,
         }),
+        paid_in_cash(t, id).await,
     )
     .await
     .unwrap();

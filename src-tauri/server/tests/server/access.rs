@@ -83,7 +83,7 @@ async fn every_operation_by_every_role() {
 #[tokio::test(flavor = "multi_thread")]
 async fn other_users_records_stay_out_of_reach() {
     let w = world().await;
-    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let tomorrow = offered_time(&w.t, &w.customer, w.service_id, 0).await;
     let booked =
         w.t.call(
             "customer_book",
@@ -108,8 +108,16 @@ async fn other_users_records_stay_out_of_reach() {
         ("customer_cancel_request", json!({ "id": booked })),
         (
             "customer_close_request",
-            json!({ "id": booked, "review": review }),
+            json!({ "id": booked, "review": review,
+                    "payment": { "method": "cash", "reference": "", "accepted_total_minor": 0 } }),
         ),
+        ("customer_bill", json!({ "id": booked })),
+        ("customer_receipt", json!({ "id": booked })),
+        (
+            "customer_raise_complaint",
+            json!({ "id": booked, "input": { "category": "other", "body": "x", "photo": null } }),
+        ),
+        ("customer_complaints", json!({ "id": booked })),
         (
             "customer_review_request",
             json!({ "id": booked, "review": review }),
@@ -118,8 +126,13 @@ async fn other_users_records_stay_out_of_reach() {
     let pro_ops = [
         (
             "professional_complete",
-            json!({ "id": booked, "note": null }),
+            json!({ "id": booked, "input": { "code": "000000", "note": null, "extras": [] } }),
         ),
+        (
+            "professional_set_extras",
+            json!({ "id": booked, "extras": [] }),
+        ),
+        ("professional_receipt", json!({ "id": booked })),
         (
             "professional_rate_customer",
             json!({ "id": booked, "review": review }),

@@ -277,7 +277,7 @@ async fn health_and_the_api_document_list_every_operation() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_retried_booking_with_the_same_key_is_applied_once() {
     let w = world().await;
-    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let tomorrow = offered_time(&w.t, &w.customer, w.service_id, 0).await;
     let args = json!({ "input": { "service_id": w.service_id, "scheduled_for": tomorrow,
                                   "address": null, "pincode": null, "remarks": "" } });
     let ctx = |key| CallContext {

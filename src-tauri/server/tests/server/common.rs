@@ -219,3 +219,31 @@ async fn register_pro(t: &TestServer, admin: &str, username: &str, service_id: i
     .unwrap();
     t.login(username).await
 }
+
+/// A visit time the customer behind `token` can book for `service_id`: the `n`-th hour-long
+/// step through the times the server offers (as the booking form offers them), so bookings
+/// of one test with different `n` do not overlap.
+pub async fn offered_time(t: &TestServer, token: &str, service_id: i64, n: usize) -> String {
+    let days = t
+        .call(
+            "customer_available_slots",
+            Some(token),
+            serde_json::json!({ "query": { "service_id": service_id, "pincode": null,
+                                           "from_day": "", "days": 14 } }),
+        )
+        .await
+        .expect("offered times");
+    let slots: Vec<String> = days
+        .as_array()
+        .expect("days")
+        .iter()
+        .flat_map(|d| d["slots"].as_array().cloned().unwrap_or_default())
+        .filter_map(|s| s.as_str().map(str::to_owned))
+        .collect();
+    // Offered times are 30 minutes apart and a visit lasts an hour: every other one.
+    slots
+        .into_iter()
+        .step_by(2)
+        .nth(n)
+        .expect("enough offered times")
+}

@@ -41,7 +41,9 @@ async fn drain(s: &mut LiveStream, quiet: Duration) -> Vec<LiveMessage> {
 }
 
 pub(crate) async fn book(t: &TestServer, token: &str, service_id: i64) -> i64 {
-    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    static BOOKED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = BOOKED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let tomorrow = offered_time(t, token, service_id, n).await;
     t.call(
         "customer_book",
         Some(token),
